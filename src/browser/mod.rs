@@ -1,0 +1,406 @@
+//! The only module that talks WebDriver: starts (or connects to) a driver, opens one browser
+//! session at a fixed viewport, and offers the page operations the runner needs. It does not
+//! decide anything: which element a label means is `locate`'s job, when to act is the runner's.
+
+mod driver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+use crate::locate::{Candidate, COLLECT_SCRIPT, PROBE_SCRIPT};
+use driver::DriverProcess;
+
+/// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
+pub const DEFAULT_CAPABILITIES: &str = include_str!("../../webdriver/chromium.json");
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    #[error(
+        "could not start {program}: {source}. Install the browser stack with `webdriver/install.sh` \
+         (Debian: chromium chromium-driver fonts-liberation fonts-dejavu-core), or pass \
+         `--webdriver URL` to use a running WebDriver server"
+    )]
+    DriverNotStarted {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("chromedriver started but never said which port it took (waited 20 s); run `chromedriver --port=0` by hand to see why")]
+    DriverSilent,
+    #[error("cannot create the driver's temp directory {}: {source}", path.display())]
+    TempDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read browser capabilities from {}: {message}", path.display())]
+    Capabilities { path: PathBuf, message: String },
+    #[error(
+        "the WebDriver server at {url} did not open a browser session: {message}. Check that it runs \
+         (`curl {url}/status`) and that its browser is installed (`webdriver/install.sh`)"
+    )]
+    Session { url: String, message: String },
+    #[error("the browser stopped answering: {0}")]
+    Command(#[from] fantoccini::error::CmdError),
+    #[error("the page returned something the harness did not expect: {0}")]
+    UnexpectedReply(String),
+}
+
+/// How to get a browser.
+#[derive(Clone, Debug)]
+pub struct BrowserOptions {
+    /// A running WebDriver server; `None` starts chromedriver.
+    pub webdriver_url: Option<String>,
+    pub chromedriver: PathBuf,
+    /// A capabilities JSON file; `None` uses [`DEFAULT_CAPABILITIES`].
+    pub capabilities_file: Option<PathBuf>,
+    pub headed: bool,
+    /// The viewport (not window) size, in CSS pixels.
+    pub viewport: (u32, u32),
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        BrowserOptions {
+            webdriver_url: None,
+            chromedriver: PathBuf::from("chromedriver"),
+            capabilities_file: None,
+            headed: false,
+            viewport: (1280, 800),
+        }
+    }
+}
+
+/// An element the page handed out, valid until the page replaces it.
+#[derive(Clone, Debug)]
+pub struct ElementHandle(Element);
+
+impl ElementHandle {
+    fn as_argument(&self) -> Value {
+        json!({ ELEMENT_KEY: self.0.element_id().to_string() })
+    }
+}
+
+/// What [`Browser::probe`] reports about an element.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probe {
+    pub visible: bool,
+    pub enabled: bool,
+    pub covered_by: Option<String>,
+    pub selected: Option<bool>,
+    pub detached: bool,
+    pub rect: Option<[i64; 4]>,
+}
+
+/// What the page shows of a login form.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginFormProbe {
+    /// A visible password field is on the page.
+    pub has_password_field: bool,
+    /// Visible alert text (a rejected login says why there).
+    pub alert: String,
+}
+
+pub struct Browser {
+    client: Client,
+    // Declared after the client so the session closes before the driver is killed.
+    driver: Option<DriverProcess>,
+    user_data_dir: Option<PathBuf>,
+}
+
+impl Browser {
+    pub async fn start(options: &BrowserOptions) -> Result<Browser, BrowserError> {
+        let session_dir = std::env::temp_dir().join(format!(
+            "palette-harness-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_nanos())
+                .unwrap_or(0)
+        ));
+        let (driver, url, user_data_dir) = match &options.webdriver_url {
+            Some(url) => (None, url.trim_end_matches('/').to_string(), None),
+            None => {
+                let driver = DriverProcess::start(&options.chromedriver, session_dir.clone())?;
+                let url = driver.url();
+                let profile = driver.temp_dir().join("profile");
+                (Some(driver), url, Some(profile))
+            }
+        };
+        let capabilities = capabilities(options, user_data_dir.as_deref())?;
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .map_err(|error| BrowserError::Session {
+                url: url.clone(),
+                message: error.to_string(),
+            })?;
+        let browser = Browser {
+            client,
+            driver,
+            user_data_dir,
+        };
+        browser.set_viewport(options.viewport).await?;
+        Ok(browser)
+    }
+
+    /// Sizes the window so the page gets exactly `viewport`, whatever the browser's own UI takes.
+    async fn set_viewport(&self, (width, height): (u32, u32)) -> Result<(), BrowserError> {
+        for _ in 0..3 {
+            let inner = self.client.execute("return [innerWidth, innerHeight]", vec![]).await?;
+            let (inner_width, inner_height) = pair(&inner)?;
+            if inner_width == i64::from(width) && inner_height == i64::from(height) {
+                return Ok(());
+            }
+            let (window_width, window_height) = self.client.get_window_size().await?;
+            let new_width = window_width as i64 + i64::from(width) - inner_width;
+            let new_height = window_height as i64 + i64::from(height) - inner_height;
+            self.client
+                .set_window_size(new_width.max(100) as u32, new_height.max(100) as u32)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+        Ok(self.client.goto(url).await?)
+    }
+
+    pub async fn current_url(&self) -> Result<String, BrowserError> {
+        Ok(self.client.current_url().await?.to_string())
+    }
+
+    /// Every visible element of `role` (a `collect.js` role name), inside `scope` if given.
+    pub async fn collect(
+        &self,
+        role: &str,
+        scope: Option<&ElementHandle>,
+    ) -> Result<Vec<(ElementHandle, Candidate)>, BrowserError> {
+        let scope = scope.map(ElementHandle::as_argument).unwrap_or(Value::Null);
+        let reply = self.client.execute(COLLECT_SCRIPT, vec![json!(role), scope]).await?;
+        let Value::Array(items) = reply else {
+            return Err(BrowserError::UnexpectedReply(format!("collect returned {reply}")));
+        };
+        let mut found = Vec::with_capacity(items.len());
+        for item in items {
+            let id = item
+                .get("element")
+                .and_then(|element| element.get(ELEMENT_KEY))
+                .and_then(Value::as_str)
+                .ok_or_else(|| BrowserError::UnexpectedReply(format!("candidate without element: {item}")))?
+                .to_string();
+            let candidate: Candidate = serde_json::from_value(item)
+                .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
+            let element = Element::from_element_id(self.client.clone(), ElementRef::from(id));
+            found.push((ElementHandle(element), candidate));
+        }
+        Ok(found)
+    }
+
+    pub async fn probe(&self, element: &ElementHandle) -> Result<Probe, BrowserError> {
+        let reply = self.client.execute(PROBE_SCRIPT, vec![element.as_argument()]).await;
+        match reply {
+            Ok(value) => serde_json::from_value(value).map_err(|error| BrowserError::UnexpectedReply(error.to_string())),
+            // The page replaced the element between collecting and probing it.
+            Err(error) if is_stale(&error) => Ok(Probe {
+                visible: false,
+                enabled: false,
+                covered_by: None,
+                selected: None,
+                detached: true,
+                rect: None,
+            }),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn click(&self, element: &ElementHandle) -> Result<(), fantoccini::error::CmdError> {
+        element.0.click().await
+    }
+
+    /// The text of a field or editor: its value, or its rendered text for non-form elements.
+    pub async fn read_text(&self, element: &ElementHandle) -> Result<String, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                "const e = arguments[0]; return ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) ? e.value : e.innerText;",
+                vec![element.as_argument()],
+            )
+            .await?;
+        reply
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| BrowserError::UnexpectedReply(format!("text of an editor was {reply}")))
+    }
+
+    /// Replaces a field's or editor's text the way a paste does, so the page's own input
+    /// handlers see the change.
+    pub async fn write_text(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
+        self.client
+            .execute(
+                r#"const [e, text] = arguments;
+e.focus();
+if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
+  const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value').set.call(e, text);
+  e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  e.dispatchEvent(new Event('change', { bubbles: true }));
+} else {
+  document.execCommand('selectAll', false);
+  document.execCommand('insertText', false, text);
+}
+e.blur();"#,
+                vec![element.as_argument(), json!(text)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Types into a field with real key events, replacing what it held.
+    pub async fn type_into(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
+        element.0.clear().await?;
+        element.0.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Submits the form a field belongs to as a person would: its submit button, else Enter.
+    pub async fn submit_form_of(&self, field: &ElementHandle) -> Result<(), BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                r#"const form = arguments[0].closest('form');
+const buttons = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")) : [];
+return buttons.find((b) => b.getBoundingClientRect().width > 0 && !b.disabled) || null;"#,
+                vec![field.as_argument()],
+            )
+            .await?;
+        let submit = reply
+            .get(ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .map(|id| Element::from_element_id(self.client.clone(), ElementRef::from(id.to_string())));
+        match submit {
+            Some(button) => button.click().await?,
+            None => field.0.send_keys("\u{E007}").await?,
+        }
+        Ok(())
+    }
+
+    pub async fn login_form(&self) -> Result<LoginFormProbe, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                r#"const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
+const password = Array.from(document.querySelectorAll("input[type='password']")).some(visible);
+const alert = Array.from(document.querySelectorAll("[role='alert']")).filter(visible).map((e) => e.innerText.trim()).filter(Boolean).join(' ');
+return { hasPasswordField: password, alert };"#,
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(reply).map_err(|error| BrowserError::UnexpectedReply(error.to_string()))
+    }
+
+    /// The page's visible text, whitespace as rendered.
+    pub async fn page_text(&self) -> Result<String, BrowserError> {
+        let reply = self.client.execute("return document.body ? document.body.innerText : ''", vec![]).await?;
+        Ok(reply.as_str().unwrap_or_default().to_string())
+    }
+
+    /// What a busy page says about itself: the title of a visible alert dialog or progress bar.
+    pub async fn busy_status(&self) -> Result<Option<String>, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                r#"const busy = Array.from(document.querySelectorAll("[aria-busy='true'], [role='alertdialog'], [role='progressbar']"))
+  .filter((e) => e.getBoundingClientRect().width > 0);
+if (!busy.length) return null;
+const e = busy[0];
+const bar = document.querySelector("[role='progressbar'][aria-valuenow]");
+const text = (e.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 120);
+return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : text;"#,
+                vec![],
+            )
+            .await?;
+        Ok(reply.as_str().map(str::to_string))
+    }
+
+    /// A PNG of the viewport, with focus removed so no caret or focus ring depends on timing.
+    pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
+        self.client
+            .execute("if (document.activeElement) document.activeElement.blur();", vec![])
+            .await?;
+        Ok(self.client.screenshot().await?)
+    }
+
+    /// The page's current HTML.
+    pub async fn html(&self) -> Result<String, BrowserError> {
+        Ok(self.client.source().await?)
+    }
+
+    /// Ends the session, then the driver; the driver is also killed if this is never called.
+    pub async fn close(mut self) {
+        // Bounded: a browser that hangs on close must not hang the harness.
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        self.driver.take();
+        if let Some(dir) = self.user_data_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    let text = error.to_string();
+    text.contains("stale element") || text.contains("no such element") || text.contains("detached")
+}
+
+fn pair(value: &Value) -> Result<(i64, i64), BrowserError> {
+    match value.as_array().map(|items| items.as_slice()) {
+        Some([a, b]) => match (a.as_i64(), b.as_i64()) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(BrowserError::UnexpectedReply(value.to_string())),
+        },
+        _ => Err(BrowserError::UnexpectedReply(value.to_string())),
+    }
+}
+
+/// The capabilities file with this session's profile directory and visibility applied.
+fn capabilities(
+    options: &BrowserOptions,
+    user_data_dir: Option<&Path>,
+) -> Result<serde_json::Map<String, Value>, BrowserError> {
+    let (source, path) = match &options.capabilities_file {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|error| BrowserError::Capabilities {
+                path: path.clone(),
+                message: error.to_string(),
+            })?,
+            path.clone(),
+        ),
+        None => (DEFAULT_CAPABILITIES.to_string(), PathBuf::from("webdriver/chromium.json")),
+    };
+    let mut capabilities: serde_json::Map<String, Value> =
+        serde_json::from_str(&source).map_err(|error| BrowserError::Capabilities {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+    if let Some(Value::Object(chrome)) = capabilities.get_mut("goog:chromeOptions") {
+        if let Some(Value::Array(args)) = chrome.get_mut("args") {
+            if options.headed {
+                args.retain(|arg| !arg.as_str().is_some_and(|arg| arg.starts_with("--headless")));
+            }
+            if let Some(dir) = user_data_dir {
+                args.retain(|arg| !arg.as_str().is_some_and(|arg| arg.starts_with("--user-data-dir")));
+                args.push(json!(format!("--user-data-dir={}", dir.display())));
+            }
+        }
+    }
+    Ok(capabilities)
+}

@@ -1,0 +1,81 @@
+//! Command-line arguments as clap structs: no I/O and no defaults that need the environment.
+//! `settings` turns them into the one resolved configuration the rest of the program takes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "palette-harness",
+    version,
+    about = "Walks the Palette system console through its documented click paths in a real browser."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios against a console (the built-in reference console unless --console is given).
+    Run(RunArgs),
+    /// Serve the reference console on loopback until Ctrl-C.
+    Console(ConsoleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files; default: every .toml file in ./scenarios.
+    pub scenarios: Vec<PathBuf>,
+    /// The console URL as users know it, e.g. https://palette.example.com/system. Without it the
+    /// built-in reference console starts on a free loopback port.
+    #[arg(long, value_name = "URL")]
+    pub console: Option<String>,
+    /// A running WebDriver server (chromedriver, Selenium Grid). Without it chromedriver is started.
+    #[arg(long, value_name = "URL")]
+    pub webdriver: Option<String>,
+    /// Where screenshots, backups, merges and reports go, one folder per scenario.
+    #[arg(long, value_name = "DIR", default_value = "palette-harness-output")]
+    pub out: PathBuf,
+    /// Let steps that change the console (Update, Confirm, Save) run against a --console.
+    #[arg(long)]
+    pub apply: bool,
+    /// Show the browser window instead of running headless.
+    #[arg(long)]
+    pub headed: bool,
+    /// Default time each step may take, e.g. 30s or 2m; steps may set their own.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub timeout: String,
+    /// Browser capabilities JSON; default: the shipped webdriver/chromium.json.
+    #[arg(long, value_name = "FILE")]
+    pub capabilities: Option<PathBuf>,
+    /// The chromedriver program to start.
+    #[arg(long, value_name = "PATH", default_value = "chromedriver")]
+    pub chromedriver: PathBuf,
+    /// Viewport size as WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1280x800")]
+    pub viewport: String,
+    /// How long the built-in console stays locked while it applies the upgrade.
+    #[arg(long, value_name = "SECONDS", default_value_t = 8)]
+    pub lock_seconds: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 8443)]
+    pub port: u16,
+    /// The installed Palette version.
+    #[arg(long, default_value = "4.8.21")]
+    pub from: String,
+    /// The version Update Management offers.
+    #[arg(long, default_value = "4.8.33")]
+    pub to: String,
+    /// How long the console stays locked while it applies the upgrade.
+    #[arg(long, value_name = "SECONDS", default_value_t = 8)]
+    pub lock_seconds: u64,
+    /// A deliberate defect for testing the harness: `skip-upgrade` locks and unlocks but never upgrades.
+    #[arg(long, value_name = "FAULT")]
+    pub fault: Option<String>,
+}

@@ -1,0 +1,387 @@
+//! The reference console's server-side state and every rule it follows: who is logged in, which
+//! version runs, what each profile layer holds, and the upgrade lock.
+//!
+//! Pure: time comes in as an argument, nothing here touches the network, so the upgrade rules are
+//! unit-tested without a server.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use super::packs::{self, Layer};
+
+/// How a console instance is set up; one per `palette-harness console` or embedded run.
+#[derive(Clone, Debug)]
+pub struct ConsoleConfig {
+    pub from_version: String,
+    pub to_version: String,
+    pub lock_duration: Duration,
+    pub username: String,
+    pub password: String,
+    pub fault: Option<Fault>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            from_version: "4.8.21".to_string(),
+            to_version: "4.8.33".to_string(),
+            lock_duration: Duration::from_secs(8),
+            username: "admin".to_string(),
+            password: "admin".to_string(),
+            fault: None,
+        }
+    }
+}
+
+/// A deliberate defect, so that tests can prove the harness notices a broken console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The console locks and unlocks as usual but never applies the upgrade.
+    SilentlySkipUpgrade,
+}
+
+impl std::str::FromStr for Fault {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
+            other => Err(format!("unknown fault `{other}`; known: skip-upgrade")),
+        }
+    }
+}
+
+/// Why an API call was refused; the server maps each to an HTTP status.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401: no session, or the session ended (the upgrade ends every session).
+    NotLoggedIn,
+    /// 401 on the login call itself.
+    WrongCredentials,
+    /// 423: the console is locked while an upgrade is applied.
+    Locked { remaining: Duration },
+    /// 409: nothing to update, or the request names another version.
+    NoSuchUpdate,
+    /// 400: a layer the profile does not have.
+    UnknownLayer(String),
+}
+
+/// An upgrade being applied while the console is locked.
+#[derive(Debug)]
+struct UpgradeInProgress {
+    started: Instant,
+    until: Instant,
+    target_version: String,
+    /// Each layer kind with the values that were in **Current configuration** at Confirm.
+    confirmed_values: BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+pub struct ConsoleState {
+    config: ConsoleConfig,
+    version: String,
+    layers: Vec<Layer>,
+    sessions: HashSet<String>,
+    upgrade: Option<UpgradeInProgress>,
+    issued_tokens: u64,
+    token_seed: u64,
+}
+
+/// What the Summary page shows.
+#[derive(Debug, serde::Serialize)]
+pub struct Summary {
+    pub version: String,
+    pub latest_version: String,
+    pub update_available: bool,
+    pub healthy: bool,
+    pub kubernetes_version: String,
+    pub tenants: u32,
+    pub nodes_healthy: u32,
+    pub nodes_total: u32,
+}
+
+/// What Update Management offers, with the preview the **Palette version update** dialog shows.
+#[derive(Debug, serde::Serialize)]
+pub struct UpdateOffer {
+    pub current_version: String,
+    pub available_version: Option<String>,
+    /// For each layer: the incoming layer and the installed values (the Current configuration).
+    pub layers: Vec<LayerPreview>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct LayerPreview {
+    pub incoming: Layer,
+    pub current_values: String,
+}
+
+/// Progress of the lock, for the lock screen.
+#[derive(Debug, serde::Serialize)]
+pub struct LockStatus {
+    pub locked: bool,
+    pub target_version: Option<String>,
+    pub elapsed_seconds: f64,
+    pub total_seconds: f64,
+}
+
+impl ConsoleState {
+    pub fn new(config: ConsoleConfig, token_seed: u64) -> Self {
+        ConsoleState {
+            version: config.from_version.clone(),
+            config,
+            layers: packs::installed_layers(),
+            sessions: HashSet::new(),
+            upgrade: None,
+            issued_tokens: 0,
+            token_seed,
+        }
+    }
+
+    /// Applies a finished upgrade. Every entry point calls this first, so the console unlocks on
+    /// the first request after the lock ends.
+    pub fn tick(&mut self, now: Instant) {
+        let finished = matches!(&self.upgrade, Some(upgrade) if now >= upgrade.until);
+        if !finished {
+            return;
+        }
+        let Some(upgrade) = self.upgrade.take() else {
+            return;
+        };
+        // The upgrade ends every session: the user logs in again, as the guide's Validate says.
+        self.sessions.clear();
+        if self.config.fault == Some(Fault::SilentlySkipUpgrade) {
+            return;
+        }
+        let incoming = packs::incoming_layers();
+        for layer in &mut self.layers {
+            if let Some(new_layer) = incoming.iter().find(|candidate| candidate.kind == layer.kind) {
+                layer.version = new_layer.version;
+                layer.pack = new_layer.pack;
+            }
+            if let Some(values) = upgrade.confirmed_values.get(layer.kind) {
+                layer.values = values.clone();
+            }
+        }
+        self.version = upgrade.target_version;
+    }
+
+    pub fn login(&mut self, username: &str, password: &str, now: Instant) -> Result<String, Refusal> {
+        self.tick(now);
+        if let Some(remaining) = self.lock_remaining(now) {
+            return Err(Refusal::Locked { remaining });
+        }
+        if username != self.config.username || password != self.config.password {
+            return Err(Refusal::WrongCredentials);
+        }
+        self.issued_tokens += 1;
+        let token = format!(
+            "{:016x}{:016x}",
+            self.token_seed,
+            self.issued_tokens.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        );
+        self.sessions.insert(token.clone());
+        Ok(token)
+    }
+
+    pub fn logout(&mut self, token: &str) {
+        self.sessions.remove(token);
+    }
+
+    /// Checks a request's session; the lock takes precedence, as on the real console.
+    pub fn authorize(&mut self, token: Option<&str>, now: Instant) -> Result<(), Refusal> {
+        self.tick(now);
+        if let Some(remaining) = self.lock_remaining(now) {
+            return Err(Refusal::Locked { remaining });
+        }
+        match token {
+            Some(token) if self.sessions.contains(token) => Ok(()),
+            _ => Err(Refusal::NotLoggedIn),
+        }
+    }
+
+    fn lock_remaining(&self, now: Instant) -> Option<Duration> {
+        self.upgrade
+            .as_ref()
+            .map(|upgrade| upgrade.until.saturating_duration_since(now))
+    }
+
+    fn available_version(&self) -> Option<&str> {
+        (self.version != self.config.to_version).then_some(self.config.to_version.as_str())
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary {
+            version: self.version.clone(),
+            latest_version: self.config.to_version.clone(),
+            update_available: self.available_version().is_some(),
+            healthy: true,
+            kubernetes_version: packs::kubernetes_version_for(&self.version).to_string(),
+            tenants: 0,
+            nodes_healthy: 3,
+            nodes_total: 3,
+        }
+    }
+
+    pub fn profile(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    pub fn update_offer(&self) -> UpdateOffer {
+        let available_version = self.available_version().map(str::to_string);
+        let layers = if available_version.is_some() {
+            packs::incoming_layers()
+                .into_iter()
+                .map(|incoming| {
+                    let current_values = self
+                        .layers
+                        .iter()
+                        .find(|layer| layer.kind == incoming.kind)
+                        .map(|layer| layer.values.clone())
+                        .unwrap_or_default();
+                    LayerPreview {
+                        incoming,
+                        current_values,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        UpdateOffer {
+            current_version: self.version.clone(),
+            available_version,
+            layers,
+        }
+    }
+
+    /// **Confirm** in the **Palette version update** dialog: locks the console for the configured
+    /// time; the upgrade is applied when the lock ends.
+    pub fn confirm_update(
+        &mut self,
+        version: &str,
+        confirmed_values: BTreeMap<String, String>,
+        now: Instant,
+    ) -> Result<Duration, Refusal> {
+        if self.available_version() != Some(version) {
+            return Err(Refusal::NoSuchUpdate);
+        }
+        if let Some(kind) = confirmed_values
+            .keys()
+            .find(|kind| !self.layers.iter().any(|layer| layer.kind == kind.as_str()))
+        {
+            return Err(Refusal::UnknownLayer(kind.clone()));
+        }
+        self.upgrade = Some(UpgradeInProgress {
+            started: now,
+            until: now + self.config.lock_duration,
+            target_version: version.to_string(),
+            confirmed_values,
+        });
+        Ok(self.config.lock_duration)
+    }
+
+    pub fn lock_status(&mut self, now: Instant) -> LockStatus {
+        self.tick(now);
+        match &self.upgrade {
+            Some(upgrade) => LockStatus {
+                locked: true,
+                target_version: Some(upgrade.target_version.clone()),
+                elapsed_seconds: now.saturating_duration_since(upgrade.started).as_secs_f64(),
+                total_seconds: upgrade.until.duration_since(upgrade.started).as_secs_f64(),
+            },
+            None => LockStatus {
+                locked: false,
+                target_version: None,
+                elapsed_seconds: 0.0,
+                total_seconds: 0.0,
+            },
+        }
+    }
+
+    /// **Save** on a layer in the Profile tab.
+    pub fn save_layer(&mut self, kind: &str, values: String) -> Result<(), Refusal> {
+        let layer = self
+            .layers
+            .iter_mut()
+            .find(|layer| layer.kind == kind)
+            .ok_or_else(|| Refusal::UnknownLayer(kind.to_string()))?;
+        layer.values = values;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn console(fault: Option<Fault>) -> (ConsoleState, Instant) {
+        let config = ConsoleConfig {
+            lock_duration: Duration::from_secs(60),
+            fault,
+            ..ConsoleConfig::default()
+        };
+        (ConsoleState::new(config, 7), Instant::now())
+    }
+
+    #[test]
+    fn login_with_the_configured_credentials_opens_a_session() {
+        let (mut state, now) = console(None);
+        assert_eq!(state.login("admin", "wrong", now), Err(Refusal::WrongCredentials));
+        let token = state.login("admin", "admin", now).expect("login");
+        assert_eq!(state.authorize(Some(&token), now), Ok(()));
+        assert_eq!(state.authorize(Some("forged"), now), Err(Refusal::NotLoggedIn));
+    }
+
+    #[test]
+    fn confirm_locks_the_console_then_applies_the_confirmed_values_and_ends_sessions() {
+        let (mut state, now) = console(None);
+        let token = state.login("admin", "admin", now).expect("login");
+        let mut values = BTreeMap::new();
+        values.insert("Kubernetes".to_string(), "podCIDR: merged".to_string());
+        state.confirm_update("4.8.33", values, now).expect("confirm");
+
+        let during = now + Duration::from_secs(30);
+        assert!(matches!(state.authorize(Some(&token), during), Err(Refusal::Locked { .. })));
+        assert!(state.lock_status(during).locked);
+
+        let after = now + Duration::from_secs(61);
+        assert_eq!(state.authorize(Some(&token), after), Err(Refusal::NotLoggedIn));
+        let summary = state.summary();
+        assert_eq!(summary.version, "4.8.33");
+        assert!(!summary.update_available);
+        let kubernetes = state.profile().iter().find(|layer| layer.kind == "Kubernetes").unwrap();
+        assert_eq!(kubernetes.values, "podCIDR: merged");
+        let calico = state.profile().iter().find(|layer| layer.kind == "CNI").unwrap();
+        assert_eq!(calico.version, "3.29.4");
+    }
+
+    #[test]
+    fn the_skip_upgrade_fault_unlocks_without_changing_the_version() {
+        let (mut state, now) = console(Some(Fault::SilentlySkipUpgrade));
+        state.confirm_update("4.8.33", BTreeMap::new(), now).expect("confirm");
+        state.tick(now + Duration::from_secs(61));
+        assert!(!state.lock_status(now + Duration::from_secs(61)).locked);
+        assert_eq!(state.summary().version, "4.8.21");
+        assert!(state.summary().update_available);
+    }
+
+    #[test]
+    fn confirm_refuses_a_version_that_is_not_offered_and_unknown_layers() {
+        let (mut state, now) = console(None);
+        assert_eq!(state.confirm_update("9.9.9", BTreeMap::new(), now), Err(Refusal::NoSuchUpdate));
+        let mut values = BTreeMap::new();
+        values.insert("GPU".to_string(), String::new());
+        assert_eq!(
+            state.confirm_update("4.8.33", values, now),
+            Err(Refusal::UnknownLayer("GPU".to_string()))
+        );
+    }
+
+    #[test]
+    fn the_preview_pairs_incoming_defaults_with_the_installed_customizations() {
+        let (state, _) = console(None);
+        let offer = state.update_offer();
+        let kubernetes = offer.layers.iter().find(|layer| layer.incoming.kind == "Kubernetes").unwrap();
+        assert!(kubernetes.current_values.contains("podCIDR: \"172.30.0.0/16\""));
+        assert!(kubernetes.incoming.values.contains("podCIDR: \"192.168.0.0/16\""));
+    }
+}

@@ -1,0 +1,128 @@
+//! Runs a set of scenarios end to end: loads them all first (a malformed file stops everything
+//! before a browser starts), starts the built-in console or checks the given one is reachable,
+//! opens one browser session per scenario, and gives each scenario its own output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::browser::{Browser, BrowserError};
+use crate::console::{self, ConsoleConfig};
+use crate::redact::Redactor;
+use crate::report::{JsonReport, TerminalReporter};
+use crate::runner::{self, Outcome, Reporters, RunnerSettings};
+use crate::scenario::{self, Scenario, ScenarioError};
+use crate::settings::{ConsoleTarget, RunSettings};
+
+/// Problems that stop a run before or outside any scenario step: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("cannot start the built-in console: {0}")]
+    ConsoleStart(std::io::Error),
+    #[error(
+        "cannot reach the console at {url}: tried a TCP connection to {address} and got: {reason}. \
+         Check the --console URL, that the console is up, and that this machine can reach it"
+    )]
+    ConsoleUnreachable { url: String, address: String, reason: String },
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    #[error("cannot prepare the output folder {}: {source}", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Each scenario's name, outcome and output folder.
+#[derive(Debug)]
+pub struct RunSummary {
+    pub results: Vec<(String, Outcome, PathBuf)>,
+}
+
+impl RunSummary {
+    pub fn all_passed(&self) -> bool {
+        self.results.iter().all(|(_, outcome, _)| *outcome != Outcome::Failed)
+    }
+}
+
+pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummary, HarnessError> {
+    let scenarios: Vec<Scenario> = settings
+        .scenarios
+        .iter()
+        .map(|path| scenario::load(path))
+        .collect::<Result<_, _>>()?;
+
+    // Kept alive until the end of the run; dropping it stops the server.
+    let (console_url, may_mutate, _built_in) = match &settings.console {
+        ConsoleTarget::BuiltIn { lock } => {
+            let config = ConsoleConfig {
+                lock_duration: *lock,
+                username: settings.credentials.username.clone(),
+                password: settings.credentials.password.clone(),
+                ..ConsoleConfig::default()
+            };
+            let running = console::start(config, 0).await.map_err(HarnessError::ConsoleStart)?;
+            (running.url(), true, Some(running))
+        }
+        ConsoleTarget::External { url } => {
+            check_reachable(url).await?;
+            (url.clone(), settings.apply, None)
+        }
+    };
+
+    let redactor = Redactor::new([settings.credentials.password.clone()]);
+    let mut results = Vec::new();
+    for scenario in &scenarios {
+        let output_dir = settings.out_dir.join(scenario.name());
+        prepare_output(&output_dir)?;
+        let browser = Browser::start(&settings.browser).await?;
+        let runner_settings = RunnerSettings {
+            console_url: console_url.clone(),
+            may_mutate,
+            step_timeout: settings.step_timeout,
+            credentials: settings.credentials.clone(),
+            output_dir: output_dir.clone(),
+            redactor: redactor.clone(),
+        };
+        let mut reporters = Reporters(vec![
+            Box::new(TerminalReporter::new(live_progress, Box::new(std::io::stdout()))),
+            Box::new(JsonReport::new(output_dir.join("report.json"))),
+        ]);
+        let outcome = runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
+        browser.close().await;
+        results.push((scenario.name(), outcome, output_dir));
+    }
+    Ok(RunSummary { results })
+}
+
+/// Clears what an earlier run left in this scenario's folder (recognised by its report), so old
+/// screenshots are never mistaken for new ones; anything else is left alone.
+fn prepare_output(folder: &Path) -> Result<(), HarnessError> {
+    let failed = |source| HarnessError::Output {
+        path: folder.to_path_buf(),
+        source,
+    };
+    if folder.join("report.json").exists() {
+        std::fs::remove_dir_all(folder).map_err(failed)?;
+    }
+    std::fs::create_dir_all(folder).map_err(failed)
+}
+
+async fn check_reachable(url: &str) -> Result<(), HarnessError> {
+    let unreachable = |address: String, reason: String| HarnessError::ConsoleUnreachable {
+        url: url.to_string(),
+        address,
+        reason,
+    };
+    let parsed = url::Url::parse(url).map_err(|error| unreachable(url.to_string(), error.to_string()))?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let address = format!("{host}:{port}");
+    match tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(&address)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => Err(unreachable(address, error.to_string())),
+        Err(_) => Err(unreachable(address, "no answer within 10 s".to_string())),
+    }
+}

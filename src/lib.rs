@@ -1,0 +1,17 @@
+//! palette-harness: turns the Palette system console guides into scenarios that a real browser
+//! walks through the console UI, leaving screenshots, configuration backups and reports.
+//!
+//! See ARCHITECTURE.md for the map of modules.
+
+pub mod artifacts;
+pub mod browser;
+pub mod carry;
+pub mod cli;
+pub mod console;
+pub mod harness;
+pub mod locate;
+pub mod redact;
+pub mod report;
+pub mod runner;
+pub mod scenario;
+pub mod settings;

@@ -1,0 +1,82 @@
+//! Thin entry point: parse arguments, call the library, map results to exit codes.
+//! 0: every scenario passed (or stopped before changing a console without --apply);
+//! 1: a scenario failed; 2: usage or configuration error; 130: interrupted.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use palette_harness::cli::{Cli, Command, ConsoleArgs};
+use palette_harness::console::{self, ConsoleConfig, Fault};
+use palette_harness::{harness, settings};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => {
+                let settings = match settings::resolve(&args, |name| std::env::var(name).ok()) {
+                    Ok(settings) => settings,
+                    Err(error) => {
+                        eprintln!("error: {error}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let live = std::io::stdout().is_terminal();
+                tokio::select! {
+                    result = harness::run(settings, live) => match result {
+                        Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,
+                        Ok(_) => ExitCode::from(1),
+                        Err(error) => {
+                            eprintln!("error: {error}");
+                            ExitCode::from(2)
+                        }
+                    },
+                    // Dropping the run future drops the browser, which kills the driver's group.
+                    _ = tokio::signal::ctrl_c() => {
+                        eprintln!("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
+                        ExitCode::from(130)
+                    }
+                }
+            }
+            Command::Console(args) => serve_console(args).await,
+        }
+    })
+}
+
+async fn serve_console(args: ConsoleArgs) -> ExitCode {
+    let fault = match args.fault.as_deref().map(str::parse::<Fault>).transpose() {
+        Ok(fault) => fault,
+        Err(error) => {
+            eprintln!("error: --fault: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = ConsoleConfig {
+        from_version: args.from,
+        to_version: args.to,
+        lock_duration: Duration::from_secs(args.lock_seconds),
+        username: std::env::var(settings::USERNAME_VARIABLE).unwrap_or_else(|_| "admin".to_string()),
+        password: std::env::var(settings::PASSWORD_VARIABLE).unwrap_or_else(|_| "admin".to_string()),
+        fault,
+    };
+    let username = config.username.clone();
+    let running = match console::start(config, args.port).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}; pick another --port (0 picks a free one)", args.port);
+            return ExitCode::from(2);
+        }
+    };
+    println!("Reference console listening on {} (log in as {username})", running.url());
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
+}

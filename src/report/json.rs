@@ -1,0 +1,159 @@
+//! `report.json` in the scenario's output folder, rewritten atomically after every step so a run
+//! that dies midway still leaves a report of what it did.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::artifacts::write_atomically;
+use crate::runner::{ArtifactKind, Event, Outcome, Reporter, StepFailure};
+
+#[derive(Serialize)]
+struct Report {
+    scenario: String,
+    file: PathBuf,
+    title: String,
+    console: String,
+    /// `running` until the scenario finishes.
+    outcome: String,
+    seconds: f64,
+    steps: Vec<StepReport>,
+    artifacts: Vec<Artifact>,
+}
+
+#[derive(Serialize)]
+struct StepReport {
+    step: String,
+    guide: String,
+    status: String,
+    seconds: f64,
+    actions: Vec<ActionReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<StepFailure>,
+}
+
+#[derive(Serialize)]
+struct ActionReport {
+    action: String,
+    seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    kind: ArtifactKind,
+    path: PathBuf,
+}
+
+pub struct JsonReport {
+    path: PathBuf,
+    report: Option<Report>,
+}
+
+impl JsonReport {
+    pub fn new(path: PathBuf) -> Self {
+        JsonReport { path, report: None }
+    }
+
+    fn write(&self) {
+        if let Some(report) = &self.report {
+            if let Ok(bytes) = serde_json::to_vec_pretty(report) {
+                // A report that cannot be written must not stop the run; the terminal still shows it.
+                let _ = write_atomically(&self.path, &bytes);
+            }
+        }
+    }
+}
+
+fn secs(duration: &Duration) -> f64 {
+    (duration.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+impl Reporter for JsonReport {
+    fn on_event(&mut self, event: &Event) {
+        if let Event::ScenarioStarted {
+            scenario,
+            file,
+            title,
+            console_url,
+            ..
+        } = event
+        {
+            self.report = Some(Report {
+                scenario: scenario.clone(),
+                file: file.clone(),
+                title: title.clone(),
+                console: console_url.clone(),
+                outcome: "running".to_string(),
+                seconds: 0.0,
+                steps: Vec::new(),
+                artifacts: Vec::new(),
+            });
+            self.write();
+            return;
+        }
+        let Some(report) = self.report.as_mut() else {
+            return;
+        };
+        let mut changed_step = false;
+        match event {
+            Event::StepStarted { step, guide_words } => report.steps.push(StepReport {
+                step: step.clone(),
+                guide: guide_words.clone(),
+                status: "running".to_string(),
+                seconds: 0.0,
+                actions: Vec::new(),
+                failure: None,
+            }),
+            Event::ActionPassed { action, elapsed, note } => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.actions.push(ActionReport {
+                        action: action.clone(),
+                        seconds: secs(elapsed),
+                        note: note.clone(),
+                    });
+                }
+            }
+            Event::ArtifactWritten { kind, path } => report.artifacts.push(Artifact {
+                kind: kind.clone(),
+                path: path.clone(),
+            }),
+            Event::StepPassed { elapsed, .. } => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.status = "passed".to_string();
+                    step.seconds = secs(elapsed);
+                }
+                changed_step = true;
+            }
+            Event::StepFailed { failure } => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.status = "failed".to_string();
+                    step.failure = Some(failure.clone());
+                }
+                changed_step = true;
+            }
+            Event::StoppedBeforeMutation { .. } => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.status = "not run: changes the console (use --apply)".to_string();
+                }
+                changed_step = true;
+            }
+            Event::ScenarioFinished { outcome, elapsed, .. } => {
+                report.outcome = match outcome {
+                    Outcome::Passed => "passed",
+                    Outcome::Failed => "failed",
+                    Outcome::StoppedBeforeMutation => "stopped-before-mutation",
+                }
+                .to_string();
+                report.seconds = secs(elapsed);
+                changed_step = true;
+            }
+            _ => {}
+        }
+        if changed_step {
+            self.write();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Progress on the terminal: a live status line while waiting when stdout is a terminal, plain
+//! lines otherwise (CI logs, pipes).
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::runner::{Event, Outcome, Reporter};
+
+pub struct TerminalReporter {
+    live: bool,
+    status_line_open: bool,
+    last_plain_wait: Option<(String, u64)>,
+    output: Box<dyn Write + Send>,
+}
+
+impl TerminalReporter {
+    pub fn new(live: bool, output: Box<dyn Write + Send>) -> Self {
+        TerminalReporter {
+            live,
+            status_line_open: false,
+            last_plain_wait: None,
+            output,
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        if self.status_line_open {
+            let _ = write!(self.output, "\r\x1b[2K");
+            self.status_line_open = false;
+        }
+        let _ = writeln!(self.output, "{text}");
+        let _ = self.output.flush();
+    }
+}
+
+fn seconds(duration: &Duration) -> String {
+    format!("{:.1}s", duration.as_secs_f64())
+}
+
+impl Reporter for TerminalReporter {
+    fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::ScenarioStarted {
+                scenario,
+                title,
+                console_url,
+                output_dir,
+                ..
+            } => {
+                self.line(&format!("▶ {scenario}: {title}"));
+                self.line(&format!("  console {console_url}, output {}", output_dir.display()));
+            }
+            Event::StepStarted { step, guide_words } => {
+                self.line(&format!("  {step}  {}", guide_words.replace("**", "")));
+            }
+            Event::ActionStarted { .. } => {}
+            Event::Waiting {
+                action,
+                waiting_for,
+                elapsed,
+                timeout,
+                page_says,
+            } => {
+                let says = page_says.as_deref().map(|text| format!(" — {text}")).unwrap_or_default();
+                let text = format!("    … {action}: waiting for {waiting_for} {}/{}{says}", seconds(elapsed), seconds(timeout));
+                if self.live {
+                    let shown: String = text.chars().take(160).collect();
+                    let _ = write!(self.output, "\r\x1b[2K{shown}");
+                    let _ = self.output.flush();
+                    self.status_line_open = true;
+                } else {
+                    // Plain output: one line every ten seconds per wait, so logs stay short.
+                    let bucket = elapsed.as_secs() / 10;
+                    let key = (action.clone(), bucket);
+                    if elapsed.as_secs() >= 10 && self.last_plain_wait.as_ref() != Some(&key) {
+                        self.last_plain_wait = Some(key);
+                        self.line(&text);
+                    }
+                }
+            }
+            Event::ActionPassed { action, elapsed, note } => {
+                let note = note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
+                self.line(&format!("    ✓ {action} ({}){note}", seconds(elapsed)));
+            }
+            Event::ArtifactWritten { .. } => {}
+            Event::StepPassed { .. } => {}
+            Event::StepFailed { failure } => {
+                self.line(&format!("    ✗ {}", failure.action));
+                self.line(&format!("  FAILED at {} ({})", failure.step, failure.location));
+                self.line(&format!("    expected:    {}", failure.expected));
+                self.line(&format!("    page showed: {}", failure.page_showed));
+                if let Some(path) = &failure.screenshot {
+                    self.line(&format!("    screenshot:  {}", path.display()));
+                }
+                if let Some(path) = &failure.page_html {
+                    self.line(&format!("    page HTML:   {}", path.display()));
+                }
+            }
+            Event::StoppedBeforeMutation { step, action } => {
+                self.line(&format!(
+                    "  STOPPED before {step} (`{action}` changes the console). This console is not the built-in one: rerun with --apply to let the scenario change it."
+                ));
+            }
+            Event::ScenarioFinished { scenario, outcome, elapsed } => {
+                let verdict = match outcome {
+                    Outcome::Passed => "passed",
+                    Outcome::Failed => "FAILED",
+                    Outcome::StoppedBeforeMutation => "stopped before changing the console",
+                };
+                self.line(&format!("■ {scenario} {verdict} in {}", seconds(elapsed)));
+            }
+        }
+    }
+}

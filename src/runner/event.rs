@@ -1,0 +1,104 @@
+//! What happens during a run, as one closed set of events. The runner emits them; reporters
+//! (terminal, JSON report) consume them and are the only code that prints or writes reports.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    Screenshot,
+    Backup,
+    Merge,
+    FailureScreenshot,
+    FailurePage,
+}
+
+/// Why a step failed, with everything a person needs to fix the scenario or the console.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StepFailure {
+    pub step: String,
+    /// Scenario file:line:column of the failing action.
+    pub location: String,
+    pub action: String,
+    pub expected: String,
+    pub page_showed: String,
+    pub screenshot: Option<PathBuf>,
+    pub page_html: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// Stopped before the first step that changes a console other than the built-in one.
+    StoppedBeforeMutation,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    ScenarioStarted {
+        scenario: String,
+        file: PathBuf,
+        title: String,
+        console_url: String,
+        output_dir: PathBuf,
+    },
+    StepStarted {
+        step: String,
+        guide_words: String,
+    },
+    ActionStarted {
+        action: String,
+    },
+    /// Emitted about once a second while an action waits for the page.
+    Waiting {
+        action: String,
+        waiting_for: String,
+        elapsed: Duration,
+        timeout: Duration,
+        page_says: Option<String>,
+    },
+    ActionPassed {
+        action: String,
+        elapsed: Duration,
+        note: Option<String>,
+    },
+    ArtifactWritten {
+        kind: ArtifactKind,
+        path: PathBuf,
+    },
+    StepPassed {
+        step: String,
+        elapsed: Duration,
+    },
+    StepFailed {
+        failure: StepFailure,
+    },
+    StoppedBeforeMutation {
+        step: String,
+        action: String,
+    },
+    ScenarioFinished {
+        scenario: String,
+        outcome: Outcome,
+        elapsed: Duration,
+    },
+}
+
+/// A consumer of events.
+pub trait Reporter {
+    fn on_event(&mut self, event: &Event);
+}
+
+/// Sends every event to several reporters in order.
+pub struct Reporters(pub Vec<Box<dyn Reporter + Send>>);
+
+impl Reporter for Reporters {
+    fn on_event(&mut self, event: &Event) {
+        for reporter in &mut self.0 {
+            reporter.on_event(event);
+        }
+    }
+}

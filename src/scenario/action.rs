@@ -1,0 +1,483 @@
+//! The action language: one short sentence per action, in the guide's words.
+//!
+//! ```text
+//! log in
+//! click menu item "Enterprise Cluster"          select tab "Profile"
+//! expect dialog "Palette version update"        expect text "On-prem system console is healthy"
+//! screenshot "enterprise-version_upgrade-upgrade_vmware_non-airgap_update.webp"
+//! back up layer "Kubernetes"
+//! merge editor "Incoming changes" into editor "Current configuration" keeping "podCIDR"
+//! check layer "Kubernetes" kept "podCIDR", "serviceClusterIpRange"
+//! type "value" into field "Username"
+//! wait until unlocked
+//! ```
+//!
+//! A target is a role and the label a person reads (`button "Update"`), optionally inside another
+//! target (`layer "Kubernetes" in dialog "Palette version update"`). There are deliberately no CSS
+//! selectors, XPath or ids: a scenario must drive any console built from the same docs.
+
+use std::fmt;
+
+/// What a person calls the thing they look for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    MenuItem,
+    Tab,
+    Button,
+    Link,
+    Dialog,
+    Pane,
+    Field,
+    Editor,
+    Layer,
+    Heading,
+    Text,
+}
+
+impl Role {
+    /// Every role with the words that name it in a scenario, longest first so that
+    /// `menu item` wins over a future `menu`.
+    pub const ALL: [(Role, &'static str); 11] = [
+        (Role::MenuItem, "menu item"),
+        (Role::Tab, "tab"),
+        (Role::Button, "button"),
+        (Role::Link, "link"),
+        (Role::Dialog, "dialog"),
+        (Role::Pane, "pane"),
+        (Role::Field, "field"),
+        (Role::Editor, "editor"),
+        (Role::Layer, "layer"),
+        (Role::Heading, "heading"),
+        (Role::Text, "text"),
+    ];
+
+    pub fn words(self) -> &'static str {
+        Role::ALL
+            .iter()
+            .find(|(role, _)| *role == self)
+            .map(|(_, words)| *words)
+            .unwrap_or("element")
+    }
+
+    /// The name the in-page locator script uses for this role.
+    pub fn script_name(self) -> &'static str {
+        match self {
+            Role::MenuItem => "menuitem",
+            Role::Tab => "tab",
+            Role::Button => "button",
+            Role::Link => "link",
+            Role::Dialog => "dialog",
+            Role::Pane => "pane",
+            Role::Field => "field",
+            Role::Editor => "editor",
+            Role::Layer => "layer",
+            Role::Heading => "heading",
+            Role::Text => "text",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
+/// An element as a person describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub role: Role,
+    /// `None` means "the only visible one", e.g. `editor` on a page with one editor.
+    pub label: Option<String>,
+    pub within: Option<Box<Target>>,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.label {
+            Some(label) => write!(f, "{} \"{}\"", self.role, label)?,
+            None => write!(f, "{}", self.role)?,
+        }
+        if let Some(within) = &self.within {
+            write!(f, " in {within}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Logs in through whatever login form is shown; does nothing when already logged in.
+    LogIn,
+    Click(Target),
+    /// Waits until the target is visible (for `text`, until the page shows that text).
+    Expect(Target),
+    /// Saves the page, named after the guide's image.
+    Screenshot { image_name: String },
+    /// Selects a profile layer and saves the editor's content to the run's backups.
+    BackUpLayer { layer: String },
+    /// Takes `from`'s text, carries the listed keys' values over from `into`, writes the result
+    /// into `into` (the guide's external diff tool, done in place).
+    Merge {
+        from: Target,
+        into: Target,
+        keeping: Vec<String>,
+    },
+    /// Selects a layer and proves the listed keys still hold the values of this run's backup.
+    CheckLayerKept { layer: String, keys: Vec<String> },
+    Type { text: String, into: Target },
+    /// Waits through the console's upgrade lock until a login form or the Main Menu is usable.
+    WaitUntilUnlocked,
+}
+
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub kind: ActionKind,
+    /// The sentence as written in the scenario.
+    pub text: String,
+    /// Clicking this changes the console (Update, Confirm, Save, ...).
+    pub mutating: bool,
+    pub location: super::Location,
+}
+
+/// Labels of buttons whose click changes the console. A click on one must sit in a step marked
+/// `mutating = true`, so a read-only run can never press it by accident.
+const MUTATING_BUTTON_WORDS: [&str; 13] = [
+    "update", "confirm", "save", "apply", "delete", "sync", "activate", "create", "submit", "upgrade",
+    "remove", "reset", "install",
+];
+
+pub fn is_mutating(kind: &ActionKind) -> bool {
+    match kind {
+        ActionKind::Click(Target {
+            role: Role::Button,
+            label: Some(label),
+            ..
+        }) => {
+            let first_word = label.split_whitespace().next().unwrap_or("").to_lowercase();
+            MUTATING_BUTTON_WORDS.contains(&first_word.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// A parse failure at a character offset within the action's text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ActionSyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Quoted(String),
+    Comma,
+}
+
+#[derive(Debug, Clone)]
+struct Spanned {
+    token: Token,
+    offset: usize,
+}
+
+fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
+    let characters: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut index = 0;
+    while index < characters.len() {
+        let character = characters[index];
+        if character.is_whitespace() {
+            index += 1;
+        } else if character == ',' {
+            tokens.push(Spanned { token: Token::Comma, offset: index });
+            index += 1;
+        } else if character == '"' {
+            let start = index;
+            index += 1;
+            let mut value = String::new();
+            loop {
+                match characters.get(index) {
+                    None => {
+                        return Err(ActionSyntaxError {
+                            offset: start,
+                            message: "this quoted label is never closed: expected a closing `\"`".to_string(),
+                        })
+                    }
+                    Some('"') => break,
+                    Some('\\') if characters.get(index + 1) == Some(&'"') => {
+                        value.push('"');
+                        index += 2;
+                    }
+                    Some(other) => {
+                        value.push(*other);
+                        index += 1;
+                    }
+                }
+            }
+            index += 1;
+            tokens.push(Spanned { token: Token::Quoted(value), offset: start });
+        } else {
+            let start = index;
+            let mut word = String::new();
+            while let Some(next) = characters.get(index) {
+                if next.is_whitespace() || *next == '"' || *next == ',' {
+                    break;
+                }
+                word.push(*next);
+                index += 1;
+            }
+            tokens.push(Spanned { token: Token::Word(word.to_lowercase()), offset: start });
+        }
+    }
+    Ok(tokens)
+}
+
+struct Cursor {
+    tokens: Vec<Spanned>,
+    position: usize,
+    end: usize,
+}
+
+impl Cursor {
+    fn offset(&self) -> usize {
+        self.tokens.get(self.position).map(|token| token.offset).unwrap_or(self.end)
+    }
+
+    fn error<T>(&self, expected: &str) -> Result<T, ActionSyntaxError> {
+        let found = match self.tokens.get(self.position).map(|token| &token.token) {
+            None => "the end of the action".to_string(),
+            Some(Token::Word(word)) => format!("`{word}`"),
+            Some(Token::Quoted(text)) => format!("\"{text}\""),
+            Some(Token::Comma) => "`,`".to_string(),
+        };
+        Err(ActionSyntaxError {
+            offset: self.offset(),
+            message: format!("expected {expected}, found {found}"),
+        })
+    }
+
+    fn peek_word(&self, index: usize) -> Option<&str> {
+        match self.tokens.get(self.position + index).map(|token| &token.token) {
+            Some(Token::Word(word)) => Some(word),
+            _ => None,
+        }
+    }
+
+    fn eat_words(&mut self, words: &str) -> bool {
+        let expected: Vec<&str> = words.split(' ').collect();
+        let matches = expected
+            .iter()
+            .enumerate()
+            .all(|(index, word)| self.peek_word(index) == Some(word));
+        if matches {
+            self.position += expected.len();
+        }
+        matches
+    }
+
+    fn expect_words(&mut self, words: &str) -> Result<(), ActionSyntaxError> {
+        if self.eat_words(words) {
+            Ok(())
+        } else {
+            self.error(&format!("`{words}`"))
+        }
+    }
+
+    fn quoted(&mut self, what: &str) -> Result<String, ActionSyntaxError> {
+        match self.tokens.get(self.position).map(|token| &token.token) {
+            Some(Token::Quoted(text)) if !text.trim().is_empty() => {
+                let text = text.clone();
+                self.position += 1;
+                Ok(text)
+            }
+            Some(Token::Quoted(_)) => Err(ActionSyntaxError {
+                offset: self.offset(),
+                message: format!("expected {what}, found an empty label"),
+            }),
+            _ => self.error(what),
+        }
+    }
+
+    fn quoted_list(&mut self, what: &str) -> Result<Vec<String>, ActionSyntaxError> {
+        let mut items = vec![self.quoted(what)?];
+        while matches!(self.tokens.get(self.position).map(|token| &token.token), Some(Token::Comma)) {
+            self.position += 1;
+            items.push(self.quoted(what)?);
+        }
+        Ok(items)
+    }
+
+    fn at_end(&self) -> bool {
+        self.position >= self.tokens.len()
+    }
+
+    fn role(&mut self) -> Result<Role, ActionSyntaxError> {
+        for (role, words) in Role::ALL {
+            if self.eat_words(words) {
+                return Ok(role);
+            }
+        }
+        let known: Vec<&str> = Role::ALL.iter().map(|(_, words)| *words).collect();
+        self.error(&format!("a role ({})", known.join(", ")))
+    }
+
+    fn target(&mut self) -> Result<Target, ActionSyntaxError> {
+        let role = self.role()?;
+        let label = match self.tokens.get(self.position).map(|token| &token.token) {
+            Some(Token::Quoted(_)) => Some(self.quoted("a label in double quotes")?),
+            _ if matches!(role, Role::Editor | Role::Dialog) => None,
+            _ => return self.error(&format!("the {role}'s label in double quotes, as the guide names it")),
+        };
+        let within = if self.eat_words("in") {
+            Some(Box::new(self.target()?))
+        } else {
+            None
+        };
+        Ok(Target { role, label, within })
+    }
+}
+
+const ACTIONS_HELP: &str = "an action (log in, click, select, expect, screenshot, back up layer, merge, \
+check layer, type, wait until unlocked)";
+
+/// Parses one action sentence. Offsets in errors count characters from the sentence's start.
+pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
+    let tokens = tokenize(text)?;
+    let mut cursor = Cursor {
+        tokens,
+        position: 0,
+        end: text.chars().count(),
+    };
+    let kind = if cursor.eat_words("log in") {
+        ActionKind::LogIn
+    } else if cursor.eat_words("click") || cursor.eat_words("select") || cursor.eat_words("open") {
+        ActionKind::Click(cursor.target()?)
+    } else if cursor.eat_words("expect") {
+        ActionKind::Expect(cursor.target()?)
+    } else if cursor.eat_words("screenshot") {
+        let image_name = cursor.quoted("the guide's image name in double quotes")?;
+        if image_name.contains('/') || image_name.contains('\\') {
+            return Err(ActionSyntaxError {
+                offset: cursor.tokens[cursor.position - 1].offset,
+                message: "expected a plain image name such as \"name.webp\", without folders".to_string(),
+            });
+        }
+        ActionKind::Screenshot { image_name }
+    } else if cursor.eat_words("back up layer") {
+        ActionKind::BackUpLayer {
+            layer: cursor.quoted("the layer's name in double quotes")?,
+        }
+    } else if cursor.eat_words("merge") {
+        let from = cursor.target()?;
+        cursor.expect_words("into")?;
+        let into = cursor.target()?;
+        let keeping = if cursor.eat_words("keeping") {
+            cursor.quoted_list("a configuration key in double quotes")?
+        } else {
+            Vec::new()
+        };
+        ActionKind::Merge { from, into, keeping }
+    } else if cursor.eat_words("check layer") {
+        let layer = cursor.quoted("the layer's name in double quotes")?;
+        cursor.expect_words("kept")?;
+        let keys = cursor.quoted_list("a configuration key in double quotes")?;
+        ActionKind::CheckLayerKept { layer, keys }
+    } else if cursor.eat_words("type") {
+        let text = cursor.quoted("the text to type in double quotes")?;
+        cursor.expect_words("into")?;
+        ActionKind::Type {
+            text,
+            into: cursor.target()?,
+        }
+    } else if cursor.eat_words("wait until unlocked") {
+        ActionKind::WaitUntilUnlocked
+    } else {
+        return cursor.error(ACTIONS_HELP);
+    };
+    if !cursor.at_end() {
+        return cursor.error("the end of the action");
+    }
+    Ok(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(role: Role, label: &str) -> Target {
+        Target {
+            role,
+            label: Some(label.to_string()),
+            within: None,
+        }
+    }
+
+    #[test]
+    fn clicks_name_a_role_and_the_label_a_person_reads() {
+        assert_eq!(
+            parse_action(r#"click menu item "Enterprise Cluster""#),
+            Ok(ActionKind::Click(target(Role::MenuItem, "Enterprise Cluster")))
+        );
+        assert_eq!(parse_action(r#"select tab "Profile""#), Ok(ActionKind::Click(target(Role::Tab, "Profile"))));
+    }
+
+    #[test]
+    fn a_target_can_sit_inside_another() {
+        let parsed = parse_action(r#"select layer "Kubernetes" in dialog "Palette version update""#).unwrap();
+        let ActionKind::Click(target) = parsed else { panic!("not a click: {parsed:?}") };
+        assert_eq!(target.role, Role::Layer);
+        assert_eq!(target.within.as_deref().and_then(|within| within.label.as_deref()), Some("Palette version update"));
+    }
+
+    #[test]
+    fn merge_takes_two_editors_and_a_list_of_keys() {
+        let parsed = parse_action(
+            r#"merge editor "Incoming changes" into editor "Current configuration" keeping "podCIDR", "serviceClusterIpRange""#,
+        );
+        assert_eq!(
+            parsed,
+            Ok(ActionKind::Merge {
+                from: target(Role::Editor, "Incoming changes"),
+                into: target(Role::Editor, "Current configuration"),
+                keeping: vec!["podCIDR".to_string(), "serviceClusterIpRange".to_string()],
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_role_names_the_known_ones_at_the_right_column() {
+        let error = parse_action(r#"click widget "Update""#).unwrap_err();
+        assert_eq!(error.offset, 6);
+        assert!(error.message.starts_with("expected a role (menu item, tab, button"), "{}", error.message);
+        assert!(error.message.ends_with("found `widget`"), "{}", error.message);
+    }
+
+    #[test]
+    fn an_unclosed_label_points_at_its_opening_quote() {
+        let error = parse_action(r#"click button "Update"#).unwrap_err();
+        assert_eq!(error.offset, 13);
+        assert!(error.message.contains("never closed"));
+    }
+
+    #[test]
+    fn a_missing_label_says_so() {
+        let error = parse_action("click button").unwrap_err();
+        assert_eq!(error.offset, 12);
+        assert!(error.message.contains("label in double quotes"), "{}", error.message);
+    }
+
+    #[test]
+    fn trailing_words_are_an_error() {
+        let error = parse_action(r#"click tab "Profile" please"#).unwrap_err();
+        assert_eq!(error.message, "expected the end of the action, found `please`");
+    }
+
+    #[test]
+    fn buttons_that_change_the_console_are_mutating() {
+        assert!(is_mutating(&ActionKind::Click(target(Role::Button, "Update"))));
+        assert!(is_mutating(&ActionKind::Click(target(Role::Button, "Confirm"))));
+        assert!(!is_mutating(&ActionKind::Click(target(Role::Button, "Cancel"))));
+        assert!(!is_mutating(&ActionKind::Click(target(Role::MenuItem, "Update Management"))));
+    }
+}

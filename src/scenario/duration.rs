@@ -1,0 +1,42 @@
+//! Durations as people write them in scenario files and on the command line: `30s`, `15m`,
+//! `500ms`, `1h`, or a bare number of seconds.
+
+use std::time::Duration;
+
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|character: char| !(character.is_ascii_digit() || character == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a duration such as `30s`, `15m` or `500ms`, found `{text}`"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => return Err(format!("unknown duration unit `{other}` in `{text}`; use ms, s, m or h")),
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_the_usual_units() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn durations_reject_unknown_units_and_words() {
+        assert!(parse_duration("3 days").unwrap_err().contains("unknown duration unit"));
+        assert!(parse_duration("soon").unwrap_err().contains("expected a duration"));
+    }
+}

@@ -1,0 +1,90 @@
+//! The scenario model: a guide turned into steps a browser can walk, and its parser.
+//!
+//! A scenario file is TOML (see the README for the format). Each step carries the guide's section,
+//! step number and words; its actions are short sentences in the guide's own language
+//! (`click menu item "Enterprise Cluster"`), parsed by [`action`]. This module never touches a
+//! browser or the network: it reads one file and returns a typed model or a [`ScenarioError`]
+//! that names the file, line and column and says what was expected.
+
+pub mod action;
+mod duration;
+mod parse;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use action::{Action, ActionKind, Role, Target};
+pub use duration::parse_duration;
+pub use parse::{load, parse};
+
+/// A place in a scenario file, 1-based, as editors show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub file: PathBuf,
+    pub title: String,
+    /// The guide this scenario follows, as a path in the docs repository.
+    pub guide: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl Scenario {
+    /// The scenario's short name: its file stem, used for output folders.
+    pub fn name(&self) -> String {
+        self.file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".to_string())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The guide's section (`Upgrade`, `Validate`).
+    pub section: String,
+    /// The guide's step number within its section.
+    pub number: u32,
+    /// The guide's words for this step.
+    pub guide_words: String,
+    /// What the scenario does differently from the guide's words, and why.
+    pub note: Option<String>,
+    pub actions: Vec<Action>,
+    /// The step changes the console: against a console other than the built-in one, the run
+    /// stops before its first mutating action unless `--apply` is given.
+    pub mutating: bool,
+    /// This step's own deadline, overriding the run's per-step timeout.
+    pub timeout: Option<Duration>,
+    pub location: Location,
+}
+
+impl Step {
+    /// `Upgrade 4`, `Validate 2`: how reports name a step.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.section, self.number)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Malformed { location: Location, message: String },
+}

@@ -1,0 +1,163 @@
+//! The one resolved configuration of a run, built from the command line and the environment.
+//! Everything that can be wrong with the input is found here, before a browser starts.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::browser::BrowserOptions;
+use crate::cli::RunArgs;
+use crate::runner::Credentials;
+use crate::scenario::parse_duration;
+
+pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
+pub const PASSWORD_VARIABLE: &str = "PALETTE_PASSWORD";
+
+/// Usage and configuration problems: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("no scenario files given and {} has no .toml files; pass SCENARIO paths or run from the project folder", folder.display())]
+    NoScenarios { folder: PathBuf },
+    #[error("--timeout: {0}")]
+    Timeout(String),
+    #[error("--viewport: expected WIDTHxHEIGHT such as 1280x800, found `{0}`")]
+    Viewport(String),
+    #[error("--console: `{url}` is not a console URL ({reason}); expected something like https://palette.example.com/system")]
+    ConsoleUrl { url: String, reason: String },
+    #[error("{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} must be set to log in to {url}; the built-in defaults only apply to the built-in console")]
+    MissingCredentials { url: String },
+}
+
+/// Which console a run drives.
+#[derive(Clone, Debug)]
+pub enum ConsoleTarget {
+    /// Start the reference console on a free loopback port.
+    BuiltIn { lock: Duration },
+    External { url: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    pub scenarios: Vec<PathBuf>,
+    pub console: ConsoleTarget,
+    pub browser: BrowserOptions,
+    pub out_dir: PathBuf,
+    pub apply: bool,
+    pub step_timeout: Duration,
+    pub credentials: Credentials,
+}
+
+/// Resolves `run` arguments; `environment` looks up a variable (the process environment in
+/// production, a map in tests).
+pub fn resolve(args: &RunArgs, environment: impl Fn(&str) -> Option<String>) -> Result<RunSettings, SettingsError> {
+    let scenarios = if args.scenarios.is_empty() {
+        scenario_files(Path::new("scenarios"))?
+    } else {
+        args.scenarios.clone()
+    };
+    let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
+    let viewport = parse_viewport(&args.viewport).ok_or_else(|| SettingsError::Viewport(args.viewport.clone()))?;
+    let username = environment(USERNAME_VARIABLE).filter(|value| !value.is_empty());
+    let password = environment(PASSWORD_VARIABLE).filter(|value| !value.is_empty());
+    let (console, credentials) = match &args.console {
+        None => (
+            ConsoleTarget::BuiltIn {
+                lock: Duration::from_secs(args.lock_seconds),
+            },
+            Credentials {
+                username: username.unwrap_or_else(|| "admin".to_string()),
+                password: password.unwrap_or_else(|| "admin".to_string()),
+            },
+        ),
+        Some(url) => {
+            let parsed = url::Url::parse(url).map_err(|error| SettingsError::ConsoleUrl {
+                url: url.clone(),
+                reason: error.to_string(),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return Err(SettingsError::ConsoleUrl {
+                    url: url.clone(),
+                    reason: "it must be an http or https URL with a host".to_string(),
+                });
+            }
+            let (Some(username), Some(password)) = (username, password) else {
+                return Err(SettingsError::MissingCredentials { url: url.clone() });
+            };
+            (ConsoleTarget::External { url: url.clone() }, Credentials { username, password })
+        }
+    };
+    Ok(RunSettings {
+        scenarios,
+        console,
+        browser: BrowserOptions {
+            webdriver_url: args.webdriver.clone(),
+            chromedriver: args.chromedriver.clone(),
+            capabilities_file: args.capabilities.clone(),
+            headed: args.headed,
+            viewport,
+        },
+        out_dir: args.out.clone(),
+        apply: args.apply,
+        step_timeout,
+        credentials,
+    })
+}
+
+fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|_| SettingsError::NoScenarios { folder: folder.to_path_buf() })?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "toml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(SettingsError::NoScenarios { folder: folder.to_path_buf() });
+    }
+    Ok(files)
+}
+
+fn parse_viewport(text: &str) -> Option<(u32, u32)> {
+    let (width, height) = text.split_once('x')?;
+    let size = (width.trim().parse().ok()?, height.trim().parse().ok()?);
+    (size.0 >= 200 && size.1 >= 200).then_some(size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(line: &[&str]) -> RunArgs {
+        let mut full = vec!["palette-harness", "run"];
+        full.extend_from_slice(line);
+        match crate::cli::Cli::parse_from(full).command {
+            crate::cli::Command::Run(args) => args,
+            other => panic!("not a run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_built_in_console_defaults_to_admin_admin() {
+        let settings = resolve(&args(&["x.toml"]), |_| None).expect("resolves");
+        assert!(matches!(settings.console, ConsoleTarget::BuiltIn { .. }));
+        assert_eq!(settings.credentials.username, "admin");
+        assert_eq!(settings.credentials.password, "admin");
+    }
+
+    #[test]
+    fn an_external_console_needs_credentials_from_the_environment() {
+        let error = resolve(&args(&["x.toml", "--console", "https://palette.example.com/system"]), |_| None).unwrap_err();
+        assert!(error.to_string().starts_with("PALETTE_USERNAME and PALETTE_PASSWORD must be set"), "{error}");
+        let settings = resolve(&args(&["x.toml", "--console", "https://palette.example.com/system"]), |name| {
+            Some(if name == USERNAME_VARIABLE { "ops".to_string() } else { "S3cret".to_string() })
+        })
+        .expect("resolves");
+        assert_eq!(settings.credentials.username, "ops");
+    }
+
+    #[test]
+    fn bad_flags_name_the_flag() {
+        assert!(resolve(&args(&["x.toml", "--timeout", "soon"]), |_| None).unwrap_err().to_string().starts_with("--timeout"));
+        assert!(resolve(&args(&["x.toml", "--viewport", "big"]), |_| None).unwrap_err().to_string().starts_with("--viewport"));
+        assert!(resolve(&args(&["x.toml", "--console", "palette.local"]), |_| None).unwrap_err().to_string().starts_with("--console"));
+    }
+}
