@@ -244,7 +244,8 @@ mod tests {
 
     #[test]
     fn values_of_reads_keys_by_name_or_path_suffix() {
-        let found = values_of(CURRENT, &keys(&["podCIDR", "apiServer.extraArgs.secure-port", "missing"]));
+        let wanted = keys(&["podCIDR", "apiServer.extraArgs.secure-port", "missing"]);
+        let found = values_of(CURRENT, &wanted);
         assert_eq!(found[0].1.as_deref(), Some("\"172.30.0.0/16\""));
         assert_eq!(found[1].1.as_deref(), Some("\"6443\""));
         assert_eq!(found[2].1, None);

@@ -254,6 +254,9 @@ if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
   Object.getOwnPropertyDescriptor(prototype, 'value').set.call(e, text);
   e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
   e.dispatchEvent(new Event('change', { bubbles: true }));
+  // Show the pasted text from its first line, as a person sees it after pasting and scrolling up.
+  e.setSelectionRange(0, 0);
+  e.scrollTop = 0;
 } else {
   document.execCommand('selectAll', false);
   document.execCommand('insertText', false, text);
@@ -277,9 +280,14 @@ e.blur();"#,
         let reply = self
             .client
             .execute(
-                r#"const form = arguments[0].closest('form');
-const buttons = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")) : [];
-return buttons.find((b) => b.getBoundingClientRect().width > 0 && !b.disabled) || null;"#,
+                r#"const visible = (b) => b.getBoundingClientRect().width > 0 && !b.disabled;
+const form = arguments[0].closest('form');
+const inForm = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")).find(visible) : null;
+if (inForm) return inForm;
+// No form: the login button a person would press.
+const words = /^(log ?in|sign ?in|submit|continue)$/i;
+return Array.from(document.querySelectorAll("button, [role='button'], input[type='submit'], input[type='button']"))
+  .filter(visible).find((b) => words.test((b.innerText || b.value || b.getAttribute('aria-label') || '').trim())) || null;"#,
                 vec![field.as_argument()],
             )
             .await?;
@@ -314,18 +322,22 @@ return { hasPasswordField: password, alert };"#,
         Ok(reply.as_str().unwrap_or_default().to_string())
     }
 
-    /// What a busy page says about itself: the title of a visible alert dialog or progress bar.
-    pub async fn busy_status(&self) -> Result<Option<String>, BrowserError> {
+    /// What a page that blocks the user says about itself (a lock screen, a busy overlay, an
+    /// alert dialog), or `None` when nothing blocks the page. Progress bars alone do not count:
+    /// dashboards show them for other reasons; a bar inside the blocker adds its percentage.
+    pub async fn blocking_status(&self) -> Result<Option<String>, BrowserError> {
         let reply = self
             .client
             .execute(
-                r#"const busy = Array.from(document.querySelectorAll("[aria-busy='true'], [role='alertdialog'], [role='progressbar']"))
-  .filter((e) => e.getBoundingClientRect().width > 0);
-if (!busy.length) return null;
-const e = busy[0];
-const bar = document.querySelector("[role='progressbar'][aria-valuenow]");
-const text = (e.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 120);
-return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : text;"#,
+                r#"const covers = (e) => { const r = e.getBoundingClientRect(); return r.width * r.height >= 0.5 * innerWidth * innerHeight; };
+const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
+const blockers = Array.from(document.querySelectorAll("[role='alertdialog'], [aria-busy='true']"))
+  .filter((e) => shown(e) && (e.getAttribute('role') === 'alertdialog' || covers(e)));
+if (!blockers.length) return null;
+const blocker = blockers[0];
+const bar = blocker.querySelector("[role='progressbar'][aria-valuenow]");
+const text = (blocker.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 120);
+return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : (text || 'the page is busy');"#,
                 vec![],
             )
             .await?;

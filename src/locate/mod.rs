@@ -171,19 +171,53 @@ fn describe(candidate: &Candidate) -> String {
 
 /// Up to five names from the page, most similar to `label` first.
 pub fn closest_names(label: &str, candidates: &[Candidate]) -> Vec<String> {
-    let label_lower = label.to_lowercase();
-    let mut scored: Vec<(usize, String)> = candidates
+    let names = candidates
         .iter()
         .flat_map(|candidate| candidate.names.iter())
-        .filter(|name| !name.is_empty())
-        .map(|name| {
-            let shown: String = name.chars().take(80).collect();
-            (edit_distance(&label_lower, &shown.to_lowercase()), shown)
+        .map(|name| name.chars().take(80).collect::<String>());
+    most_similar(label, names, 5)
+}
+
+/// The `limit` texts most like `wanted`: most words in common first, then the fewest edits.
+pub fn most_similar(wanted: &str, texts: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> {
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|character: char| !character.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let wanted_words = words(wanted);
+    let wanted_lower = wanted.to_lowercase();
+    let mut scored: Vec<(std::cmp::Reverse<usize>, usize, String)> = texts
+        .into_iter()
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| {
+            let shared = words(&text).iter().filter(|word| wanted_words.contains(word)).count();
+            let distance = edit_distance(&wanted_lower, &text.to_lowercase());
+            (std::cmp::Reverse(shared), distance, text)
         })
         .collect();
     scored.sort();
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(5).map(|(_, name)| name).collect()
+    let mut seen = std::collections::HashSet::new();
+    scored
+        .into_iter()
+        .filter(|(_, _, text)| seen.insert(text.clone()))
+        .take(limit)
+        .map(|(_, _, text)| text)
+        .collect()
+}
+
+/// Other names a person knows a profile layer by: the packs that usually fill it. Tried only
+/// when the layer's own name matches nothing, so a console that shows only pack names works.
+pub fn layer_aliases(layer: &str) -> &'static [&'static str] {
+    match layer.to_lowercase().as_str() {
+        "cni" => &["Calico", "Cilium", "Flannel", "Antrea"],
+        "csi" => &["vSphere CSI", "Portworx", "Longhorn", "storage"],
+        "kubernetes" => &["Palette eXtended Kubernetes", "PXK", "K8s", "RKE2", "kubernetes"],
+        "os" => &["Ubuntu", "operating system", "RHEL"],
+        _ => &[],
+    }
 }
 
 /// Levenshtein distance over characters.
@@ -267,6 +301,20 @@ mod tests {
         assert_eq!(closest[0], "Enterprise Cluster");
         let message = NoSingleMatch::NotFound { closest }.explain("menu item \"Enterprise Clusters\"");
         assert!(message.starts_with("no menu item \"Enterprise Clusters\" is visible; closest on the page: \"Enterprise Cluster\""));
+    }
+
+    #[test]
+    fn similarity_prefers_shared_words_over_short_edits() {
+        let lines = ["Activate Palette", "A new version of Palette is available: 4.8.33", "Palette version"].map(String::from);
+        let ranked = most_similar("You are using the latest version of Palette", lines, 2);
+        assert_eq!(ranked[0], "A new version of Palette is available: 4.8.33");
+    }
+
+    #[test]
+    fn cni_and_csi_layers_are_also_known_by_their_packs() {
+        assert!(layer_aliases("CNI").contains(&"Calico"));
+        assert!(layer_aliases("csi").contains(&"vSphere CSI"));
+        assert!(layer_aliases("GPU").is_empty());
     }
 
     #[test]

@@ -434,12 +434,12 @@ impl ScenarioRun<'_> {
     }
 
     /// Reads an editor's text once two consecutive reads agree.
-    async fn read_stable(&mut self, action: &Action, editor: &Target, deadline: Instant) -> Result<String, ActionFailure> {
+    async fn read_stable(&mut self, action: &Action, editor: &EditorQuery, deadline: Instant) -> Result<String, ActionFailure> {
         let browser = self.browser;
         let previous = std::cell::RefCell::new(None::<String>);
         let previous = &previous;
         self.poll(action, &format!("{editor} to show a settled text"), deadline, || async move {
-            let element = match find(browser, editor).await? {
+            let element = match editor.find(browser).await? {
                 Found::One(element, _) => element,
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                 Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
@@ -464,12 +464,7 @@ impl ScenarioRun<'_> {
         };
         self.click(action, &target, deadline).await?;
         self.last_layer = Some(layer.to_string());
-        let editor = Target {
-            role: Role::Editor,
-            label: None,
-            within: None,
-        };
-        self.read_stable(action, &editor, deadline).await
+        self.read_stable(action, &EditorQuery::OfLayer(layer.to_string()), deadline).await
     }
 
     async fn merge(
@@ -480,12 +475,12 @@ impl ScenarioRun<'_> {
         keeping: &[String],
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let incoming = self.read_stable(action, from, deadline).await?;
-        let current = self.read_stable(action, into, deadline).await?;
+        let incoming = self.read_stable(action, &EditorQuery::Target(from.clone()), deadline).await?;
+        let current = self.read_stable(action, &EditorQuery::Target(into.clone()), deadline).await?;
         let merged = carry::merge(&incoming, &current, keeping);
         let (element, _) = self.wait_for(action, into, Need::Visible, deadline).await?;
         self.browser.write_text(&element, &merged.text).await?;
-        let written = self.read_stable(action, into, deadline).await?;
+        let written = self.read_stable(action, &EditorQuery::Target(into.clone()), deadline).await?;
         if written.replace("\r\n", "\n").trim_end() != merged.text.trim_end() {
             return Err(ActionFailure {
                 expected: format!("{into} to hold the merged configuration after pasting it"),
@@ -569,26 +564,52 @@ impl ScenarioRun<'_> {
         if !page {
             return Ok(Some("already logged in".to_string()));
         }
-        let username_field = self.find_field(action, &["Username", "Email", "Email address", "User name"], deadline).await?;
-        let password_field = self.find_field(action, &["Password"], deadline).await?;
-        self.browser.type_into(&username_field, &self.settings.credentials.username).await?;
-        self.browser.type_into(&password_field, &self.settings.credentials.password).await?;
-        self.browser.submit_form_of(&password_field).await?;
-        self.poll(action, "the console to accept the login", deadline, || async move {
-            let form = browser.login_form().await?;
-            if !form.has_password_field {
-                return Ok(Attempt::Done(()));
+        loop {
+            let username_field = self.find_field(action, &["Username", "Email", "Email address", "User name"], deadline).await?;
+            let password_field = self.find_field(action, &["Password"], deadline).await?;
+            self.browser.type_into(&username_field, &self.settings.credentials.username).await?;
+            self.browser.type_into(&password_field, &self.settings.credentials.password).await?;
+            self.browser.submit_form_of(&password_field).await?;
+            let answer = self
+                .poll(action, "the console to accept the login", deadline, || async move {
+                    let form = browser.login_form().await?;
+                    if !form.has_password_field {
+                        return Ok(Attempt::Done(LoginAnswer::Accepted));
+                    }
+                    if form.alert.is_empty() {
+                        return Ok(Attempt::NotYet("the login form is still shown".to_string()));
+                    }
+                    // A console that is still locked refuses logins until it unlocks: try again.
+                    if form.alert.to_lowercase().contains("lock") {
+                        return Ok(Attempt::Done(LoginAnswer::Locked(form.alert)));
+                    }
+                    Ok(Attempt::Fail(format!(
+                        "the console refused the login: \"{}\"; check PALETTE_USERNAME and PALETTE_PASSWORD",
+                        form.alert
+                    )))
+                })
+                .await?;
+            match answer {
+                LoginAnswer::Accepted => return Ok(Some("logged in".to_string())),
+                LoginAnswer::Locked(alert) if Instant::now() >= deadline => {
+                    return Err(ActionFailure {
+                        expected: "the console to accept the login".to_string(),
+                        page_showed: format!("the console is still locked: \"{alert}\""),
+                    })
+                }
+                LoginAnswer::Locked(alert) => {
+                    self.reporter.on_event(&Event::Waiting {
+                        action: action.text.clone(),
+                        waiting_for: "the console to accept logins".to_string(),
+                        elapsed: Duration::ZERO,
+                        timeout: deadline.saturating_duration_since(Instant::now()),
+                        page_says: Some(alert),
+                    });
+                    // Poll interval before the next attempt, not a wait for the page.
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
             }
-            if !form.alert.is_empty() {
-                return Ok(Attempt::Fail(format!(
-                    "the console refused the login: \"{}\"; check PALETTE_USERNAME and PALETTE_PASSWORD",
-                    form.alert
-                )));
-            }
-            Ok(Attempt::NotYet("the login form is still shown".to_string()))
-        })
-        .await?;
-        Ok(Some("logged in".to_string()))
+        }
     }
 
     /// The first of `labels` that names a visible field.
@@ -618,7 +639,10 @@ impl ScenarioRun<'_> {
         let appearance_deadline = deadline.min(Instant::now() + LOCK_APPEARANCE);
         let saw_lock = self
             .poll(action, "the console to lock for the upgrade", appearance_deadline, || async move {
-                if browser.login_form().await?.has_password_field || !main_menu_usable(browser).await? {
+                if browser.login_form().await?.has_password_field
+                    || browser.blocking_status().await?.is_some()
+                    || !main_menu_usable(browser).await?
+                {
                     return Ok(Attempt::Done(()));
                 }
                 Ok(Attempt::NotYet("the console is still usable".to_string()))
@@ -626,11 +650,8 @@ impl ScenarioRun<'_> {
             .await
             .is_ok();
         self.poll(action, "the console to unlock", deadline, || async move {
-            if browser.login_form().await?.has_password_field {
-                return Ok(Attempt::Done(()));
-            }
-            let busy = browser.busy_status().await?;
-            if busy.is_none() && main_menu_usable(browser).await? {
+            let busy = browser.blocking_status().await?;
+            if busy.is_none() && (browser.login_form().await?.has_password_field || main_menu_usable(browser).await?) {
                 return Ok(Attempt::Done(()));
             }
             Ok(Attempt::NotYet(match busy {
@@ -677,22 +698,21 @@ fn collapse(text: &str) -> String {
 
 /// The page's lines most like `wanted`, for a failed text expectation.
 fn closest_lines(wanted: &str, page: &str) -> String {
-    let wanted_lower = wanted.to_lowercase();
-    let mut lines: Vec<(usize, &str)> = page
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(|line| (locate::edit_distance(&wanted_lower, &line.to_lowercase()), line))
-        .collect();
-    lines.sort();
-    lines.dedup_by(|a, b| a.1 == b.1);
-    if lines.is_empty() {
-        return "the page shows no text".to_string();
+    let lines = page.lines().map(|line| line.trim().to_string());
+    let closest = locate::most_similar(wanted, lines, 3);
+    if closest.is_empty() {
+        return "the text is not on the page, which shows no text".to_string();
     }
     format!(
         "the text is not on the page; closest lines: {}",
-        lines.iter().take(3).map(|(_, line)| format!("\"{line}\"")).collect::<Vec<_>>().join(", ")
+        closest.iter().map(|line| format!("\"{line}\"")).collect::<Vec<_>>().join(", ")
     )
+}
+
+enum LoginAnswer {
+    Accepted,
+    /// The console refused because it is locked; the alert says so.
+    Locked(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -707,6 +727,61 @@ enum Found {
     Ambiguous(String),
 }
 
+/// Which editor to read.
+enum EditorQuery {
+    Target(Target),
+    /// The editor showing a profile layer: the only visible editor, or, when several are
+    /// visible, the one titled with the layer's name.
+    OfLayer(String),
+}
+
+impl std::fmt::Display for EditorQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditorQuery::Target(target) => write!(f, "{target}"),
+            EditorQuery::OfLayer(layer) => write!(f, "the editor of layer \"{layer}\""),
+        }
+    }
+}
+
+impl EditorQuery {
+    async fn find(&self, browser: &Browser) -> Result<Found, BrowserError> {
+        let layer = match self {
+            EditorQuery::Target(target) => return find(browser, target).await,
+            EditorQuery::OfLayer(layer) => layer,
+        };
+        let mut editors = browser.collect(Role::Editor.script_name(), None).await?;
+        if editors.len() == 1 {
+            let (element, candidate) = editors.remove(0);
+            return Ok(Found::One(element, candidate));
+        }
+        let names: Vec<Candidate> = editors.iter().map(|(_, candidate)| candidate.clone()).collect();
+        let described = format!("editor \"{layer}\"");
+        Ok(match choose_with_aliases(Role::Layer, Some(layer), &names) {
+            Ok(index) => {
+                let (element, candidate) = editors.swap_remove(index);
+                Found::One(element, candidate)
+            }
+            Err(miss @ NoSingleMatch::Ambiguous { .. }) => Found::Ambiguous(miss.explain(&described)),
+            Err(miss) => Found::Missing(miss.explain(&described)),
+        })
+    }
+}
+
+/// [`locate::choose`], trying a layer's other names (Calico for CNI, ...) when its own matches nothing.
+fn choose_with_aliases(role: Role, label: Option<&str>, names: &[Candidate]) -> Result<usize, NoSingleMatch> {
+    let first = locate::choose(label, names);
+    let (Err(NoSingleMatch::NotFound { .. }), Role::Layer, Some(label)) = (&first, role, label) else {
+        return first;
+    };
+    for alias in locate::layer_aliases(label) {
+        if let Ok(index) = locate::choose(Some(alias), names) {
+            return Ok(index);
+        }
+    }
+    first
+}
+
 /// Resolves a target, scope by scope, without waiting.
 async fn find(browser: &Browser, target: &Target) -> Result<Found, BrowserError> {
     let mut chain = vec![target];
@@ -719,7 +794,7 @@ async fn find(browser: &Browser, target: &Target) -> Result<Found, BrowserError>
         let candidates = browser.collect(current.role.script_name(), scope.as_ref()).await?;
         let names: Vec<Candidate> = candidates.iter().map(|(_, candidate)| candidate.clone()).collect();
         let described = describe_without_scope(current);
-        match locate::choose(current.label.as_deref(), &names) {
+        match choose_with_aliases(current.role, current.label.as_deref(), &names) {
             Ok(index) => {
                 let (element, candidate) = candidates.into_iter().nth(index).expect("index from choose");
                 scope = Some(element.clone());

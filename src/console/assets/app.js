@@ -287,6 +287,7 @@ function openUpdateDialog(offer) {
   const body = h("div", { class: "modal-body" });
   const renderBody = () => {
     const installed = selected.current_values;
+    const status = h("span", { class: "muted small" }, installed === edits[selected.incoming.kind] ? "Installed values" : "Edited");
     body.replaceChildren(
       h("nav", { "aria-label": "Profile layers" }, h("ul", { class: "layers", role: "listbox", "aria-label": "Profile layers" }, ordered.map((layer) =>
         h("li", { role: "option", tabindex: "0", "aria-selected": layer === selected ? "true" : "false", onclick: () => { selected = layer; renderBody(); } },
@@ -295,8 +296,11 @@ function openUpdateDialog(offer) {
         h("div", { class: "pane-header" }, h("h3", { id: "pane-incoming" }, "Incoming changes"), h("span", { class: "muted small" }, `${selected.incoming.pack} ${selected.incoming.version}`)),
         editor(selected.incoming.values, { readonly: true, labelledBy: "pane-incoming" })),
       h("section", { "aria-labelledby": "pane-current" },
-        h("div", { class: "pane-header" }, h("h3", { id: "pane-current" }, "Current configuration"), h("span", { class: "muted small" }, installed === edits[selected.incoming.kind] ? "Installed values" : "Edited")),
-        editor(edits[selected.incoming.kind], { labelledBy: "pane-current", onInput: (value) => { edits[selected.incoming.kind] = value; } })));
+        h("div", { class: "pane-header" }, h("h3", { id: "pane-current" }, "Current configuration"), status),
+        editor(edits[selected.incoming.kind], { labelledBy: "pane-current", onInput: (value) => {
+          edits[selected.incoming.kind] = value;
+          status.textContent = value === installed ? "Installed values" : "Edited";
+        } })));
   };
   renderBody();
   const close = () => backdrop.remove();

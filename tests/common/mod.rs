@@ -1,0 +1,134 @@
+//! Helpers shared by the tests that drive the built binary: spawning it, serving fixture
+//! consoles, and reading what a run left behind.
+
+#![allow(dead_code)] // Each test file uses its own subset of these helpers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const PASSWORD: &str = "Pw-Harness-Test-2026!";
+pub const USERNAME: &str = "qa-admin";
+
+pub fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_palette-harness"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command.env_remove("PALETTE_USERNAME").env_remove("PALETTE_PASSWORD");
+    command
+}
+
+pub fn with_credentials(command: &mut Command) -> &mut Command {
+    command.env("PALETTE_USERNAME", USERNAME).env("PALETTE_PASSWORD", PASSWORD)
+}
+
+pub fn run(command: &mut Command) -> Output {
+    command.stdin(Stdio::null()).output().expect("the palette-harness binary runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A reference console in its own process, killed (with its process group) when dropped.
+pub struct ConsoleProcess {
+    child: Child,
+    pub url: String,
+}
+
+impl ConsoleProcess {
+    pub fn start(extra_args: &[&str]) -> ConsoleProcess {
+        let mut command = binary();
+        with_credentials(&mut command);
+        command
+            .args(["console", "--port", "0", "--lock-seconds", "2"])
+            .args(extra_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().expect("console starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first_line = String::new();
+        BufReader::new(stdout).read_line(&mut first_line).expect("console prints its URL");
+        let url = first_line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
+            .to_string();
+        ConsoleProcess { child, url }
+    }
+}
+
+impl Drop for ConsoleProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves one HTML page for every path on a loopback port, from a thread, until the test ends.
+pub fn serve_page(html: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 8192];
+            let _ = stream.read(&mut buffer);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                html.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(html.as_bytes());
+        }
+    });
+    format!("http://{address}/system")
+}
+
+/// Every file under `folder`, recursively.
+pub fn files_under(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("readable folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+pub fn report(scenario_folder: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(scenario_folder.join("report.json")).expect("report.json exists");
+    serde_json::from_slice(&bytes).expect("report.json is JSON")
+}
+
+/// Logs in through the console's documented API and returns its Summary, to check console state
+/// without a browser.
+pub fn console_summary(console_url: &str) -> serde_json::Value {
+    let address = console_url.trim_start_matches("http://").split('/').next().expect("host").to_string();
+    let login = format!(r#"{{"username":"{USERNAME}","password":"{PASSWORD}"}}"#);
+    let reply = http(&address, "POST", "/v1/auth/syslogin", None, &login);
+    let token: serde_json::Value = serde_json::from_str(&reply).expect("login reply is JSON");
+    let token = token["Authorization"].as_str().expect("a token").to_string();
+    serde_json::from_str(&http(&address, "GET", "/v1/system/summary", Some(&token), "")).expect("summary is JSON")
+}
+
+fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(address).expect("console reachable");
+    let authorization = token.map(|token| format!("Authorization: {token}\r\n")).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("request sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response read");
+    response.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()
+}
