@@ -53,7 +53,10 @@ mod tests {
         write_atomically(&path, b"one").expect("first write");
         write_atomically(&path, b"two").expect("second write");
         assert_eq!(std::fs::read(&path).expect("read"), b"two");
-        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["report.json"]);
     }
 

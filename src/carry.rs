@@ -52,7 +52,10 @@ pub fn entries(text: &str) -> Vec<Entry> {
         let Some((key, value)) = split_key(content) else {
             continue;
         };
-        while stack.last().is_some_and(|(parent_indent, _)| *parent_indent >= indent) {
+        while stack
+            .last()
+            .is_some_and(|(parent_indent, _)| *parent_indent >= indent)
+        {
             stack.pop();
         }
         let mut path: Vec<String> = stack.iter().map(|(_, key)| key.clone()).collect();
@@ -141,7 +144,11 @@ pub fn merge(incoming: &str, current: &str, keeping: &[String]) -> Merge {
     if incoming.ends_with('\n') {
         text.push('\n');
     }
-    Merge { text, carried, absent }
+    Merge {
+        text,
+        carried,
+        absent,
+    }
 }
 
 fn insert_missing(lines: &mut Vec<String>, now: &[Entry], kept: &Entry) {
@@ -161,7 +168,9 @@ fn insert_missing(lines: &mut Vec<String>, now: &[Entry], kept: &Entry) {
             // After the parent's last descendant line.
             let last = now
                 .iter()
-                .filter(|entry| entry.path.len() > parent.path.len() && entry.path.starts_with(&parent.path))
+                .filter(|entry| {
+                    entry.path.len() > parent.path.len() && entry.path.starts_with(&parent.path)
+                })
                 .map(|entry| entry.line)
                 .max()
                 .unwrap_or(parent.line);
@@ -216,21 +225,42 @@ mod tests {
 
     #[test]
     fn kept_keys_take_the_current_values_and_everything_else_stays_incoming() {
-        let merged = merge(INCOMING, CURRENT, &keys(&["podCIDR", "serviceClusterIpRange"]));
+        let merged = merge(
+            INCOMING,
+            CURRENT,
+            &keys(&["podCIDR", "serviceClusterIpRange"]),
+        );
         assert!(merged.text.contains("  podCIDR: \"172.30.0.0/16\"\n"));
-        assert!(merged.text.contains("  serviceClusterIpRange: \"10.150.0.0/16\"\n"));
-        assert!(merged.text.contains("request-timeout: \"300s\""), "incoming additions survive");
-        assert!(!merged.text.contains("oidc-issuer-url"), "keys not asked for are not carried");
+        assert!(merged
+            .text
+            .contains("  serviceClusterIpRange: \"10.150.0.0/16\"\n"));
+        assert!(
+            merged.text.contains("request-timeout: \"300s\""),
+            "incoming additions survive"
+        );
+        assert!(
+            !merged.text.contains("oidc-issuer-url"),
+            "keys not asked for are not carried"
+        );
         assert_eq!(merged.carried.len(), 2);
-        assert_eq!(merged.carried[0].incoming_value.as_deref(), Some("\"192.168.0.0/16\""));
+        assert_eq!(
+            merged.carried[0].incoming_value.as_deref(),
+            Some("\"192.168.0.0/16\"")
+        );
     }
 
     #[test]
     fn a_kept_addition_is_inserted_under_its_parent() {
         let merged = merge(INCOMING, CURRENT, &keys(&["extraArgs.oidc-issuer-url"]));
         let lines: Vec<&str> = merged.text.lines().collect();
-        let position = lines.iter().position(|line| line.contains("oidc-issuer-url")).expect("inserted");
-        assert_eq!(lines[position], "      oidc-issuer-url: \"https://login.example.com\"");
+        let position = lines
+            .iter()
+            .position(|line| line.contains("oidc-issuer-url"))
+            .expect("inserted");
+        assert_eq!(
+            lines[position],
+            "      oidc-issuer-url: \"https://login.example.com\""
+        );
         assert!(lines[position - 1].contains("request-timeout"));
         assert_eq!(merged.carried[0].incoming_value, None);
     }

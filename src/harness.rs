@@ -24,7 +24,11 @@ pub enum HarnessError {
         "cannot reach the console at {url}: tried a TCP connection to {address} and got: {reason}. \
          Check the --console URL, that the console is up, and that this machine can reach it"
     )]
-    ConsoleUnreachable { url: String, address: String, reason: String },
+    ConsoleUnreachable {
+        url: String,
+        address: String,
+        reason: String,
+    },
     #[error(transparent)]
     Browser(#[from] BrowserError),
     #[error("cannot prepare the output folder {}: {source}", path.display())]
@@ -43,7 +47,9 @@ pub struct RunSummary {
 
 impl RunSummary {
     pub fn all_passed(&self) -> bool {
-        self.results.iter().all(|(_, outcome, _)| *outcome != Outcome::Failed)
+        self.results
+            .iter()
+            .all(|(_, outcome, _)| *outcome != Outcome::Failed)
     }
 }
 
@@ -63,7 +69,9 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
                 password: settings.credentials.password.clone(),
                 ..ConsoleConfig::default()
             };
-            let running = console::start(config, 0).await.map_err(HarnessError::ConsoleStart)?;
+            let running = console::start(config, 0)
+                .await
+                .map_err(HarnessError::ConsoleStart)?;
             (running.url(), true, Some(running))
         }
         ConsoleTarget::External { url } => {
@@ -87,10 +95,14 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             redactor: redactor.clone(),
         };
         let mut reporters = Reporters(vec![
-            Box::new(TerminalReporter::new(live_progress, Box::new(std::io::stdout()))),
+            Box::new(TerminalReporter::new(
+                live_progress,
+                Box::new(std::io::stdout()),
+            )),
             Box::new(JsonReport::new(output_dir.join("report.json"))),
         ]);
-        let outcome = runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
+        let outcome =
+            runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
         browser.close().await;
         results.push((scenario.name(), outcome, output_dir));
     }
@@ -116,11 +128,17 @@ async fn check_reachable(url: &str) -> Result<(), HarnessError> {
         address,
         reason,
     };
-    let parsed = url::Url::parse(url).map_err(|error| unreachable(url.to_string(), error.to_string()))?;
+    let parsed =
+        url::Url::parse(url).map_err(|error| unreachable(url.to_string(), error.to_string()))?;
     let host = parsed.host_str().unwrap_or_default().to_string();
     let port = parsed.port_or_known_default().unwrap_or(443);
     let address = format!("{host}:{port}");
-    match tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(&address)).await {
+    match tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::net::TcpStream::connect(&address),
+    )
+    .await
+    {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(error)) => Err(unreachable(address, error.to_string())),
         Err(_) => Err(unreachable(address, "no answer within 10 s".to_string())),

@@ -13,7 +13,10 @@ use palette_harness::{harness, settings};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -64,8 +67,10 @@ async fn serve_console(args: ConsoleArgs) -> ExitCode {
         from_version: args.from,
         to_version: args.to,
         lock_duration: Duration::from_secs(args.lock_seconds),
-        username: std::env::var(settings::USERNAME_VARIABLE).unwrap_or_else(|_| "admin".to_string()),
-        password: std::env::var(settings::PASSWORD_VARIABLE).unwrap_or_else(|_| "admin".to_string()),
+        username: std::env::var(settings::USERNAME_VARIABLE)
+            .unwrap_or_else(|_| "admin".to_string()),
+        password: std::env::var(settings::PASSWORD_VARIABLE)
+            .unwrap_or_else(|_| "admin".to_string()),
         fault,
     };
     let username = config.username.clone();
@@ -76,7 +81,10 @@ async fn serve_console(args: ConsoleArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("Reference console listening on {} (log in as {username})", running.url());
+    println!(
+        "Reference console listening on {} (log in as {username})",
+        running.url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }

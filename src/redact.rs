@@ -10,16 +10,19 @@ pub const MASK: &str = "********";
 
 impl Redactor {
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|secret| !secret.is_empty()).collect();
+        let mut secrets: Vec<String> = secrets
+            .into_iter()
+            .filter(|secret| !secret.is_empty())
+            .collect();
         // Longest first, so a secret containing another is masked whole.
         secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
         Redactor { secrets }
     }
 
     pub fn redact(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .fold(text.to_string(), |text, secret| text.replace(secret.as_str(), MASK))
+        self.secrets.iter().fold(text.to_string(), |text, secret| {
+            text.replace(secret.as_str(), MASK)
+        })
     }
 }
 

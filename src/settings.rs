@@ -31,8 +31,12 @@ pub enum SettingsError {
 #[derive(Clone, Debug)]
 pub enum ConsoleTarget {
     /// Start the reference console on a free loopback port.
-    BuiltIn { lock: Duration },
-    External { url: String },
+    BuiltIn {
+        lock: Duration,
+    },
+    External {
+        url: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -48,14 +52,18 @@ pub struct RunSettings {
 
 /// Resolves `run` arguments; `environment` looks up a variable (the process environment in
 /// production, a map in tests).
-pub fn resolve(args: &RunArgs, environment: impl Fn(&str) -> Option<String>) -> Result<RunSettings, SettingsError> {
+pub fn resolve(
+    args: &RunArgs,
+    environment: impl Fn(&str) -> Option<String>,
+) -> Result<RunSettings, SettingsError> {
     let scenarios = if args.scenarios.is_empty() {
         scenario_files(Path::new("scenarios"))?
     } else {
         args.scenarios.clone()
     };
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
-    let viewport = parse_viewport(&args.viewport).ok_or_else(|| SettingsError::Viewport(args.viewport.clone()))?;
+    let viewport = parse_viewport(&args.viewport)
+        .ok_or_else(|| SettingsError::Viewport(args.viewport.clone()))?;
     let username = environment(USERNAME_VARIABLE).filter(|value| !value.is_empty());
     let password = environment(PASSWORD_VARIABLE).filter(|value| !value.is_empty());
     let (console, credentials) = match &args.console {
@@ -82,7 +90,10 @@ pub fn resolve(args: &RunArgs, environment: impl Fn(&str) -> Option<String>) -> 
             let (Some(username), Some(password)) = (username, password) else {
                 return Err(SettingsError::MissingCredentials { url: url.clone() });
             };
-            (ConsoleTarget::External { url: url.clone() }, Credentials { username, password })
+            (
+                ConsoleTarget::External { url: url.clone() },
+                Credentials { username, password },
+            )
         }
     };
     Ok(RunSettings {
@@ -104,13 +115,20 @@ pub fn resolve(args: &RunArgs, environment: impl Fn(&str) -> Option<String>) -> 
 
 fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|_| SettingsError::NoScenarios { folder: folder.to_path_buf() })?
+        .map_err(|_| SettingsError::NoScenarios {
+            folder: folder.to_path_buf(),
+        })?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "toml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(SettingsError::NoScenarios { folder: folder.to_path_buf() });
+        return Err(SettingsError::NoScenarios {
+            folder: folder.to_path_buf(),
+        });
     }
     Ok(files)
 }
@@ -145,19 +163,46 @@ mod tests {
 
     #[test]
     fn an_external_console_needs_credentials_from_the_environment() {
-        let error = resolve(&args(&["x.toml", "--console", "https://palette.example.com/system"]), |_| None).unwrap_err();
-        assert!(error.to_string().starts_with("PALETTE_USERNAME and PALETTE_PASSWORD must be set"), "{error}");
-        let settings = resolve(&args(&["x.toml", "--console", "https://palette.example.com/system"]), |name| {
-            Some(if name == USERNAME_VARIABLE { "ops".to_string() } else { "S3cret".to_string() })
-        })
+        let error = resolve(
+            &args(&["x.toml", "--console", "https://palette.example.com/system"]),
+            |_| None,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("PALETTE_USERNAME and PALETTE_PASSWORD must be set"),
+            "{error}"
+        );
+        let settings = resolve(
+            &args(&["x.toml", "--console", "https://palette.example.com/system"]),
+            |name| {
+                Some(if name == USERNAME_VARIABLE {
+                    "ops".to_string()
+                } else {
+                    "S3cret".to_string()
+                })
+            },
+        )
         .expect("resolves");
         assert_eq!(settings.credentials.username, "ops");
     }
 
     #[test]
     fn bad_flags_name_the_flag() {
-        assert!(resolve(&args(&["x.toml", "--timeout", "soon"]), |_| None).unwrap_err().to_string().starts_with("--timeout"));
-        assert!(resolve(&args(&["x.toml", "--viewport", "big"]), |_| None).unwrap_err().to_string().starts_with("--viewport"));
-        assert!(resolve(&args(&["x.toml", "--console", "palette.local"]), |_| None).unwrap_err().to_string().starts_with("--console"));
+        assert!(resolve(&args(&["x.toml", "--timeout", "soon"]), |_| None)
+            .unwrap_err()
+            .to_string()
+            .starts_with("--timeout"));
+        assert!(resolve(&args(&["x.toml", "--viewport", "big"]), |_| None)
+            .unwrap_err()
+            .to_string()
+            .starts_with("--viewport"));
+        assert!(
+            resolve(&args(&["x.toml", "--console", "palette.local"]), |_| None)
+                .unwrap_err()
+                .to_string()
+                .starts_with("--console")
+        );
     }
 }

@@ -17,7 +17,10 @@ fn a_malformed_scenario_exits_2_with_its_file_line_and_column() {
     let output = run(binary().arg("run").arg(&scenario));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("bad.toml:7:14: expected a role (menu item, tab, button"), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml:7:14: expected a role (menu item, tab, button"),
+        "{stderr}"
+    );
     assert!(stderr.contains("found `buton`"), "{stderr}");
 }
 
@@ -25,7 +28,8 @@ fn a_malformed_scenario_exits_2_with_its_file_line_and_column() {
 fn a_toml_syntax_error_exits_2_with_its_location() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = dir.path().join("broken.toml");
-    std::fs::write(&scenario, "title = \"Broken\"\n[[step]\nsection = 1\n").expect("write scenario");
+    std::fs::write(&scenario, "title = \"Broken\"\n[[step]\nsection = 1\n")
+        .expect("write scenario");
     let output = run(binary().arg("run").arg(&scenario));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -34,7 +38,11 @@ fn a_toml_syntax_error_exits_2_with_its_location() {
 
 #[test]
 fn an_unreachable_console_exits_2_and_says_what_was_tried() {
-    let output = run(with_credentials(&mut binary()).args(["run", "--console", "http://127.0.0.1:9/system"]));
+    let output = run(with_credentials(&mut binary()).args([
+        "run",
+        "--console",
+        "http://127.0.0.1:9/system",
+    ]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cannot reach the console at http://127.0.0.1:9/system: tried a TCP connection to 127.0.0.1:9"), "{stderr}");
@@ -46,7 +54,10 @@ fn a_real_console_needs_credentials_from_the_environment() {
     let output = run(binary().args(["run", "--console", "https://palette.example.com/system"]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("PALETTE_USERNAME and PALETTE_PASSWORD must be set"), "{stderr}");
+    assert!(
+        stderr.contains("PALETTE_USERNAME and PALETTE_PASSWORD must be set"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -54,7 +65,10 @@ fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
     let output = run(binary().args(["run", "--chromedriver", "/nonexistent/chromedriver"]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("could not start /nonexistent/chromedriver"), "{stderr}");
+    assert!(
+        stderr.contains("could not start /nonexistent/chromedriver"),
+        "{stderr}"
+    );
     assert!(stderr.contains("webdriver/install.sh"), "{stderr}");
 }
 
@@ -63,5 +77,9 @@ fn an_unreachable_webdriver_server_is_named() {
     let output = run(binary().args(["run", "--webdriver", "http://127.0.0.1:9"]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("the WebDriver server at http://127.0.0.1:9 did not open a browser session"), "{stderr}");
+    assert!(
+        stderr
+            .contains("the WebDriver server at http://127.0.0.1:9 did not open a browser session"),
+        "{stderr}"
+    );
 }

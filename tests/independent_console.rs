@@ -19,14 +19,31 @@ fn independent_console(fault: &str) -> String {
 fn the_shipped_scenario_upgrades_a_console_built_independently() {
     let url = independent_console("none");
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary()).args(["run", SCENARIO, "--apply", "--console", &url, "--out"]).arg(out.path()));
+    let output = run(with_credentials(&mut binary())
+        .args(["run", SCENARIO, "--apply", "--console", &url, "--out"])
+        .arg(out.path()));
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
     let folder = out.path().join("upgrade-vmware-non-airgap");
-    let backup = std::fs::read_to_string(folder.join("backups/cni.yaml")).expect("CNI backup, found as \"calico\"");
-    assert!(backup.contains("CALICO_IPV4POOL_CIDR: \"10.200.0.0/16\""), "{backup}");
-    assert!(stdout.contains("kept podCIDR = \"10.200.0.0/16\""), "customizations survived: {stdout}");
-    assert!(stdout.contains("kept storagePolicyName = \"gold\""), "{stdout}");
+    let backup = std::fs::read_to_string(folder.join("backups/cni.yaml"))
+        .expect("CNI backup, found as \"calico\"");
+    assert!(
+        backup.contains("CALICO_IPV4POOL_CIDR: \"10.200.0.0/16\""),
+        "{backup}"
+    );
+    assert!(
+        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        "customizations survived: {stdout}"
+    );
+    assert!(
+        stdout.contains("kept storagePolicyName = \"gold\""),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -34,10 +51,27 @@ fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_u
     let url = independent_console("skip");
     let out = tempfile::tempdir().expect("temp dir");
     let output = run(with_credentials(&mut binary())
-        .args(["run", SCENARIO, "--apply", "--timeout", "5s", "--console", &url, "--out"])
+        .args([
+            "run",
+            SCENARIO,
+            "--apply",
+            "--timeout",
+            "5s",
+            "--console",
+            &url,
+            "--out",
+        ])
         .arg(out.path()));
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
     assert!(stdout.contains("FAILED at Validate 2"), "{stdout}");
-    assert!(stdout.contains("closest lines: \"Palette 4.8.33 is ready to install\""), "{stdout}");
+    assert!(
+        stdout.contains("closest lines: \"Palette 4.8.33 is ready to install\""),
+        "{stdout}"
+    );
 }

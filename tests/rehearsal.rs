@@ -16,30 +16,49 @@ const IMAGES: [&str; 4] = [
 #[test]
 fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary()).args(["run", SCENARIO, "--lock-seconds", "2", "--out"]).arg(out.path()));
+    let output = run(with_credentials(&mut binary())
+        .args(["run", SCENARIO, "--lock-seconds", "2", "--out"])
+        .arg(out.path()));
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
     let folder = out.path().join("upgrade-vmware-non-airgap");
 
     // The guide's images, as 1280x800 PNGs named after them.
     for image in IMAGES {
         let path = folder.join("screenshots").join(image);
-        let decoded = image::open(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let decoded =
+            image::open(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         assert_eq!((decoded.width(), decoded.height()), (1280, 800), "{image}");
     }
 
     // Step 3's backups hold the installed customizations.
-    let backup = std::fs::read_to_string(folder.join("backups/kubernetes.yaml")).expect("kubernetes backup");
+    let backup =
+        std::fs::read_to_string(folder.join("backups/kubernetes.yaml")).expect("kubernetes backup");
     assert!(backup.contains("podCIDR: \"172.30.0.0/16\""), "{backup}");
     for layer in ["csi", "cni"] {
-        assert!(folder.join(format!("backups/{layer}.yaml")).is_file(), "{layer} backup");
+        assert!(
+            folder.join(format!("backups/{layer}.yaml")).is_file(),
+            "{layer} backup"
+        );
     }
 
     // Step 5's merge took the incoming values and carried the customizations over.
-    let merged = std::fs::read_to_string(folder.join("merges/kubernetes.merged.yaml")).expect("merged");
+    let merged =
+        std::fs::read_to_string(folder.join("merges/kubernetes.merged.yaml")).expect("merged");
     assert!(merged.contains("podCIDR: \"172.30.0.0/16\""), "{merged}");
-    assert!(merged.contains("serviceClusterIpRange: \"10.150.0.0/16\""), "{merged}");
-    assert!(merged.contains("request-timeout: \"300s\""), "incoming change kept: {merged}");
+    assert!(
+        merged.contains("serviceClusterIpRange: \"10.150.0.0/16\""),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("request-timeout: \"300s\""),
+        "incoming change kept: {merged}"
+    );
 
     // Every step of the guide ran and passed, Validate included.
     let report = report(&folder);
@@ -48,19 +67,32 @@ fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
         .as_array()
         .expect("steps")
         .iter()
-        .map(|step| format!("{} {}", step["step"].as_str().unwrap_or_default(), step["status"].as_str().unwrap_or_default()))
+        .map(|step| {
+            format!(
+                "{} {}",
+                step["step"].as_str().unwrap_or_default(),
+                step["status"].as_str().unwrap_or_default()
+            )
+        })
         .collect();
     let expected: Vec<String> = (1..=7)
         .map(|number| format!("Upgrade {number} passed"))
         .chain((1..=2).map(|number| format!("Validate {number} passed")))
         .collect();
     assert_eq!(steps, expected);
-    assert!(stdout.contains("the console was locked and unlocked"), "{stdout}");
+    assert!(
+        stdout.contains("the console was locked and unlocked"),
+        "{stdout}"
+    );
 
     // The password is nowhere in the output folder or the log.
     for file in files_under(out.path()) {
         let bytes = std::fs::read(&file).expect("readable artifact");
-        assert!(!text(&bytes).contains(PASSWORD), "{} contains the password", file.display());
+        assert!(
+            !text(&bytes).contains(PASSWORD),
+            "{} contains the password",
+            file.display()
+        );
     }
     assert!(!stdout.contains(PASSWORD));
 }
@@ -70,23 +102,45 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     let console = ConsoleProcess::start(&["--fault", "skip-upgrade"]);
     let out = tempfile::tempdir().expect("temp dir");
     let output = run(with_credentials(&mut binary())
-        .args(["run", SCENARIO, "--apply", "--console", &console.url, "--out"])
+        .args([
+            "run",
+            SCENARIO,
+            "--apply",
+            "--console",
+            &console.url,
+            "--out",
+        ])
         .arg(out.path()));
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
-    assert!(stdout.contains("FAILED at Validate 2 (scenarios/upgrade-vmware-non-airgap.toml:"), "{stdout}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains("FAILED at Validate 2 (scenarios/upgrade-vmware-non-airgap.toml:"),
+        "{stdout}"
+    );
     assert!(stdout.contains("expected:    the page to show the text \"You are using the latest version of Palette\""), "{stdout}");
-    assert!(stdout.contains("A new version of Palette is available: 4.8.33"), "the closest line is shown: {stdout}");
+    assert!(
+        stdout.contains("A new version of Palette is available: 4.8.33"),
+        "the closest line is shown: {stdout}"
+    );
 
     let folder = out.path().join("upgrade-vmware-non-airgap");
     assert!(folder.join("failures/validate-2.png").is_file());
-    let html = std::fs::read_to_string(folder.join("failures/validate-2.html")).expect("page HTML kept");
+    let html =
+        std::fs::read_to_string(folder.join("failures/validate-2.html")).expect("page HTML kept");
     assert!(html.contains("A new version of Palette is available"));
     let report = report(&folder);
     assert_eq!(report["outcome"], "failed");
     let failure = &report["steps"][8]["failure"];
     assert_eq!(failure["step"], "Validate 2");
-    assert!(failure["location"].as_str().unwrap_or_default().contains(".toml:"));
+    assert!(failure["location"]
+        .as_str()
+        .unwrap_or_default()
+        .contains(".toml:"));
 }
 
 #[test]
@@ -97,14 +151,31 @@ fn without_apply_a_console_other_than_the_built_in_one_is_not_changed() {
         .args(["run", SCENARIO, "--console", &console.url, "--out"])
         .arg(out.path()));
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
-    assert!(stdout.contains("STOPPED before Upgrade 4 (`click button \"Update\"` changes the console)"), "{stdout}");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains("STOPPED before Upgrade 4 (`click button \"Update\"` changes the console)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("rerun with --apply"), "{stdout}");
 
     let folder = out.path().join("upgrade-vmware-non-airgap");
-    assert!(folder.join("backups/kubernetes.yaml").is_file(), "backups are taken before the stop");
-    assert!(folder.join("screenshots/enterprise-version_upgrade-upgrade_vmware_non-airgap_update.png").is_file());
-    assert!(!folder.join("screenshots/enterprise-version_upgrade-upgrade_vmware_non-airgap_upgrade-preview.png").exists());
+    assert!(
+        folder.join("backups/kubernetes.yaml").is_file(),
+        "backups are taken before the stop"
+    );
+    assert!(folder
+        .join("screenshots/enterprise-version_upgrade-upgrade_vmware_non-airgap_update.png")
+        .is_file());
+    assert!(!folder
+        .join(
+            "screenshots/enterprise-version_upgrade-upgrade_vmware_non-airgap_upgrade-preview.png"
+        )
+        .exists());
     assert_eq!(report(&folder)["outcome"], "stopped-before-mutation");
     let summary = console_summary(&console.url);
     assert_eq!(summary["version"], "4.8.21", "the console was not upgraded");

@@ -31,10 +31,12 @@ impl DriverProcess {
             .stderr(Stdio::null());
         // Its own process group, so killing the group also kills the Chromium it started.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command.spawn().map_err(|source| BrowserError::DriverNotStarted {
-            program: program.to_path_buf(),
-            source,
-        })?;
+        let mut child = command
+            .spawn()
+            .map_err(|source| BrowserError::DriverNotStarted {
+                program: program.to_path_buf(),
+                source,
+            })?;
         let Some(stdout) = child.stdout.take() else {
             let _ = child.kill();
             let _ = child.wait();
@@ -53,7 +55,11 @@ impl DriverProcess {
                 }
             }
         });
-        let mut driver = DriverProcess { child, port: 0, temp_dir };
+        let mut driver = DriverProcess {
+            child,
+            port: 0,
+            temp_dir,
+        };
         match receiver.recv_timeout(Duration::from_secs(20)) {
             Ok(port) => {
                 driver.port = port;
@@ -102,7 +108,13 @@ mod tests {
 
     #[test]
     fn the_port_is_read_from_chromedrivers_banner() {
-        assert_eq!(port_from_banner("ChromeDriver was started successfully on port 41231."), Some(41231));
-        assert_eq!(port_from_banner("Starting ChromeDriver 156.0.8078.79"), None);
+        assert_eq!(
+            port_from_banner("ChromeDriver was started successfully on port 41231."),
+            Some(41231)
+        );
+        assert_eq!(
+            port_from_banner("Starting ChromeDriver 156.0.8078.79"),
+            None
+        );
     }
 }

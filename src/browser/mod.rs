@@ -156,7 +156,10 @@ impl Browser {
     /// Sizes the window so the page gets exactly `viewport`, whatever the browser's own UI takes.
     async fn set_viewport(&self, (width, height): (u32, u32)) -> Result<(), BrowserError> {
         for _ in 0..3 {
-            let inner = self.client.execute("return [innerWidth, innerHeight]", vec![]).await?;
+            let inner = self
+                .client
+                .execute("return [innerWidth, innerHeight]", vec![])
+                .await?;
             let (inner_width, inner_height) = pair(&inner)?;
             if inner_width == i64::from(width) && inner_height == i64::from(height) {
                 return Ok(());
@@ -186,9 +189,14 @@ impl Browser {
         scope: Option<&ElementHandle>,
     ) -> Result<Vec<(ElementHandle, Candidate)>, BrowserError> {
         let scope = scope.map(ElementHandle::as_argument).unwrap_or(Value::Null);
-        let reply = self.client.execute(COLLECT_SCRIPT, vec![json!(role), scope]).await?;
+        let reply = self
+            .client
+            .execute(COLLECT_SCRIPT, vec![json!(role), scope])
+            .await?;
         let Value::Array(items) = reply else {
-            return Err(BrowserError::UnexpectedReply(format!("collect returned {reply}")));
+            return Err(BrowserError::UnexpectedReply(format!(
+                "collect returned {reply}"
+            )));
         };
         let mut found = Vec::with_capacity(items.len());
         for item in items {
@@ -196,7 +204,9 @@ impl Browser {
                 .get("element")
                 .and_then(|element| element.get(ELEMENT_KEY))
                 .and_then(Value::as_str)
-                .ok_or_else(|| BrowserError::UnexpectedReply(format!("candidate without element: {item}")))?
+                .ok_or_else(|| {
+                    BrowserError::UnexpectedReply(format!("candidate without element: {item}"))
+                })?
                 .to_string();
             let candidate: Candidate = serde_json::from_value(item)
                 .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
@@ -207,9 +217,13 @@ impl Browser {
     }
 
     pub async fn probe(&self, element: &ElementHandle) -> Result<Probe, BrowserError> {
-        let reply = self.client.execute(PROBE_SCRIPT, vec![element.as_argument()]).await;
+        let reply = self
+            .client
+            .execute(PROBE_SCRIPT, vec![element.as_argument()])
+            .await;
         match reply {
-            Ok(value) => serde_json::from_value(value).map_err(|error| BrowserError::UnexpectedReply(error.to_string())),
+            Ok(value) => serde_json::from_value(value)
+                .map_err(|error| BrowserError::UnexpectedReply(error.to_string())),
             // The page replaced the element between collecting and probing it.
             Err(error) if is_stale(&error) => Ok(Probe {
                 visible: false,
@@ -244,7 +258,11 @@ impl Browser {
 
     /// Replaces a field's or editor's text the way a paste does, so the page's own input
     /// handlers see the change.
-    pub async fn write_text(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
+    pub async fn write_text(
+        &self,
+        element: &ElementHandle,
+        text: &str,
+    ) -> Result<(), BrowserError> {
         self.client
             .execute(
                 r#"const [e, text] = arguments;
@@ -291,10 +309,9 @@ return Array.from(document.querySelectorAll("button, [role='button'], input[type
                 vec![field.as_argument()],
             )
             .await?;
-        let submit = reply
-            .get(ELEMENT_KEY)
-            .and_then(Value::as_str)
-            .map(|id| Element::from_element_id(self.client.clone(), ElementRef::from(id.to_string())));
+        let submit = reply.get(ELEMENT_KEY).and_then(Value::as_str).map(|id| {
+            Element::from_element_id(self.client.clone(), ElementRef::from(id.to_string()))
+        });
         match submit {
             Some(button) => button.click().await?,
             None => field.0.send_keys("\u{E007}").await?,
@@ -313,12 +330,19 @@ return { hasPasswordField: password, alert };"#,
                 vec![],
             )
             .await?;
-        serde_json::from_value(reply).map_err(|error| BrowserError::UnexpectedReply(error.to_string()))
+        serde_json::from_value(reply)
+            .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))
     }
 
     /// The page's visible text, whitespace as rendered.
     pub async fn page_text(&self) -> Result<String, BrowserError> {
-        let reply = self.client.execute("return document.body ? document.body.innerText : ''", vec![]).await?;
+        let reply = self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
+            .await?;
         Ok(reply.as_str().unwrap_or_default().to_string())
     }
 
@@ -347,7 +371,10 @@ return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : (text || 'the p
     /// A PNG of the viewport, with focus removed so no caret or focus ring depends on timing.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         self.client
-            .execute("if (document.activeElement) document.activeElement.blur();", vec![])
+            .execute(
+                "if (document.activeElement) document.activeElement.blur();",
+                vec![],
+            )
             .await?;
         Ok(self.client.screenshot().await?)
     }
@@ -396,7 +423,10 @@ fn capabilities(
             })?,
             path.clone(),
         ),
-        None => (DEFAULT_CAPABILITIES.to_string(), PathBuf::from("webdriver/chromium.json")),
+        None => (
+            DEFAULT_CAPABILITIES.to_string(),
+            PathBuf::from("webdriver/chromium.json"),
+        ),
     };
     let mut capabilities: serde_json::Map<String, Value> =
         serde_json::from_str(&source).map_err(|error| BrowserError::Capabilities {
@@ -406,10 +436,16 @@ fn capabilities(
     if let Some(Value::Object(chrome)) = capabilities.get_mut("goog:chromeOptions") {
         if let Some(Value::Array(args)) = chrome.get_mut("args") {
             if options.headed {
-                args.retain(|arg| !arg.as_str().is_some_and(|arg| arg.starts_with("--headless")));
+                args.retain(|arg| {
+                    !arg.as_str()
+                        .is_some_and(|arg| arg.starts_with("--headless"))
+                });
             }
             if let Some(dir) = user_data_dir {
-                args.retain(|arg| !arg.as_str().is_some_and(|arg| arg.starts_with("--user-data-dir")));
+                args.retain(|arg| {
+                    !arg.as_str()
+                        .is_some_and(|arg| arg.starts_with("--user-data-dir"))
+                });
                 args.push(json!(format!("--user-data-dir={}", dir.display())));
             }
         }

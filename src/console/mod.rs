@@ -102,17 +102,39 @@ fn json(status: StatusCode, value: &impl serde::Serialize) -> Reply {
 
 fn refusal(refusal: Refusal) -> Reply {
     let (status, code, message) = match refusal {
-        Refusal::NotLoggedIn => (StatusCode::UNAUTHORIZED, "Unauthorized", "Your session has ended. Log in again.".to_string()),
-        Refusal::WrongCredentials => (StatusCode::UNAUTHORIZED, "InvalidCredentials", "Invalid username or password.".to_string()),
+        Refusal::NotLoggedIn => (
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Your session has ended. Log in again.".to_string(),
+        ),
+        Refusal::WrongCredentials => (
+            StatusCode::UNAUTHORIZED,
+            "InvalidCredentials",
+            "Invalid username or password.".to_string(),
+        ),
         Refusal::Locked { remaining } => (
             StatusCode::LOCKED,
             "SystemLocked",
-            format!("The system console is locked while the upgrade is applied ({}s left).", remaining.as_secs()),
+            format!(
+                "The system console is locked while the upgrade is applied ({}s left).",
+                remaining.as_secs()
+            ),
         ),
-        Refusal::NoSuchUpdate => (StatusCode::CONFLICT, "NoSuchUpdate", "That version is not offered.".to_string()),
-        Refusal::UnknownLayer(kind) => (StatusCode::BAD_REQUEST, "UnknownLayer", format!("The profile has no {kind} layer.")),
+        Refusal::NoSuchUpdate => (
+            StatusCode::CONFLICT,
+            "NoSuchUpdate",
+            "That version is not offered.".to_string(),
+        ),
+        Refusal::UnknownLayer(kind) => (
+            StatusCode::BAD_REQUEST,
+            "UnknownLayer",
+            format!("The profile has no {kind} layer."),
+        ),
     };
-    json(status, &serde_json::json!({ "code": code, "message": message }))
+    json(
+        status,
+        &serde_json::json!({ "code": code, "message": message }),
+    )
 }
 
 async fn read_json<T: serde::de::DeserializeOwned>(request: Request<Incoming>) -> Result<T, Reply> {
@@ -120,10 +142,19 @@ async fn read_json<T: serde::de::DeserializeOwned>(request: Request<Incoming>) -
         .into_body()
         .collect()
         .await
-        .map_err(|_| json(StatusCode::BAD_REQUEST, &serde_json::json!({"message": "unreadable body"})))?
+        .map_err(|_| {
+            json(
+                StatusCode::BAD_REQUEST,
+                &serde_json::json!({"message": "unreadable body"}),
+            )
+        })?
         .to_bytes();
-    serde_json::from_slice(&body)
-        .map_err(|error| json(StatusCode::BAD_REQUEST, &serde_json::json!({"message": error.to_string()})))
+    serde_json::from_slice(&body).map_err(|error| {
+        json(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"message": error.to_string()}),
+        )
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -154,17 +185,29 @@ async fn handle(request: Request<Incoming>, state: &Mutex<ConsoleState>) -> Repl
     let method = request.method().clone();
 
     // A poisoned lock means a handler panicked; the state itself is still consistent.
-    let lock = || state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let lock = || {
+        state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
 
     match (&method, path.as_str()) {
         (&Method::GET, "/") => {
             let mut response = reply(StatusCode::FOUND, "text/plain", "");
-            response.headers_mut().insert(LOCATION, HeaderValue::from_static("/system"));
+            response
+                .headers_mut()
+                .insert(LOCATION, HeaderValue::from_static("/system"));
             response
         }
-        (&Method::GET, "/system/assets/app.js") => reply(StatusCode::OK, "text/javascript; charset=utf-8", APP_JS),
-        (&Method::GET, "/system/assets/app.css") => reply(StatusCode::OK, "text/css; charset=utf-8", APP_CSS),
-        (&Method::GET, "/system/assets/logo.svg") => reply(StatusCode::OK, "image/svg+xml", LOGO_SVG),
+        (&Method::GET, "/system/assets/app.js") => {
+            reply(StatusCode::OK, "text/javascript; charset=utf-8", APP_JS)
+        }
+        (&Method::GET, "/system/assets/app.css") => {
+            reply(StatusCode::OK, "text/css; charset=utf-8", APP_CSS)
+        }
+        (&Method::GET, "/system/assets/logo.svg") => {
+            reply(StatusCode::OK, "image/svg+xml", LOGO_SVG)
+        }
         (&Method::GET, "/favicon.ico") => reply(StatusCode::OK, "image/svg+xml", LOGO_SVG),
         (&Method::GET, page) if page == "/system" || page.starts_with("/system/") => {
             reply(StatusCode::OK, "text/html; charset=utf-8", INDEX_HTML)
@@ -175,7 +218,10 @@ async fn handle(request: Request<Incoming>, state: &Mutex<ConsoleState>) -> Repl
                 Err(response) => return response,
             };
             match lock().login(&login.username, &login.password, now) {
-                Ok(token) => json(StatusCode::OK, &serde_json::json!({"Authorization": token, "IsPasswordReset": true})),
+                Ok(token) => json(
+                    StatusCode::OK,
+                    &serde_json::json!({"Authorization": token, "IsPasswordReset": true}),
+                ),
                 Err(refused) => refusal(refused),
             }
         }
@@ -203,10 +249,17 @@ async fn authorized(
     state: &Mutex<ConsoleState>,
     now: Instant,
 ) -> Reply {
-    let lock = || state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let lock = || {
+        state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
     match (&method, path) {
         (&Method::GET, "/v1/system/summary") => json(StatusCode::OK, &lock().summary()),
-        (&Method::GET, "/v1/system/profile") => json(StatusCode::OK, &serde_json::json!({ "layers": lock().profile() })),
+        (&Method::GET, "/v1/system/profile") => json(
+            StatusCode::OK,
+            &serde_json::json!({ "layers": lock().profile() }),
+        ),
         (&Method::GET, "/v1/system/updates") => json(StatusCode::OK, &lock().update_offer()),
         (&Method::POST, "/v1/system/updates/apply") => {
             let confirm: ConfirmRequest = match read_json(request).await {
@@ -214,12 +267,17 @@ async fn authorized(
                 Err(response) => return response,
             };
             match lock().confirm_update(&confirm.version, confirm.layers, now) {
-                Ok(duration) => json(StatusCode::ACCEPTED, &serde_json::json!({ "lockSeconds": duration.as_secs_f64() })),
+                Ok(duration) => json(
+                    StatusCode::ACCEPTED,
+                    &serde_json::json!({ "lockSeconds": duration.as_secs_f64() }),
+                ),
                 Err(refused) => refusal(refused),
             }
         }
         (&Method::PUT, layer_path) if layer_path.starts_with("/v1/system/profile/layers/") => {
-            let kind = layer_path.trim_start_matches("/v1/system/profile/layers/").to_string();
+            let kind = layer_path
+                .trim_start_matches("/v1/system/profile/layers/")
+                .to_string();
             let save: SaveLayerRequest = match read_json(request).await {
                 Ok(save) => save,
                 Err(response) => return response,
@@ -229,6 +287,9 @@ async fn authorized(
                 Err(refused) => refusal(refused),
             }
         }
-        _ => json(StatusCode::NOT_FOUND, &serde_json::json!({"message": format!("no route for {method} {path}")})),
+        _ => json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"message": format!("no route for {method} {path}")}),
+        ),
     }
 }

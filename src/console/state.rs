@@ -153,7 +153,10 @@ impl ConsoleState {
         }
         let incoming = packs::incoming_layers();
         for layer in &mut self.layers {
-            if let Some(new_layer) = incoming.iter().find(|candidate| candidate.kind == layer.kind) {
+            if let Some(new_layer) = incoming
+                .iter()
+                .find(|candidate| candidate.kind == layer.kind)
+            {
                 layer.version = new_layer.version;
                 layer.pack = new_layer.pack;
             }
@@ -164,7 +167,12 @@ impl ConsoleState {
         self.version = upgrade.target_version;
     }
 
-    pub fn login(&mut self, username: &str, password: &str, now: Instant) -> Result<String, Refusal> {
+    pub fn login(
+        &mut self,
+        username: &str,
+        password: &str,
+        now: Instant,
+    ) -> Result<String, Refusal> {
         self.tick(now);
         if let Some(remaining) = self.lock_remaining(now) {
             return Err(Refusal::Locked { remaining });
@@ -325,10 +333,16 @@ mod tests {
     #[test]
     fn login_with_the_configured_credentials_opens_a_session() {
         let (mut state, now) = console(None);
-        assert_eq!(state.login("admin", "wrong", now), Err(Refusal::WrongCredentials));
+        assert_eq!(
+            state.login("admin", "wrong", now),
+            Err(Refusal::WrongCredentials)
+        );
         let token = state.login("admin", "admin", now).expect("login");
         assert_eq!(state.authorize(Some(&token), now), Ok(()));
-        assert_eq!(state.authorize(Some("forged"), now), Err(Refusal::NotLoggedIn));
+        assert_eq!(
+            state.authorize(Some("forged"), now),
+            Err(Refusal::NotLoggedIn)
+        );
     }
 
     #[test]
@@ -337,27 +351,45 @@ mod tests {
         let token = state.login("admin", "admin", now).expect("login");
         let mut values = BTreeMap::new();
         values.insert("Kubernetes".to_string(), "podCIDR: merged".to_string());
-        state.confirm_update("4.8.33", values, now).expect("confirm");
+        state
+            .confirm_update("4.8.33", values, now)
+            .expect("confirm");
 
         let during = now + Duration::from_secs(30);
-        assert!(matches!(state.authorize(Some(&token), during), Err(Refusal::Locked { .. })));
+        assert!(matches!(
+            state.authorize(Some(&token), during),
+            Err(Refusal::Locked { .. })
+        ));
         assert!(state.lock_status(during).locked);
 
         let after = now + Duration::from_secs(61);
-        assert_eq!(state.authorize(Some(&token), after), Err(Refusal::NotLoggedIn));
+        assert_eq!(
+            state.authorize(Some(&token), after),
+            Err(Refusal::NotLoggedIn)
+        );
         let summary = state.summary();
         assert_eq!(summary.version, "4.8.33");
         assert!(!summary.update_available);
-        let kubernetes = state.profile().iter().find(|layer| layer.kind == "Kubernetes").unwrap();
+        let kubernetes = state
+            .profile()
+            .iter()
+            .find(|layer| layer.kind == "Kubernetes")
+            .unwrap();
         assert_eq!(kubernetes.values, "podCIDR: merged");
-        let calico = state.profile().iter().find(|layer| layer.kind == "CNI").unwrap();
+        let calico = state
+            .profile()
+            .iter()
+            .find(|layer| layer.kind == "CNI")
+            .unwrap();
         assert_eq!(calico.version, "3.29.4");
     }
 
     #[test]
     fn the_skip_upgrade_fault_unlocks_without_changing_the_version() {
         let (mut state, now) = console(Some(Fault::SilentlySkipUpgrade));
-        state.confirm_update("4.8.33", BTreeMap::new(), now).expect("confirm");
+        state
+            .confirm_update("4.8.33", BTreeMap::new(), now)
+            .expect("confirm");
         state.tick(now + Duration::from_secs(61));
         assert!(!state.lock_status(now + Duration::from_secs(61)).locked);
         assert_eq!(state.summary().version, "4.8.21");
@@ -367,7 +399,10 @@ mod tests {
     #[test]
     fn confirm_refuses_a_version_that_is_not_offered_and_unknown_layers() {
         let (mut state, now) = console(None);
-        assert_eq!(state.confirm_update("9.9.9", BTreeMap::new(), now), Err(Refusal::NoSuchUpdate));
+        assert_eq!(
+            state.confirm_update("9.9.9", BTreeMap::new(), now),
+            Err(Refusal::NoSuchUpdate)
+        );
         let mut values = BTreeMap::new();
         values.insert("GPU".to_string(), String::new());
         assert_eq!(
@@ -380,8 +415,17 @@ mod tests {
     fn the_preview_pairs_incoming_defaults_with_the_installed_customizations() {
         let (state, _) = console(None);
         let offer = state.update_offer();
-        let kubernetes = offer.layers.iter().find(|layer| layer.incoming.kind == "Kubernetes").unwrap();
-        assert!(kubernetes.current_values.contains("podCIDR: \"172.30.0.0/16\""));
-        assert!(kubernetes.incoming.values.contains("podCIDR: \"192.168.0.0/16\""));
+        let kubernetes = offer
+            .layers
+            .iter()
+            .find(|layer| layer.incoming.kind == "Kubernetes")
+            .unwrap();
+        assert!(kubernetes
+            .current_values
+            .contains("podCIDR: \"172.30.0.0/16\""));
+        assert!(kubernetes
+            .incoming
+            .values
+            .contains("podCIDR: \"192.168.0.0/16\""));
     }
 }

@@ -75,7 +75,9 @@ pub fn match_tier(label: &str, name: &str) -> Option<MatchTier> {
     {
         return Some(MatchTier::WholeWords);
     }
-    name_lower.contains(&label_lower).then_some(MatchTier::Substring)
+    name_lower
+        .contains(&label_lower)
+        .then_some(MatchTier::Substring)
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -100,7 +102,11 @@ impl NoSingleMatch {
             }
             NoSingleMatch::NotFound { closest } => format!(
                 "no {what} is visible; closest on the page: {}",
-                closest.iter().map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ")
+                closest
+                    .iter()
+                    .map(|name| format!("\"{name}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             NoSingleMatch::Ambiguous { matches } => format!(
                 "{what} is ambiguous: {} elements match equally well: {}",
@@ -116,7 +122,9 @@ pub fn choose(label: Option<&str>, candidates: &[Candidate]) -> Result<usize, No
     let Some(label) = label else {
         return match candidates {
             [_] => Ok(0),
-            [] => Err(NoSingleMatch::NotFound { closest: Vec::new() }),
+            [] => Err(NoSingleMatch::NotFound {
+                closest: Vec::new(),
+            }),
             several => Err(NoSingleMatch::Ambiguous {
                 matches: several.iter().map(describe).collect(),
             }),
@@ -124,14 +132,22 @@ pub fn choose(label: Option<&str>, candidates: &[Candidate]) -> Result<usize, No
     };
     let tiers: Vec<Option<MatchTier>> = candidates
         .iter()
-        .map(|candidate| candidate.names.iter().filter_map(|name| match_tier(label, name)).min())
+        .map(|candidate| {
+            candidate
+                .names
+                .iter()
+                .filter_map(|name| match_tier(label, name))
+                .min()
+        })
         .collect();
     let Some(best) = tiers.iter().flatten().min().copied() else {
         return Err(NoSingleMatch::NotFound {
             closest: closest_names(label, candidates),
         });
     };
-    let at_best: Vec<usize> = (0..candidates.len()).filter(|index| tiers[*index] == Some(best)).collect();
+    let at_best: Vec<usize> = (0..candidates.len())
+        .filter(|index| tiers[*index] == Some(best))
+        .collect();
     // The innermost of nested matches: drop any match that contains another match.
     let innermost: Vec<usize> = at_best
         .iter()
@@ -145,7 +161,10 @@ pub fn choose(label: Option<&str>, candidates: &[Candidate]) -> Result<usize, No
     match innermost.as_slice() {
         [only] => Ok(*only),
         several => Err(NoSingleMatch::Ambiguous {
-            matches: several.iter().map(|index| describe(&candidates[*index])).collect(),
+            matches: several
+                .iter()
+                .map(|index| describe(&candidates[*index]))
+                .collect(),
         }),
     }
 }
@@ -179,7 +198,11 @@ pub fn closest_names(label: &str, candidates: &[Candidate]) -> Vec<String> {
 }
 
 /// The `limit` texts most like `wanted`: most words in common first, then the fewest edits.
-pub fn most_similar(wanted: &str, texts: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> {
+pub fn most_similar(
+    wanted: &str,
+    texts: impl IntoIterator<Item = String>,
+    limit: usize,
+) -> Vec<String> {
     let words = |text: &str| -> Vec<String> {
         text.to_lowercase()
             .split(|character: char| !character.is_alphanumeric())
@@ -193,7 +216,10 @@ pub fn most_similar(wanted: &str, texts: impl IntoIterator<Item = String>, limit
         .into_iter()
         .filter(|text| !text.trim().is_empty())
         .map(|text| {
-            let shared = words(&text).iter().filter(|word| wanted_words.contains(word)).count();
+            let shared = words(&text)
+                .iter()
+                .filter(|word| wanted_words.contains(word))
+                .count();
             let distance = edit_distance(&wanted_lower, &text.to_lowercase());
             (std::cmp::Reverse(shared), distance, text)
         })
@@ -214,7 +240,13 @@ pub fn layer_aliases(layer: &str) -> &'static [&'static str] {
     match layer.to_lowercase().as_str() {
         "cni" => &["Calico", "Cilium", "Flannel", "Antrea"],
         "csi" => &["vSphere CSI", "Portworx", "Longhorn", "storage"],
-        "kubernetes" => &["Palette eXtended Kubernetes", "PXK", "K8s", "RKE2", "kubernetes"],
+        "kubernetes" => &[
+            "Palette eXtended Kubernetes",
+            "PXK",
+            "K8s",
+            "RKE2",
+            "kubernetes",
+        ],
         "os" => &["Ubuntu", "operating system", "RHEL"],
         _ => &[],
     }
@@ -256,9 +288,18 @@ mod tests {
 
     #[test]
     fn case_insensitive_beats_whole_words_which_beat_substrings() {
-        assert_eq!(match_tier("Profile", "PROFILE"), Some(MatchTier::ExactIgnoringCase));
-        assert_eq!(match_tier("CNI", "CNI Calico 3.29.2"), Some(MatchTier::WholeWords));
-        assert_eq!(match_tier("Cali", "CNI Calico 3.29.2"), Some(MatchTier::Substring));
+        assert_eq!(
+            match_tier("Profile", "PROFILE"),
+            Some(MatchTier::ExactIgnoringCase)
+        );
+        assert_eq!(
+            match_tier("CNI", "CNI Calico 3.29.2"),
+            Some(MatchTier::WholeWords)
+        );
+        assert_eq!(
+            match_tier("Cali", "CNI Calico 3.29.2"),
+            Some(MatchTier::Substring)
+        );
         assert_eq!(match_tier("Nodes", "Profile"), None);
         let candidates = [candidate("Calico CNI settings", -1), candidate("cni", -1)];
         assert_eq!(choose(Some("CNI"), &candidates), Ok(1));
@@ -272,14 +313,23 @@ mod tests {
             parent: -1,
             selected: None,
         };
-        assert_eq!(choose(Some("Username"), &[candidate("Password", -1), field]), Ok(1));
+        assert_eq!(
+            choose(Some("Username"), &[candidate("Password", -1), field]),
+            Ok(1)
+        );
     }
 
     #[test]
     fn the_innermost_of_nested_matches_wins() {
-        let candidates = [candidate("Kubernetes 1.32.9", -1), candidate("Kubernetes", 0)];
+        let candidates = [
+            candidate("Kubernetes 1.32.9", -1),
+            candidate("Kubernetes", 0),
+        ];
         assert_eq!(choose(Some("Kubernetes"), &candidates), Ok(1));
-        let same_tier = [candidate("CSI vSphere CSI", -1), candidate("CSI vSphere", 0)];
+        let same_tier = [
+            candidate("CSI vSphere CSI", -1),
+            candidate("CSI vSphere", 0),
+        ];
         assert_eq!(choose(Some("CSI"), &same_tier), Ok(1));
     }
 
@@ -294,18 +344,30 @@ mod tests {
 
     #[test]
     fn a_missing_label_lists_the_closest_names() {
-        let candidates = [candidate("Summary", -1), candidate("Enterprise Cluster", -1), candidate("Update Management", -1)];
-        let Err(NoSingleMatch::NotFound { closest }) = choose(Some("Enterprise Clusters"), &candidates) else {
+        let candidates = [
+            candidate("Summary", -1),
+            candidate("Enterprise Cluster", -1),
+            candidate("Update Management", -1),
+        ];
+        let Err(NoSingleMatch::NotFound { closest }) =
+            choose(Some("Enterprise Clusters"), &candidates)
+        else {
             panic!("expected not found")
         };
         assert_eq!(closest[0], "Enterprise Cluster");
-        let message = NoSingleMatch::NotFound { closest }.explain("menu item \"Enterprise Clusters\"");
+        let message =
+            NoSingleMatch::NotFound { closest }.explain("menu item \"Enterprise Clusters\"");
         assert!(message.starts_with("no menu item \"Enterprise Clusters\" is visible; closest on the page: \"Enterprise Cluster\""));
     }
 
     #[test]
     fn similarity_prefers_shared_words_over_short_edits() {
-        let lines = ["Activate Palette", "A new version of Palette is available: 4.8.33", "Palette version"].map(String::from);
+        let lines = [
+            "Activate Palette",
+            "A new version of Palette is available: 4.8.33",
+            "Palette version",
+        ]
+        .map(String::from);
         let ranked = most_similar("You are using the latest version of Palette", lines, 2);
         assert_eq!(ranked[0], "A new version of Palette is available: 4.8.33");
     }
@@ -320,6 +382,9 @@ mod tests {
     #[test]
     fn without_a_label_only_a_single_candidate_is_chosen() {
         assert_eq!(choose(None, &[candidate("x", -1)]), Ok(0));
-        assert!(matches!(choose(None, &[candidate("x", -1), candidate("y", -1)]), Err(NoSingleMatch::Ambiguous { .. })));
+        assert!(matches!(
+            choose(None, &[candidate("x", -1), candidate("y", -1)]),
+            Err(NoSingleMatch::Ambiguous { .. })
+        ));
     }
 }

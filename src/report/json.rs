@@ -107,7 +107,11 @@ impl Reporter for JsonReport {
                 actions: Vec::new(),
                 failure: None,
             }),
-            Event::ActionPassed { action, elapsed, note } => {
+            Event::ActionPassed {
+                action,
+                elapsed,
+                note,
+            } => {
                 if let Some(step) = report.steps.last_mut() {
                     step.actions.push(ActionReport {
                         action: action.clone(),
@@ -140,7 +144,9 @@ impl Reporter for JsonReport {
                 }
                 changed_step = true;
             }
-            Event::ScenarioFinished { outcome, elapsed, .. } => {
+            Event::ScenarioFinished {
+                outcome, elapsed, ..
+            } => {
                 report.outcome = match outcome {
                     Outcome::Passed => "passed",
                     Outcome::Failed => "failed",

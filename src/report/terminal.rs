@@ -48,7 +48,10 @@ impl Reporter for TerminalReporter {
                 ..
             } => {
                 self.line(&format!("▶ {scenario}: {title}"));
-                self.line(&format!("  console {console_url}, output {}", output_dir.display()));
+                self.line(&format!(
+                    "  console {console_url}, output {}",
+                    output_dir.display()
+                ));
             }
             Event::StepStarted { step, guide_words } => {
                 self.line(&format!("  {step}  {}", guide_words.replace("**", "")));
@@ -61,8 +64,15 @@ impl Reporter for TerminalReporter {
                 timeout,
                 page_says,
             } => {
-                let says = page_says.as_deref().map(|text| format!(" — {text}")).unwrap_or_default();
-                let text = format!("    … {action}: waiting for {waiting_for} {}/{}{says}", seconds(elapsed), seconds(timeout));
+                let says = page_says
+                    .as_deref()
+                    .map(|text| format!(" — {text}"))
+                    .unwrap_or_default();
+                let text = format!(
+                    "    … {action}: waiting for {waiting_for} {}/{}{says}",
+                    seconds(elapsed),
+                    seconds(timeout)
+                );
                 if self.live {
                     let shown: String = text.chars().take(160).collect();
                     let _ = write!(self.output, "\r\x1b[2K{shown}");
@@ -78,15 +88,25 @@ impl Reporter for TerminalReporter {
                     }
                 }
             }
-            Event::ActionPassed { action, elapsed, note } => {
-                let note = note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
+            Event::ActionPassed {
+                action,
+                elapsed,
+                note,
+            } => {
+                let note = note
+                    .as_deref()
+                    .map(|note| format!(" — {note}"))
+                    .unwrap_or_default();
                 self.line(&format!("    ✓ {action} ({}){note}", seconds(elapsed)));
             }
             Event::ArtifactWritten { .. } => {}
             Event::StepPassed { .. } => {}
             Event::StepFailed { failure } => {
                 self.line(&format!("    ✗ {}", failure.action));
-                self.line(&format!("  FAILED at {} ({})", failure.step, failure.location));
+                self.line(&format!(
+                    "  FAILED at {} ({})",
+                    failure.step, failure.location
+                ));
                 self.line(&format!("    expected:    {}", failure.expected));
                 self.line(&format!("    page showed: {}", failure.page_showed));
                 if let Some(path) = &failure.screenshot {
@@ -101,7 +121,11 @@ impl Reporter for TerminalReporter {
                     "  STOPPED before {step} (`{action}` changes the console). This console is not the built-in one: rerun with --apply to let the scenario change it."
                 ));
             }
-            Event::ScenarioFinished { scenario, outcome, elapsed } => {
+            Event::ScenarioFinished {
+                scenario,
+                outcome,
+                elapsed,
+            } => {
                 let verdict = match outcome {
                     Outcome::Passed => "passed",
                     Outcome::Failed => "FAILED",

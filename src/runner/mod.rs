@@ -35,7 +35,11 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials {{ username: {:?}, password: <redacted> }}", self.username)
+        write!(
+            f,
+            "Credentials {{ username: {:?}, password: <redacted> }}",
+            self.username
+        )
     }
 }
 
@@ -124,10 +128,14 @@ impl ScenarioRun<'_> {
     async fn steps(&mut self, scenario: &Scenario) -> Outcome {
         if let Err(error) = self.browser.goto(&self.settings.console_url).await {
             let failure = self
-                .failure_report(&scenario.steps[0], &scenario.steps[0].actions[0], ActionFailure {
-                    expected: format!("the console to load at {}", self.settings.console_url),
-                    page_showed: error.to_string(),
-                })
+                .failure_report(
+                    &scenario.steps[0],
+                    &scenario.steps[0].actions[0],
+                    ActionFailure {
+                        expected: format!("the console to load at {}", self.settings.console_url),
+                        page_showed: error.to_string(),
+                    },
+                )
                 .await;
             self.reporter.on_event(&Event::StepFailed { failure });
             return Outcome::Failed;
@@ -140,7 +148,10 @@ impl ScenarioRun<'_> {
             });
             let deadline = Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout);
             for action in &step.actions {
-                if step.mutating && !self.settings.may_mutate && (action.mutating || !step.actions.iter().any(|a| a.mutating)) {
+                if step.mutating
+                    && !self.settings.may_mutate
+                    && (action.mutating || !step.actions.iter().any(|a| a.mutating))
+                {
                     self.reporter.on_event(&Event::StoppedBeforeMutation {
                         step: step.title(),
                         action: action.text.clone(),
@@ -173,17 +184,30 @@ impl ScenarioRun<'_> {
     }
 
     /// Leaves a screenshot and the page's HTML beside the report and describes the failure.
-    async fn failure_report(&mut self, step: &Step, action: &Action, failure: ActionFailure) -> StepFailure {
+    async fn failure_report(
+        &mut self,
+        step: &Step,
+        action: &Action,
+        failure: ActionFailure,
+    ) -> StepFailure {
         let stem = format!("{}-{}", slug(&step.section), step.number);
         let folder = self.settings.output_dir.join("failures");
         let screenshot = match self.browser.screenshot().await {
-            Ok(png) => self.save(ArtifactKind::FailureScreenshot, folder.join(format!("{stem}.png")), &png),
+            Ok(png) => self.save(
+                ArtifactKind::FailureScreenshot,
+                folder.join(format!("{stem}.png")),
+                &png,
+            ),
             Err(_) => None,
         };
         let page_html = match self.browser.html().await {
             Ok(html) => {
                 let html = self.settings.redactor.redact(&html);
-                self.save(ArtifactKind::FailurePage, folder.join(format!("{stem}.html")), html.as_bytes())
+                self.save(
+                    ArtifactKind::FailurePage,
+                    folder.join(format!("{stem}.html")),
+                    html.as_bytes(),
+                )
             }
             Err(_) => None,
         };
@@ -202,24 +226,39 @@ impl ScenarioRun<'_> {
     fn save(&mut self, kind: ArtifactKind, path: PathBuf, bytes: &[u8]) -> Option<PathBuf> {
         match write_atomically(&path, bytes) {
             Ok(()) => {
-                self.reporter.on_event(&Event::ArtifactWritten { kind, path: path.clone() });
+                self.reporter.on_event(&Event::ArtifactWritten {
+                    kind,
+                    path: path.clone(),
+                });
                 Some(path)
             }
             Err(_) => None,
         }
     }
 
-    fn save_or_fail(&mut self, kind: ArtifactKind, path: PathBuf, bytes: &[u8]) -> Result<PathBuf, ActionFailure> {
+    fn save_or_fail(
+        &mut self,
+        kind: ArtifactKind,
+        path: PathBuf,
+        bytes: &[u8],
+    ) -> Result<PathBuf, ActionFailure> {
         write_atomically(&path, bytes).map_err(|error| ActionFailure {
             expected: format!("to write {}", path.display()),
             page_showed: error.to_string(),
         })?;
-        self.reporter.on_event(&Event::ArtifactWritten { kind, path: path.clone() });
+        self.reporter.on_event(&Event::ArtifactWritten {
+            kind,
+            path: path.clone(),
+        });
         Ok(path)
     }
 
     /// Runs one action; `Ok` carries an optional note for the report.
-    async fn perform(&mut self, action: &Action, deadline: Instant) -> Result<Option<String>, ActionFailure> {
+    async fn perform(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
         match &action.kind {
             ActionKind::LogIn => self.log_in(action, deadline).await,
             ActionKind::Click(target) => {
@@ -233,30 +272,53 @@ impl ScenarioRun<'_> {
                 role: Role::Text,
                 label: Some(text),
                 within: None,
-            }) => self.expect_text(action, text, deadline).await.map(|()| None),
+            }) => self
+                .expect_text(action, text, deadline)
+                .await
+                .map(|()| None),
             ActionKind::Expect(target) => {
-                self.wait_for(action, target, Need::Visible, deadline).await?;
+                self.wait_for(action, target, Need::Visible, deadline)
+                    .await?;
                 Ok(None)
             }
             ActionKind::Screenshot { image_name } => {
                 let png = self.stable_screenshot().await?;
-                let stem = image_name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(image_name);
-                let path = self.settings.output_dir.join("screenshots").join(format!("{stem}.png"));
+                let stem = image_name
+                    .rsplit_once('.')
+                    .map(|(stem, _)| stem)
+                    .unwrap_or(image_name);
+                let path = self
+                    .settings
+                    .output_dir
+                    .join("screenshots")
+                    .join(format!("{stem}.png"));
                 self.save_or_fail(ArtifactKind::Screenshot, path, &png)?;
                 Ok(None)
             }
             ActionKind::BackUpLayer { layer } => {
                 let values = self.open_layer(action, layer, deadline).await?;
-                let path = self.settings.output_dir.join("backups").join(format!("{}.yaml", slug(layer)));
+                let path = self
+                    .settings
+                    .output_dir
+                    .join("backups")
+                    .join(format!("{}.yaml", slug(layer)));
                 self.save_or_fail(ArtifactKind::Backup, path.clone(), values.as_bytes())?;
                 let lines = values.lines().count();
                 self.backups.insert(layer.clone(), values);
                 Ok(Some(format!("{lines} lines saved to {}", path.display())))
             }
-            ActionKind::Merge { from, into, keeping } => self.merge(action, from, into, keeping, deadline).await,
-            ActionKind::CheckLayerKept { layer, keys } => self.check_kept(action, layer, keys, deadline).await,
+            ActionKind::Merge {
+                from,
+                into,
+                keeping,
+            } => self.merge(action, from, into, keeping, deadline).await,
+            ActionKind::CheckLayerKept { layer, keys } => {
+                self.check_kept(action, layer, keys, deadline).await
+            }
             ActionKind::Type { text, into } => {
-                let (field, _) = self.wait_for(action, into, Need::Clickable, deadline).await?;
+                let (field, _) = self
+                    .wait_for(action, into, Need::Clickable, deadline)
+                    .await?;
                 self.browser.type_into(&field, text).await?;
                 Ok(None)
             }
@@ -351,7 +413,9 @@ impl ScenarioRun<'_> {
             let before = previous_rect.replace(probe.rect);
             if !probe.visible {
                 let shown = candidate.display_name().to_string();
-                return Ok(Attempt::NotYet(format!("{target} (\"{shown}\") is on the page but hidden")));
+                return Ok(Attempt::NotYet(format!(
+                    "{target} (\"{shown}\") is on the page but hidden"
+                )));
             }
             if need == Need::Visible {
                 return Ok(Attempt::Done((element, candidate)));
@@ -372,9 +436,16 @@ impl ScenarioRun<'_> {
 
     /// Clicks a target once it can be clicked; when the target shows a selected state (tabs,
     /// layers), waits until the click has selected it.
-    async fn click(&mut self, action: &Action, target: &Target, deadline: Instant) -> Result<(), ActionFailure> {
+    async fn click(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
         loop {
-            let (element, candidate) = self.wait_for(action, target, Need::Clickable, deadline).await?;
+            let (element, candidate) = self
+                .wait_for(action, target, Need::Clickable, deadline)
+                .await?;
             match self.browser.click(&element).await {
                 Ok(()) => {
                     if candidate.selected == Some(false) {
@@ -391,7 +462,12 @@ impl ScenarioRun<'_> {
         }
     }
 
-    async fn wait_selected(&mut self, action: &Action, target: &Target, deadline: Instant) -> Result<(), ActionFailure> {
+    async fn wait_selected(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
         let browser = self.browser;
         let waiting_for = format!("{target} to become selected after the click");
         self.poll(action, &waiting_for, deadline, || async move {
@@ -406,17 +482,27 @@ impl ScenarioRun<'_> {
         .await
     }
 
-    async fn expect_text(&mut self, action: &Action, text: &str, deadline: Instant) -> Result<(), ActionFailure> {
+    async fn expect_text(
+        &mut self,
+        action: &Action,
+        text: &str,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
         let browser = self.browser;
         let wanted = collapse(text);
         let wanted = &wanted;
-        self.poll(action, &format!("the page to show the text \"{text}\""), deadline, || async move {
-            let page = browser.page_text().await?;
-            if collapse(&page).contains(wanted.as_str()) {
-                return Ok(Attempt::Done(()));
-            }
-            Ok(Attempt::NotYet(closest_lines(wanted, &page)))
-        })
+        self.poll(
+            action,
+            &format!("the page to show the text \"{text}\""),
+            deadline,
+            || async move {
+                let page = browser.page_text().await?;
+                if collapse(&page).contains(wanted.as_str()) {
+                    return Ok(Attempt::Done(()));
+                }
+                Ok(Attempt::NotYet(closest_lines(wanted, &page)))
+            },
+        )
         .await
     }
 
@@ -434,29 +520,44 @@ impl ScenarioRun<'_> {
     }
 
     /// Reads an editor's text once two consecutive reads agree.
-    async fn read_stable(&mut self, action: &Action, editor: &EditorQuery, deadline: Instant) -> Result<String, ActionFailure> {
+    async fn read_stable(
+        &mut self,
+        action: &Action,
+        editor: &EditorQuery,
+        deadline: Instant,
+    ) -> Result<String, ActionFailure> {
         let browser = self.browser;
         let previous = std::cell::RefCell::new(None::<String>);
         let previous = &previous;
-        self.poll(action, &format!("{editor} to show a settled text"), deadline, || async move {
-            let element = match editor.find(browser).await? {
-                Found::One(element, _) => element,
-                Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
-                Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
-            };
-            let text = browser.read_text(&element).await?;
-            let before = previous.replace(Some(text.clone()));
-            Ok(if before.as_deref() == Some(text.as_str()) {
-                Attempt::Done(text)
-            } else {
-                Attempt::NotYet(format!("{editor} is still changing"))
-            })
-        })
+        self.poll(
+            action,
+            &format!("{editor} to show a settled text"),
+            deadline,
+            || async move {
+                let element = match editor.find(browser).await? {
+                    Found::One(element, _) => element,
+                    Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
+                    Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
+                };
+                let text = browser.read_text(&element).await?;
+                let before = previous.replace(Some(text.clone()));
+                Ok(if before.as_deref() == Some(text.as_str()) {
+                    Attempt::Done(text)
+                } else {
+                    Attempt::NotYet(format!("{editor} is still changing"))
+                })
+            },
+        )
         .await
     }
 
     /// Selects a profile layer and returns the text of the page's editor.
-    async fn open_layer(&mut self, action: &Action, layer: &str, deadline: Instant) -> Result<String, ActionFailure> {
+    async fn open_layer(
+        &mut self,
+        action: &Action,
+        layer: &str,
+        deadline: Instant,
+    ) -> Result<String, ActionFailure> {
         let target = Target {
             role: Role::Layer,
             label: Some(layer.to_string()),
@@ -464,7 +565,8 @@ impl ScenarioRun<'_> {
         };
         self.click(action, &target, deadline).await?;
         self.last_layer = Some(layer.to_string());
-        self.read_stable(action, &EditorQuery::OfLayer(layer.to_string()), deadline).await
+        self.read_stable(action, &EditorQuery::OfLayer(layer.to_string()), deadline)
+            .await
     }
 
     async fn merge(
@@ -475,34 +577,62 @@ impl ScenarioRun<'_> {
         keeping: &[String],
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let incoming = self.read_stable(action, &EditorQuery::Target(from.clone()), deadline).await?;
-        let current = self.read_stable(action, &EditorQuery::Target(into.clone()), deadline).await?;
+        let incoming = self
+            .read_stable(action, &EditorQuery::Target(from.clone()), deadline)
+            .await?;
+        let current = self
+            .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
+            .await?;
         let merged = carry::merge(&incoming, &current, keeping);
         let (element, _) = self.wait_for(action, into, Need::Visible, deadline).await?;
         self.browser.write_text(&element, &merged.text).await?;
-        let written = self.read_stable(action, &EditorQuery::Target(into.clone()), deadline).await?;
+        let written = self
+            .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
+            .await?;
         // Rich editors may add blank lines or trailing spaces around pasted text; YAML does not care.
         if meaningful_lines(&written) != meaningful_lines(&merged.text) {
             return Err(ActionFailure {
                 expected: format!("{into} to hold the merged configuration after pasting it"),
-                page_showed: format!("{into} holds {} lines instead of {}", written.lines().count(), merged.text.lines().count()),
+                page_showed: format!(
+                    "{into} holds {} lines instead of {}",
+                    written.lines().count(),
+                    merged.text.lines().count()
+                ),
             });
         }
         let name = slug(self.last_layer.as_deref().unwrap_or("layer"));
         let folder = self.settings.output_dir.join("merges");
-        self.save_or_fail(ArtifactKind::Merge, folder.join(format!("{name}.incoming.yaml")), incoming.as_bytes())?;
-        self.save_or_fail(ArtifactKind::Merge, folder.join(format!("{name}.current.yaml")), current.as_bytes())?;
-        self.save_or_fail(ArtifactKind::Merge, folder.join(format!("{name}.merged.yaml")), merged.text.as_bytes())?;
+        self.save_or_fail(
+            ArtifactKind::Merge,
+            folder.join(format!("{name}.incoming.yaml")),
+            incoming.as_bytes(),
+        )?;
+        self.save_or_fail(
+            ArtifactKind::Merge,
+            folder.join(format!("{name}.current.yaml")),
+            current.as_bytes(),
+        )?;
+        self.save_or_fail(
+            ArtifactKind::Merge,
+            folder.join(format!("{name}.merged.yaml")),
+            merged.text.as_bytes(),
+        )?;
         let mut notes: Vec<String> = merged
             .carried
             .iter()
             .map(|carried| match &carried.incoming_value {
-                Some(incoming) => format!("kept {} = {} (incoming {})", carried.path, carried.kept_value, incoming),
+                Some(incoming) => format!(
+                    "kept {} = {} (incoming {})",
+                    carried.path, carried.kept_value, incoming
+                ),
                 None => format!("kept {} = {} (added)", carried.path, carried.kept_value),
             })
             .collect();
         if !merged.absent.is_empty() {
-            notes.push(format!("not set in the current configuration: {}", merged.absent.join(", ")));
+            notes.push(format!(
+                "not set in the current configuration: {}",
+                merged.absent.join(", ")
+            ));
         }
         if notes.is_empty() {
             notes.push("incoming configuration taken as is".to_string());
@@ -520,7 +650,9 @@ impl ScenarioRun<'_> {
         let Some(backup) = self.backups.get(layer).cloned() else {
             return Err(ActionFailure {
                 expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
-                page_showed: format!("no backup was taken; add `back up layer \"{layer}\"` before the upgrade"),
+                page_showed: format!(
+                    "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
+                ),
             });
         };
         let now = self.open_layer(action, layer, deadline).await?;
@@ -549,27 +681,46 @@ impl ScenarioRun<'_> {
     }
 
     /// Logs in through whatever login form the console shows; does nothing when logged in.
-    async fn log_in(&mut self, action: &Action, deadline: Instant) -> Result<Option<String>, ActionFailure> {
+    async fn log_in(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
         let browser = self.browser;
         let page = self
-            .poll(action, "a login form or the Main Menu", deadline, || async move {
-                if browser.login_form().await?.has_password_field {
-                    return Ok(Attempt::Done(true));
-                }
-                if main_menu_usable(browser).await? {
-                    return Ok(Attempt::Done(false));
-                }
-                Ok(Attempt::NotYet(page_summary(browser).await?))
-            })
+            .poll(
+                action,
+                "a login form or the Main Menu",
+                deadline,
+                || async move {
+                    if browser.login_form().await?.has_password_field {
+                        return Ok(Attempt::Done(true));
+                    }
+                    if main_menu_usable(browser).await? {
+                        return Ok(Attempt::Done(false));
+                    }
+                    Ok(Attempt::NotYet(page_summary(browser).await?))
+                },
+            )
             .await?;
         if !page {
             return Ok(Some("already logged in".to_string()));
         }
         loop {
-            let username_field = self.find_field(action, &["Username", "Email", "Email address", "User name"], deadline).await?;
+            let username_field = self
+                .find_field(
+                    action,
+                    &["Username", "Email", "Email address", "User name"],
+                    deadline,
+                )
+                .await?;
             let password_field = self.find_field(action, &["Password"], deadline).await?;
-            self.browser.type_into(&username_field, &self.settings.credentials.username).await?;
-            self.browser.type_into(&password_field, &self.settings.credentials.password).await?;
+            self.browser
+                .type_into(&username_field, &self.settings.credentials.username)
+                .await?;
+            self.browser
+                .type_into(&password_field, &self.settings.credentials.password)
+                .await?;
             self.browser.submit_form_of(&password_field).await?;
             let answer = self
                 .poll(action, "the console to accept the login", deadline, || async move {
@@ -614,12 +765,27 @@ impl ScenarioRun<'_> {
     }
 
     /// The first of `labels` that names a visible field.
-    async fn find_field(&mut self, action: &Action, labels: &[&str], deadline: Instant) -> Result<ElementHandle, ActionFailure> {
+    async fn find_field(
+        &mut self,
+        action: &Action,
+        labels: &[&str],
+        deadline: Instant,
+    ) -> Result<ElementHandle, ActionFailure> {
         let browser = self.browser;
-        let waiting_for = format!("a field labelled {}", labels.iter().map(|label| format!("\"{label}\"")).collect::<Vec<_>>().join(" or "));
+        let waiting_for = format!(
+            "a field labelled {}",
+            labels
+                .iter()
+                .map(|label| format!("\"{label}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
         self.poll(action, &waiting_for, deadline, || async move {
             let candidates = browser.collect(Role::Field.script_name(), None).await?;
-            let names: Vec<Candidate> = candidates.iter().map(|(_, candidate)| candidate.clone()).collect();
+            let names: Vec<Candidate> = candidates
+                .iter()
+                .map(|(_, candidate)| candidate.clone())
+                .collect();
             let mut last_miss = String::new();
             for label in labels {
                 match locate::choose(Some(label), &names) {
@@ -634,25 +800,37 @@ impl ScenarioRun<'_> {
 
     /// Waits through the upgrade lock: first for the console to lock (or log out), then until a
     /// login form or a usable Main Menu is back, reporting the lock screen's progress.
-    async fn wait_until_unlocked(&mut self, action: &Action, deadline: Instant) -> Result<Option<String>, ActionFailure> {
+    async fn wait_until_unlocked(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
         let browser = self.browser;
         let started = Instant::now();
         let appearance_deadline = deadline.min(Instant::now() + LOCK_APPEARANCE);
         let saw_lock = self
-            .poll(action, "the console to lock for the upgrade", appearance_deadline, || async move {
-                if browser.login_form().await?.has_password_field
-                    || browser.blocking_status().await?.is_some()
-                    || !main_menu_usable(browser).await?
-                {
-                    return Ok(Attempt::Done(()));
-                }
-                Ok(Attempt::NotYet("the console is still usable".to_string()))
-            })
+            .poll(
+                action,
+                "the console to lock for the upgrade",
+                appearance_deadline,
+                || async move {
+                    if browser.login_form().await?.has_password_field
+                        || browser.blocking_status().await?.is_some()
+                        || !main_menu_usable(browser).await?
+                    {
+                        return Ok(Attempt::Done(()));
+                    }
+                    Ok(Attempt::NotYet("the console is still usable".to_string()))
+                },
+            )
             .await
             .is_ok();
         self.poll(action, "the console to unlock", deadline, || async move {
             let busy = browser.blocking_status().await?;
-            if busy.is_none() && (browser.login_form().await?.has_password_field || main_menu_usable(browser).await?) {
+            if busy.is_none()
+                && (browser.login_form().await?.has_password_field
+                    || main_menu_usable(browser).await?)
+            {
                 return Ok(Attempt::Done(()));
             }
             Ok(Attempt::NotYet(match busy {
@@ -665,7 +843,10 @@ impl ScenarioRun<'_> {
         Ok(Some(if saw_lock {
             format!("the console was locked and unlocked after {seconds:.1} s")
         } else {
-            format!("the console never showed a lock within {} s", LOCK_APPEARANCE.as_secs())
+            format!(
+                "the console never showed a lock within {} s",
+                LOCK_APPEARANCE.as_secs()
+            )
         }))
     }
 }
@@ -685,16 +866,27 @@ async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
 /// The first line or two of what the page says, for progress and failure messages.
 async fn page_summary(browser: &Browser) -> Result<String, BrowserError> {
     let text = browser.page_text().await?;
-    let summary: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).take(3).collect();
+    let summary: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .take(3)
+        .collect();
     Ok(if summary.is_empty() {
-        format!("an empty page at {}", browser.current_url().await.unwrap_or_default())
+        format!(
+            "an empty page at {}",
+            browser.current_url().await.unwrap_or_default()
+        )
     } else {
         format!("the page shows \"{}\"", summary.join(" / "))
     })
 }
 
 fn meaningful_lines(text: &str) -> Vec<&str> {
-    text.lines().map(str::trim_end).filter(|line| !line.is_empty()).collect()
+    text.lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 fn collapse(text: &str) -> String {
@@ -710,7 +902,11 @@ fn closest_lines(wanted: &str, page: &str) -> String {
     }
     format!(
         "the text is not on the page; closest lines: {}",
-        closest.iter().map(|line| format!("\"{line}\"")).collect::<Vec<_>>().join(", ")
+        closest
+            .iter()
+            .map(|line| format!("\"{line}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -760,23 +956,35 @@ impl EditorQuery {
             let (element, candidate) = editors.remove(0);
             return Ok(Found::One(element, candidate));
         }
-        let names: Vec<Candidate> = editors.iter().map(|(_, candidate)| candidate.clone()).collect();
+        let names: Vec<Candidate> = editors
+            .iter()
+            .map(|(_, candidate)| candidate.clone())
+            .collect();
         let described = format!("editor \"{layer}\"");
-        Ok(match choose_with_aliases(Role::Layer, Some(layer), &names) {
-            Ok(index) => {
-                let (element, candidate) = editors.swap_remove(index);
-                Found::One(element, candidate)
-            }
-            Err(miss @ NoSingleMatch::Ambiguous { .. }) => Found::Ambiguous(miss.explain(&described)),
-            Err(miss) => Found::Missing(miss.explain(&described)),
-        })
+        Ok(
+            match choose_with_aliases(Role::Layer, Some(layer), &names) {
+                Ok(index) => {
+                    let (element, candidate) = editors.swap_remove(index);
+                    Found::One(element, candidate)
+                }
+                Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
+                    Found::Ambiguous(miss.explain(&described))
+                }
+                Err(miss) => Found::Missing(miss.explain(&described)),
+            },
+        )
     }
 }
 
 /// [`locate::choose`], trying a layer's other names (Calico for CNI, ...) when its own matches nothing.
-fn choose_with_aliases(role: Role, label: Option<&str>, names: &[Candidate]) -> Result<usize, NoSingleMatch> {
+fn choose_with_aliases(
+    role: Role,
+    label: Option<&str>,
+    names: &[Candidate],
+) -> Result<usize, NoSingleMatch> {
     let first = locate::choose(label, names);
-    let (Err(NoSingleMatch::NotFound { .. }), Role::Layer, Some(label)) = (&first, role, label) else {
+    let (Err(NoSingleMatch::NotFound { .. }), Role::Layer, Some(label)) = (&first, role, label)
+    else {
         return first;
     };
     for alias in locate::layer_aliases(label) {
@@ -796,16 +1004,26 @@ async fn find(browser: &Browser, target: &Target) -> Result<Found, BrowserError>
     let mut scope: Option<ElementHandle> = None;
     let mut found = None;
     for current in chain.into_iter().rev() {
-        let candidates = browser.collect(current.role.script_name(), scope.as_ref()).await?;
-        let names: Vec<Candidate> = candidates.iter().map(|(_, candidate)| candidate.clone()).collect();
+        let candidates = browser
+            .collect(current.role.script_name(), scope.as_ref())
+            .await?;
+        let names: Vec<Candidate> = candidates
+            .iter()
+            .map(|(_, candidate)| candidate.clone())
+            .collect();
         let described = describe_without_scope(current);
         match choose_with_aliases(current.role, current.label.as_deref(), &names) {
             Ok(index) => {
-                let (element, candidate) = candidates.into_iter().nth(index).expect("index from choose");
+                let (element, candidate) = candidates
+                    .into_iter()
+                    .nth(index)
+                    .expect("index from choose");
                 scope = Some(element.clone());
                 found = Some((element, candidate));
             }
-            Err(miss @ NoSingleMatch::Ambiguous { .. }) => return Ok(Found::Ambiguous(miss.explain(&described))),
+            Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
+                return Ok(Found::Ambiguous(miss.explain(&described)))
+            }
             Err(miss) => return Ok(Found::Missing(miss.explain(&described))),
         }
     }

@@ -113,9 +113,13 @@ pub enum ActionKind {
     /// Waits until the target is visible (for `text`, until the page shows that text).
     Expect(Target),
     /// Saves the page, named after the guide's image.
-    Screenshot { image_name: String },
+    Screenshot {
+        image_name: String,
+    },
     /// Selects a profile layer and saves the editor's content to the run's backups.
-    BackUpLayer { layer: String },
+    BackUpLayer {
+        layer: String,
+    },
     /// Takes `from`'s text, carries the listed keys' values over from `into`, writes the result
     /// into `into` (the guide's external diff tool, done in place).
     Merge {
@@ -124,8 +128,14 @@ pub enum ActionKind {
         keeping: Vec<String>,
     },
     /// Selects a layer and proves the listed keys still hold the values of this run's backup.
-    CheckLayerKept { layer: String, keys: Vec<String> },
-    Type { text: String, into: Target },
+    CheckLayerKept {
+        layer: String,
+        keys: Vec<String>,
+    },
+    Type {
+        text: String,
+        into: Target,
+    },
     /// Waits through the console's upgrade lock until a login form or the Main Menu is usable.
     WaitUntilUnlocked,
 }
@@ -143,8 +153,8 @@ pub struct Action {
 /// Labels of buttons whose click changes the console. A click on one must sit in a step marked
 /// `mutating = true`, so a read-only run can never press it by accident.
 const MUTATING_BUTTON_WORDS: [&str; 13] = [
-    "update", "confirm", "save", "apply", "delete", "sync", "activate", "create", "submit", "upgrade",
-    "remove", "reset", "install",
+    "update", "confirm", "save", "apply", "delete", "sync", "activate", "create", "submit",
+    "upgrade", "remove", "reset", "install",
 ];
 
 pub fn is_mutating(kind: &ActionKind) -> bool {
@@ -190,7 +200,10 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
         if character.is_whitespace() {
             index += 1;
         } else if character == ',' {
-            tokens.push(Spanned { token: Token::Comma, offset: index });
+            tokens.push(Spanned {
+                token: Token::Comma,
+                offset: index,
+            });
             index += 1;
         } else if character == '"' {
             let start = index;
@@ -201,7 +214,8 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                     None => {
                         return Err(ActionSyntaxError {
                             offset: start,
-                            message: "this quoted label is never closed: expected a closing `\"`".to_string(),
+                            message: "this quoted label is never closed: expected a closing `\"`"
+                                .to_string(),
                         })
                     }
                     Some('"') => break,
@@ -216,7 +230,10 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                 }
             }
             index += 1;
-            tokens.push(Spanned { token: Token::Quoted(value), offset: start });
+            tokens.push(Spanned {
+                token: Token::Quoted(value),
+                offset: start,
+            });
         } else {
             let start = index;
             let mut word = String::new();
@@ -227,7 +244,10 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                 word.push(*next);
                 index += 1;
             }
-            tokens.push(Spanned { token: Token::Word(word.to_lowercase()), offset: start });
+            tokens.push(Spanned {
+                token: Token::Word(word.to_lowercase()),
+                offset: start,
+            });
         }
     }
     Ok(tokens)
@@ -241,7 +261,10 @@ struct Cursor {
 
 impl Cursor {
     fn offset(&self) -> usize {
-        self.tokens.get(self.position).map(|token| token.offset).unwrap_or(self.end)
+        self.tokens
+            .get(self.position)
+            .map(|token| token.offset)
+            .unwrap_or(self.end)
     }
 
     fn error<T>(&self, expected: &str) -> Result<T, ActionSyntaxError> {
@@ -258,7 +281,11 @@ impl Cursor {
     }
 
     fn peek_word(&self, index: usize) -> Option<&str> {
-        match self.tokens.get(self.position + index).map(|token| &token.token) {
+        match self
+            .tokens
+            .get(self.position + index)
+            .map(|token| &token.token)
+        {
             Some(Token::Word(word)) => Some(word),
             _ => None,
         }
@@ -301,7 +328,10 @@ impl Cursor {
 
     fn quoted_list(&mut self, what: &str) -> Result<Vec<String>, ActionSyntaxError> {
         let mut items = vec![self.quoted(what)?];
-        while matches!(self.tokens.get(self.position).map(|token| &token.token), Some(Token::Comma)) {
+        while matches!(
+            self.tokens.get(self.position).map(|token| &token.token),
+            Some(Token::Comma)
+        ) {
             self.position += 1;
             items.push(self.quoted(what)?);
         }
@@ -327,18 +357,27 @@ impl Cursor {
         let label = match self.tokens.get(self.position).map(|token| &token.token) {
             Some(Token::Quoted(_)) => Some(self.quoted("a label in double quotes")?),
             _ if matches!(role, Role::Editor | Role::Dialog) => None,
-            _ => return self.error(&format!("the {role}'s label in double quotes, as the guide names it")),
+            _ => {
+                return self.error(&format!(
+                    "the {role}'s label in double quotes, as the guide names it"
+                ))
+            }
         };
         let within = if self.eat_words("in") {
             Some(Box::new(self.target()?))
         } else {
             None
         };
-        Ok(Target { role, label, within })
+        Ok(Target {
+            role,
+            label,
+            within,
+        })
     }
 }
 
-const ACTIONS_HELP: &str = "an action (log in, click, select, expect, screenshot, back up layer, merge, \
+const ACTIONS_HELP: &str =
+    "an action (log in, click, select, expect, screenshot, back up layer, merge, \
 check layer, type, wait until unlocked)";
 
 /// Parses one action sentence. Offsets in errors count characters from the sentence's start.
@@ -360,7 +399,8 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         if image_name.contains('/') || image_name.contains('\\') {
             return Err(ActionSyntaxError {
                 offset: cursor.tokens[cursor.position - 1].offset,
-                message: "expected a plain image name such as \"name.webp\", without folders".to_string(),
+                message: "expected a plain image name such as \"name.webp\", without folders"
+                    .to_string(),
             });
         }
         ActionKind::Screenshot { image_name }
@@ -377,7 +417,11 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         } else {
             Vec::new()
         };
-        ActionKind::Merge { from, into, keeping }
+        ActionKind::Merge {
+            from,
+            into,
+            keeping,
+        }
     } else if cursor.eat_words("check layer") {
         let layer = cursor.quoted("the layer's name in double quotes")?;
         cursor.expect_words("kept")?;
@@ -417,17 +461,33 @@ mod tests {
     fn clicks_name_a_role_and_the_label_a_person_reads() {
         assert_eq!(
             parse_action(r#"click menu item "Enterprise Cluster""#),
-            Ok(ActionKind::Click(target(Role::MenuItem, "Enterprise Cluster")))
+            Ok(ActionKind::Click(target(
+                Role::MenuItem,
+                "Enterprise Cluster"
+            )))
         );
-        assert_eq!(parse_action(r#"select tab "Profile""#), Ok(ActionKind::Click(target(Role::Tab, "Profile"))));
+        assert_eq!(
+            parse_action(r#"select tab "Profile""#),
+            Ok(ActionKind::Click(target(Role::Tab, "Profile")))
+        );
     }
 
     #[test]
     fn a_target_can_sit_inside_another() {
-        let parsed = parse_action(r#"select layer "Kubernetes" in dialog "Palette version update""#).unwrap();
-        let ActionKind::Click(target) = parsed else { panic!("not a click: {parsed:?}") };
+        let parsed =
+            parse_action(r#"select layer "Kubernetes" in dialog "Palette version update""#)
+                .unwrap();
+        let ActionKind::Click(target) = parsed else {
+            panic!("not a click: {parsed:?}")
+        };
         assert_eq!(target.role, Role::Layer);
-        assert_eq!(target.within.as_deref().and_then(|within| within.label.as_deref()), Some("Palette version update"));
+        assert_eq!(
+            target
+                .within
+                .as_deref()
+                .and_then(|within| within.label.as_deref()),
+            Some("Palette version update")
+        );
     }
 
     #[test]
@@ -449,8 +509,18 @@ mod tests {
     fn an_unknown_role_names_the_known_ones_at_the_right_column() {
         let error = parse_action(r#"click widget "Update""#).unwrap_err();
         assert_eq!(error.offset, 6);
-        assert!(error.message.starts_with("expected a role (menu item, tab, button"), "{}", error.message);
-        assert!(error.message.ends_with("found `widget`"), "{}", error.message);
+        assert!(
+            error
+                .message
+                .starts_with("expected a role (menu item, tab, button"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.ends_with("found `widget`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -464,20 +534,39 @@ mod tests {
     fn a_missing_label_says_so() {
         let error = parse_action("click button").unwrap_err();
         assert_eq!(error.offset, 12);
-        assert!(error.message.contains("label in double quotes"), "{}", error.message);
+        assert!(
+            error.message.contains("label in double quotes"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
     fn trailing_words_are_an_error() {
         let error = parse_action(r#"click tab "Profile" please"#).unwrap_err();
-        assert_eq!(error.message, "expected the end of the action, found `please`");
+        assert_eq!(
+            error.message,
+            "expected the end of the action, found `please`"
+        );
     }
 
     #[test]
     fn buttons_that_change_the_console_are_mutating() {
-        assert!(is_mutating(&ActionKind::Click(target(Role::Button, "Update"))));
-        assert!(is_mutating(&ActionKind::Click(target(Role::Button, "Confirm"))));
-        assert!(!is_mutating(&ActionKind::Click(target(Role::Button, "Cancel"))));
-        assert!(!is_mutating(&ActionKind::Click(target(Role::MenuItem, "Update Management"))));
+        assert!(is_mutating(&ActionKind::Click(target(
+            Role::Button,
+            "Update"
+        ))));
+        assert!(is_mutating(&ActionKind::Click(target(
+            Role::Button,
+            "Confirm"
+        ))));
+        assert!(!is_mutating(&ActionKind::Click(target(
+            Role::Button,
+            "Cancel"
+        ))));
+        assert!(!is_mutating(&ActionKind::Click(target(
+            Role::MenuItem,
+            "Update Management"
+        ))));
     }
 }

@@ -9,15 +9,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|character: char| !(character.is_ascii_digit() || character == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("expected a duration such as `30s`, `15m` or `500ms`, found `{text}`"))?;
+    let value: f64 = number.parse().map_err(|_| {
+        format!("expected a duration such as `30s`, `15m` or `500ms`, found `{text}`")
+    })?;
     let seconds = match unit.trim() {
         "" | "s" => value,
         "ms" => value / 1000.0,
         "m" | "min" => value * 60.0,
         "h" => value * 3600.0,
-        other => return Err(format!("unknown duration unit `{other}` in `{text}`; use ms, s, m or h")),
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` in `{text}`; use ms, s, m or h"
+            ))
+        }
     };
     Ok(Duration::from_secs_f64(seconds))
 }
@@ -36,7 +40,11 @@ mod tests {
 
     #[test]
     fn durations_reject_unknown_units_and_words() {
-        assert!(parse_duration("3 days").unwrap_err().contains("unknown duration unit"));
-        assert!(parse_duration("soon").unwrap_err().contains("expected a duration"));
+        assert!(parse_duration("3 days")
+            .unwrap_err()
+            .contains("unknown duration unit"));
+        assert!(parse_duration("soon")
+            .unwrap_err()
+            .contains("expected a duration"));
     }
 }

@@ -71,9 +71,11 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         }
         let timeout = match &raw_step.timeout {
             None => None,
-            Some(text) => Some(parse_duration(text.get_ref()).map_err(|message| ScenarioError::Malformed {
-                location: locate(text.span().start),
-                message,
+            Some(text) => Some(parse_duration(text.get_ref()).map_err(|message| {
+                ScenarioError::Malformed {
+                    location: locate(text.span().start),
+                    message,
+                }
             })?),
         };
 
@@ -193,7 +195,9 @@ do = ['click button "Update"']
         assert_eq!(first.title(), "Upgrade 2");
         assert_eq!(first.actions[1].location.line, 8);
         assert_eq!(first.actions[1].location.column, 48);
-        let ActionKind::Click(target) = &first.actions[0].kind else { panic!() };
+        let ActionKind::Click(target) = &first.actions[0].kind else {
+            panic!()
+        };
         assert_eq!(target.role, Role::MenuItem);
         let second = &scenario.steps[1];
         assert!(second.mutating && second.actions[0].mutating);
@@ -214,7 +218,10 @@ do = ['click button "Update"']
         let source = GOOD.replace("mutating = true\n", "");
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 15);
-        assert!(message.contains("mark step Upgrade 4 with `mutating = true`"), "{message}");
+        assert!(
+            message.contains("mark step Upgrade 4 with `mutating = true`"),
+            "{message}"
+        );
     }
 
     #[test]

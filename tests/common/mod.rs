@@ -14,16 +14,23 @@ pub const USERNAME: &str = "qa-admin";
 pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_palette-harness"));
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command.env_remove("PALETTE_USERNAME").env_remove("PALETTE_PASSWORD");
+    command
+        .env_remove("PALETTE_USERNAME")
+        .env_remove("PALETTE_PASSWORD");
     command
 }
 
 pub fn with_credentials(command: &mut Command) -> &mut Command {
-    command.env("PALETTE_USERNAME", USERNAME).env("PALETTE_PASSWORD", PASSWORD)
+    command
+        .env("PALETTE_USERNAME", USERNAME)
+        .env("PALETTE_PASSWORD", PASSWORD)
 }
 
 pub fn run(command: &mut Command) -> Output {
-    command.stdin(Stdio::null()).output().expect("the palette-harness binary runs")
+    command
+        .stdin(Stdio::null())
+        .output()
+        .expect("the palette-harness binary runs")
 }
 
 pub fn text(bytes: &[u8]) -> String {
@@ -50,7 +57,9 @@ impl ConsoleProcess {
         let mut child = command.spawn().expect("console starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut first_line = String::new();
-        BufReader::new(stdout).read_line(&mut first_line).expect("console prints its URL");
+        BufReader::new(stdout)
+            .read_line(&mut first_line)
+            .expect("console prints its URL");
         let url = first_line
             .split_whitespace()
             .find(|word| word.starts_with("http://"))
@@ -112,17 +121,34 @@ pub fn report(scenario_folder: &Path) -> serde_json::Value {
 /// Logs in through the console's documented API and returns its Summary, to check console state
 /// without a browser.
 pub fn console_summary(console_url: &str) -> serde_json::Value {
-    let address = console_url.trim_start_matches("http://").split('/').next().expect("host").to_string();
+    let address = console_url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("host")
+        .to_string();
     let login = format!(r#"{{"username":"{USERNAME}","password":"{PASSWORD}"}}"#);
     let reply = http(&address, "POST", "/v1/auth/syslogin", None, &login);
     let token: serde_json::Value = serde_json::from_str(&reply).expect("login reply is JSON");
-    let token = token["Authorization"].as_str().expect("a token").to_string();
-    serde_json::from_str(&http(&address, "GET", "/v1/system/summary", Some(&token), "")).expect("summary is JSON")
+    let token = token["Authorization"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    serde_json::from_str(&http(
+        &address,
+        "GET",
+        "/v1/system/summary",
+        Some(&token),
+        "",
+    ))
+    .expect("summary is JSON")
 }
 
 fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
     let mut stream = std::net::TcpStream::connect(address).expect("console reachable");
-    let authorization = token.map(|token| format!("Authorization: {token}\r\n")).unwrap_or_default();
+    let authorization = token
+        .map(|token| format!("Authorization: {token}\r\n"))
+        .unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -130,5 +156,9 @@ fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str
     stream.write_all(request.as_bytes()).expect("request sent");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("response read");
-    response.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()
+    response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
 }
