@@ -47,6 +47,9 @@ pub struct RunArgs {
     /// Default time each step may take, e.g. 30s or 2m; steps may set their own.
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub timeout: String,
+    /// The most a whole scenario may take, lock waits included.
+    #[arg(long, value_name = "DURATION", default_value = "60m")]
+    pub scenario_timeout: String,
     /// Browser capabilities JSON; default: the shipped webdriver/chromium.json.
     #[arg(long, value_name = "FILE")]
     pub capabilities: Option<PathBuf>,

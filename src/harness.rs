@@ -90,6 +90,7 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             console_url: console_url.clone(),
             may_mutate,
             step_timeout: settings.step_timeout,
+            scenario_timeout: settings.scenario_timeout,
             credentials: settings.credentials.clone(),
             output_dir: output_dir.clone(),
             redactor: redactor.clone(),

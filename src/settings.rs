@@ -19,6 +19,8 @@ pub enum SettingsError {
     NoScenarios { folder: PathBuf },
     #[error("--timeout: {0}")]
     Timeout(String),
+    #[error("--scenario-timeout: {0}")]
+    ScenarioTimeout(String),
     #[error("--viewport: expected WIDTHxHEIGHT such as 1280x800, found `{0}`")]
     Viewport(String),
     #[error("--console: `{url}` is not a console URL ({reason}); expected something like https://palette.example.com/system")]
@@ -47,6 +49,7 @@ pub struct RunSettings {
     pub out_dir: PathBuf,
     pub apply: bool,
     pub step_timeout: Duration,
+    pub scenario_timeout: Duration,
     pub credentials: Credentials,
 }
 
@@ -62,6 +65,8 @@ pub fn resolve(
         args.scenarios.clone()
     };
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
+    let scenario_timeout =
+        parse_duration(&args.scenario_timeout).map_err(SettingsError::ScenarioTimeout)?;
     let viewport = parse_viewport(&args.viewport)
         .ok_or_else(|| SettingsError::Viewport(args.viewport.clone()))?;
     let username = environment(USERNAME_VARIABLE).filter(|value| !value.is_empty());
@@ -109,6 +114,7 @@ pub fn resolve(
         out_dir: args.out.clone(),
         apply: args.apply,
         step_timeout,
+        scenario_timeout,
         credentials,
     })
 }

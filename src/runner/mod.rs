@@ -50,6 +50,8 @@ pub struct RunnerSettings {
     /// True for the built-in console or with `--apply`: mutating steps may run.
     pub may_mutate: bool,
     pub step_timeout: Duration,
+    /// The whole scenario's deadline; a step never waits past it, whatever its own timeout.
+    pub scenario_timeout: Duration,
     pub credentials: Credentials,
     /// This scenario's output folder.
     pub output_dir: PathBuf,
@@ -140,13 +142,15 @@ impl ScenarioRun<'_> {
             self.reporter.on_event(&Event::StepFailed { failure });
             return Outcome::Failed;
         }
+        let scenario_deadline = Instant::now() + self.settings.scenario_timeout;
         for step in &scenario.steps {
             let step_started = Instant::now();
             self.reporter.on_event(&Event::StepStarted {
                 step: step.title(),
                 guide_words: step.guide_words.clone(),
             });
-            let deadline = Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout);
+            let deadline = (Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout))
+                .min(scenario_deadline);
             for action in &step.actions {
                 if step.mutating
                     && !self.settings.may_mutate

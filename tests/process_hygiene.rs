@@ -1,0 +1,113 @@
+//! Every process the harness starts is gone when it stops, also when it is interrupted midway:
+//! chromedriver and all of Chromium, found by the harness's own temp folder in their command lines.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(needle) {
+            found.push(format!(
+                "{}: {}",
+                entry.file_name().to_string_lossy(),
+                cmdline
+            ));
+        }
+    }
+    found
+}
+
+#[test]
+fn ctrl_c_during_the_lock_stops_the_browser_and_driver_and_leaves_a_report() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let needle = temp.path().to_string_lossy().into_owned();
+    let out = temp.path().join("out");
+    let mut child = with_credentials(&mut binary())
+        .args([
+            "run",
+            "scenarios/upgrade-vmware-non-airgap.toml",
+            "--lock-seconds",
+            "60",
+            "--out",
+        ])
+        .arg(&out)
+        .env("TMPDIR", temp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("harness starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    // Read until the scenario has confirmed the upgrade and waits through the lock.
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8 output");
+        seen.push(line.clone());
+        if line.contains("click button \"Confirm\"") {
+            break;
+        }
+    }
+    assert!(
+        seen.iter().any(|line| line.contains("Confirm")),
+        "never reached Confirm:\n{}",
+        seen.join("\n")
+    );
+    assert!(
+        !processes_mentioning(&needle).is_empty(),
+        "the browser runs under the test's TMPDIR"
+    );
+
+    // SAFETY: signalling a child process this test started and has not yet waited for.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the harness did not stop after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(130));
+
+    // The group kill is immediate; give the kernel a moment to reap what it killed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !processes_mentioning(&needle).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        processes_mentioning(&needle),
+        Vec::<String>::new(),
+        "processes left behind"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(temp.path())
+        .expect("temp dir")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("palette-harness-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "driver temp folders left: {leftovers:?}"
+    );
+
+    let report = report(&out.join("upgrade-vmware-non-airgap"));
+    assert_eq!(
+        report["steps"][3]["status"], "passed",
+        "steps finished before Ctrl-C are in the report"
+    );
+}
