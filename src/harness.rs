@@ -83,9 +83,10 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     let redactor = Redactor::new([settings.credentials.password.clone()]);
     let mut results = Vec::new();
     for scenario in &scenarios {
+        // The browser first: a run that cannot start one must not clear the previous results.
+        let browser = Browser::start(&settings.browser).await?;
         let output_dir = settings.out_dir.join(scenario.name());
         prepare_output(&output_dir)?;
-        let browser = Browser::start(&settings.browser).await?;
         let runner_settings = RunnerSettings {
             console_url: console_url.clone(),
             may_mutate,

@@ -62,7 +62,15 @@ fn a_real_console_needs_credentials_from_the_environment() {
 
 #[test]
 fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
-    let output = run(binary().args(["run", "--chromedriver", "/nonexistent/chromedriver"]));
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = run(binary()
+        .args([
+            "run",
+            "--chromedriver",
+            "/nonexistent/chromedriver",
+            "--out",
+        ])
+        .arg(out.path()));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
@@ -74,12 +82,37 @@ fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
 
 #[test]
 fn an_unreachable_webdriver_server_is_named() {
-    let output = run(binary().args(["run", "--webdriver", "http://127.0.0.1:9"]));
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = run(binary()
+        .args(["run", "--webdriver", "http://127.0.0.1:9", "--out"])
+        .arg(out.path()));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr
             .contains("the WebDriver server at http://127.0.0.1:9 did not open a browser session"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_run_that_cannot_start_a_browser_keeps_the_previous_results() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let previous = out.path().join("upgrade-vmware-non-airgap");
+    std::fs::create_dir_all(previous.join("screenshots")).expect("folders");
+    std::fs::write(previous.join("report.json"), "{}").expect("old report");
+    std::fs::write(previous.join("screenshots/old.png"), "png").expect("old screenshot");
+    let output = run(binary()
+        .args([
+            "run",
+            "--chromedriver",
+            "/nonexistent/chromedriver",
+            "--out",
+        ])
+        .arg(out.path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        previous.join("screenshots/old.png").is_file(),
+        "the previous run's screenshot was deleted"
     );
 }
