@@ -19,15 +19,11 @@ fn independent_console(fault: &str) -> String {
 fn the_shipped_scenario_upgrades_a_console_built_independently() {
     let url = independent_console("none");
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary())
-        .args(["run", SCENARIO, "--apply", "--console", &url, "--out"])
-        .arg(out.path()));
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&output.stderr)
+    let stdout = run_expecting(
+        with_credentials(&mut binary())
+            .args(["run", SCENARIO, "--apply", "--console", &url, "--out"])
+            .arg(out.path()),
+        0,
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
     let backup = std::fs::read_to_string(folder.join("backups/cni.yaml"))
@@ -50,24 +46,20 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
 fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_upgrade() {
     let url = independent_console("skip");
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary())
-        .args([
-            "run",
-            SCENARIO,
-            "--apply",
-            "--timeout",
-            "5s",
-            "--console",
-            &url,
-            "--out",
-        ])
-        .arg(out.path()));
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&output.stderr)
+    let stdout = run_expecting(
+        with_credentials(&mut binary())
+            .args([
+                "run",
+                SCENARIO,
+                "--apply",
+                "--timeout",
+                "5s",
+                "--console",
+                &url,
+                "--out",
+            ])
+            .arg(out.path()),
+        1,
     );
     assert!(stdout.contains("FAILED at Validate 2"), "{stdout}");
     assert!(

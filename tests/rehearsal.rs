@@ -16,15 +16,11 @@ const IMAGES: [&str; 4] = [
 #[test]
 fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary())
-        .args(["run", SCENARIO, "--lock-seconds", "2", "--out"])
-        .arg(out.path()));
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&output.stderr)
+    let stdout = run_expecting(
+        with_credentials(&mut binary())
+            .args(["run", SCENARIO, "--lock-seconds", "2", "--out"])
+            .arg(out.path()),
+        0,
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
 
@@ -101,22 +97,18 @@ fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
 fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     let console = ConsoleProcess::start(&["--fault", "skip-upgrade"]);
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary())
-        .args([
-            "run",
-            SCENARIO,
-            "--apply",
-            "--console",
-            &console.url,
-            "--out",
-        ])
-        .arg(out.path()));
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&output.stderr)
+    let stdout = run_expecting(
+        with_credentials(&mut binary())
+            .args([
+                "run",
+                SCENARIO,
+                "--apply",
+                "--console",
+                &console.url,
+                "--out",
+            ])
+            .arg(out.path()),
+        1,
     );
     assert!(
         stdout.contains("FAILED at Validate 2 (scenarios/upgrade-vmware-non-airgap.toml:"),
@@ -147,15 +139,11 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
 fn without_apply_a_console_other_than_the_built_in_one_is_not_changed() {
     let console = ConsoleProcess::start(&[]);
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(with_credentials(&mut binary())
-        .args(["run", SCENARIO, "--console", &console.url, "--out"])
-        .arg(out.path()));
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&output.stderr)
+    let stdout = run_expecting(
+        with_credentials(&mut binary())
+            .args(["run", SCENARIO, "--console", &console.url, "--out"])
+            .arg(out.path()),
+        0,
     );
     assert!(
         stdout.contains("STOPPED before Upgrade 4 (`click button \"Update\"` changes the console)"),

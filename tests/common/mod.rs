@@ -33,6 +33,19 @@ pub fn run(command: &mut Command) -> Output {
         .expect("the palette-harness binary runs")
 }
 
+/// Runs a harness command, checks its exit code, and returns what it printed on stdout.
+pub fn run_expecting(command: &mut Command, code: i32) -> String {
+    let output = run(command);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
+    stdout
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
