@@ -7,6 +7,7 @@ pub mod artifacts;
 pub mod browser;
 pub mod carry;
 pub mod cli;
+pub mod compare;
 pub mod console;
 pub mod harness;
 pub mod locate;
