@@ -22,6 +22,26 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the reference console on loopback until Ctrl-C.
     Console(ConsoleArgs),
+    /// Compare two images: prints the differing pixel count first; exit 0 same, 1 different, 2 unreadable.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    pub left: PathBuf,
+    pub right: PathBuf,
+    /// Colour distance from 0 (exact) to 1 below which pixels count as equal.
+    #[arg(long, default_value_t = 0.1)]
+    pub threshold: f64,
+    /// Leave pixels that look like anti-aliasing out of the count.
+    #[arg(long)]
+    pub antialiasing: bool,
+    /// Write the diff image (PNG) here.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A region x,y,width,height to leave out of the comparison; repeatable.
+    #[arg(long, value_name = "X,Y,W,H")]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,12 +7,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use palette_harness::cli::{Cli, Command, ConsoleArgs};
+use palette_harness::cli::{Cli, Command, ConsoleArgs, DiffArgs};
 use palette_harness::console::{self, ConsoleConfig, Fault};
-use palette_harness::{harness, settings};
+use palette_harness::{diff_command, harness, settings};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Diff(args) = &cli.command {
+        return compare_images(args);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -51,8 +54,50 @@ fn main() -> ExitCode {
                 }
             }
             Command::Console(args) => serve_console(args).await,
+            Command::Diff(_) => unreachable!("handled before the runtime starts"),
         }
     })
+}
+
+/// `diff` needs no async runtime: it is decode, compare, encode.
+fn compare_images(args: &DiffArgs) -> ExitCode {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        eprintln!(
+            "error: --threshold must be between 0 and 1, found {}",
+            args.threshold
+        );
+        return ExitCode::from(2);
+    }
+    let ignore = match args
+        .ignore
+        .iter()
+        .map(|text| diff_command::parse_region(text))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(ignore) => ignore,
+        Err(error) => {
+            eprintln!("error: --ignore: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let request = diff_command::DiffRequest {
+        left: args.left.clone(),
+        right: args.right.clone(),
+        threshold: args.threshold,
+        detect_antialiasing: args.antialiasing,
+        output: args.output.clone(),
+        ignore,
+    };
+    match diff_command::run(&request) {
+        Ok(answer) => {
+            println!("{}", answer.summary);
+            ExitCode::from(u8::from(answer.different))
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 async fn serve_console(args: ConsoleArgs) -> ExitCode {

@@ -1,0 +1,113 @@
+//! `palette-harness diff A B`: the image diff engine as a standalone command, for scripts and the
+//! benchmark. Its first output line starts with the differing pixel count.
+
+use std::path::PathBuf;
+
+use image::RgbaImage;
+
+use crate::compare::image::{diff, DiffError, DiffOptions, Image, Region};
+use crate::image_file::{read_rgba, write_png, ImageFileError};
+
+#[derive(Clone, Debug)]
+pub struct DiffRequest {
+    pub left: PathBuf,
+    pub right: PathBuf,
+    pub threshold: f64,
+    pub detect_antialiasing: bool,
+    pub output: Option<PathBuf>,
+    pub ignore: Vec<Region>,
+}
+
+/// What the command found: the line to print and whether the images differ.
+#[derive(Debug)]
+pub struct DiffAnswer {
+    pub summary: String,
+    pub different: bool,
+}
+
+pub fn run(request: &DiffRequest) -> Result<DiffAnswer, ImageFileError> {
+    let (left, right) = std::thread::scope(|scope| {
+        // Both decodes at once: decoding dominates the whole command's time.
+        let right = scope.spawn(|| read_rgba(&request.right));
+        let left = read_rgba(&request.left);
+        (left, right.join().expect("decoder thread panicked"))
+    });
+    let (left, right) = (left?, right?);
+    let options = DiffOptions {
+        threshold: request.threshold,
+        detect_antialiasing: request.detect_antialiasing,
+        ignore: request.ignore.clone(),
+        ..DiffOptions::default()
+    };
+    let mut output = request
+        .output
+        .as_ref()
+        .map(|_| RgbaImage::new(left.width(), left.height()));
+    let counts = diff(
+        Image {
+            width: left.width(),
+            height: left.height(),
+            rgba: left.as_raw(),
+        },
+        Image {
+            width: right.width(),
+            height: right.height(),
+            rgba: right.as_raw(),
+        },
+        &options,
+        output.as_deref_mut(),
+    );
+    match counts {
+        Ok(counts) => {
+            if let (Some(path), Some(image)) = (&request.output, &output) {
+                write_png(path, image)?;
+            }
+            let mut summary = format!(
+                "{} pixels differ ({:.2}%)",
+                counts.different,
+                counts.ratio() * 100.0
+            );
+            if counts.antialiased > 0 {
+                summary.push_str(&format!(
+                    ", {} anti-aliased pixels ignored",
+                    counts.antialiased
+                ));
+            }
+            Ok(DiffAnswer {
+                summary,
+                different: counts.different > 0,
+            })
+        }
+        Err(DiffError::SizeMismatch {
+            left: (lw, lh),
+            right: (rw, rh),
+        }) => {
+            let larger = (u64::from(lw) * u64::from(lh)).max(u64::from(rw) * u64::from(rh));
+            Ok(DiffAnswer {
+                summary: format!("{larger} pixels differ (100.00%): the images differ in size, {lw}x{lh} and {rw}x{rh}"),
+                different: true,
+            })
+        }
+        Err(DiffError::BadBuffer { .. }) => unreachable!("decoded images always match their size"),
+    }
+}
+
+/// `x,y,width,height` as written on the command line.
+pub fn parse_region(text: &str) -> Result<Region, String> {
+    let numbers: Vec<u32> = text
+        .split(',')
+        .map(|part| part.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("expected x,y,width,height in pixels, found `{text}`"))?;
+    match numbers.as_slice() {
+        [x, y, width, height] => Ok(Region {
+            x: *x,
+            y: *y,
+            width: *width,
+            height: *height,
+        }),
+        _ => Err(format!(
+            "expected x,y,width,height in pixels, found `{text}`"
+        )),
+    }
+}

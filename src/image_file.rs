@@ -1,0 +1,67 @@
+//! Reading and writing image files: PNG and WebP in, PNG (fast compression) or lossless WebP out,
+//! every write atomic. The only place that touches image codecs.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, RgbaImage};
+
+use crate::artifacts::write_atomically;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImageFileError {
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a PNG or WebP image this program can decode: {message}", path.display())]
+    Undecodable { path: PathBuf, message: String },
+    #[error("cannot write {}: {message}", path.display())]
+    Unwritable { path: PathBuf, message: String },
+}
+
+pub fn read_rgba(path: &Path) -> Result<RgbaImage, ImageFileError> {
+    let bytes = std::fs::read(path).map_err(|source| ImageFileError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_rgba(&bytes).map_err(|message| ImageFileError::Undecodable {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+pub fn decode_rgba(bytes: &[u8]) -> Result<RgbaImage, String> {
+    let decoded = image::load_from_memory(bytes).map_err(|error| error.to_string())?;
+    Ok(decoded.into_rgba8())
+}
+
+/// PNG bytes of an RGBA image, with fast compression: diff images are looked at, not archived.
+pub fn encode_png(image: &RgbaImage) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    PngEncoder::new_with_quality(
+        Cursor::new(&mut bytes),
+        CompressionType::Fast,
+        FilterType::Sub,
+    )
+    .write_image(
+        image.as_raw(),
+        image.width(),
+        image.height(),
+        ExtendedColorType::Rgba8,
+    )
+    .map_err(|error| error.to_string())?;
+    Ok(bytes)
+}
+
+pub fn write_png(path: &Path, image: &RgbaImage) -> Result<(), ImageFileError> {
+    let unwritable = |message: String| ImageFileError::Unwritable {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = encode_png(image).map_err(unwritable)?;
+    write_atomically(path, &bytes).map_err(|error| unwritable(error.to_string()))
+}
