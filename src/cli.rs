@@ -82,6 +82,13 @@ pub struct RunArgs {
     /// How long the built-in console stays locked while it applies the upgrade.
     #[arg(long, value_name = "SECONDS", default_value_t = 8)]
     pub lock_seconds: u64,
+    /// Which baselines this run may write: none, missing, changed or all. Default: missing,
+    /// or none when the CI variable is set.
+    #[arg(long, value_name = "WHICH")]
+    pub update_snapshots: Option<String>,
+    /// The snapshot folder.
+    #[arg(long, value_name = "DIR", default_value = "snapshots")]
+    pub snapshots: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -98,7 +105,8 @@ pub struct ConsoleArgs {
     /// How long the console stays locked while it applies the upgrade.
     #[arg(long, value_name = "SECONDS", default_value_t = 8)]
     pub lock_seconds: u64,
-    /// A deliberate defect for testing the harness: `skip-upgrade` locks and unlocks but never upgrades.
+    /// A deliberate defect for testing the harness: `skip-upgrade` locks and unlocks but never
+    /// upgrades; `reworded-summary` words the Summary page's health message differently.
     #[arg(long, value_name = "FAULT")]
     pub fault: Option<String>,
 }

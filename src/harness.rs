@@ -9,7 +9,8 @@ use crate::browser::{Browser, BrowserError};
 use crate::console::{self, ConsoleConfig};
 use crate::redact::Redactor;
 use crate::report::{JsonReport, TerminalReporter};
-use crate::runner::{self, Outcome, Reporters, RunnerSettings};
+use crate::runner::{self, Outcome, Reporters, RunnerSettings, SnapshotSettings};
+use crate::snapshot::SnapshotStore;
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::settings::{ConsoleTarget, RunSettings};
 
@@ -81,6 +82,15 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     };
 
     let redactor = Redactor::new([settings.credentials.password.clone()]);
+    let snapshots = SnapshotSettings {
+        store: SnapshotStore::new(&settings.snapshots_dir),
+        policy: settings.update_snapshots,
+        pending_allowed: !settings.on_ci,
+    };
+    let mut reporters = Reporters(vec![
+        Box::new(TerminalReporter::new(live_progress, Box::new(std::io::stdout()))),
+        Box::new(JsonReport::new()),
+    ]);
     let mut results = Vec::new();
     for scenario in &scenarios {
         // The browser first: a run that cannot start one must not clear the previous results.
@@ -95,14 +105,8 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             credentials: settings.credentials.clone(),
             output_dir: output_dir.clone(),
             redactor: redactor.clone(),
+            snapshots: snapshots.clone(),
         };
-        let mut reporters = Reporters(vec![
-            Box::new(TerminalReporter::new(
-                live_progress,
-                Box::new(std::io::stdout()),
-            )),
-            Box::new(JsonReport::new(output_dir.join("report.json"))),
-        ]);
         let outcome =
             runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
         browser.close().await;

@@ -6,6 +6,7 @@
 pub mod artifacts;
 pub mod browser;
 pub mod carry;
+pub mod capture;
 pub mod cli;
 pub mod compare;
 pub mod console;
@@ -18,3 +19,4 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod settings;
+pub mod snapshot;

@@ -8,6 +8,7 @@ use crate::browser::BrowserOptions;
 use crate::cli::RunArgs;
 use crate::runner::Credentials;
 use crate::scenario::parse_duration;
+use crate::snapshot::policy::UpdatePolicy;
 
 pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
 pub const PASSWORD_VARIABLE: &str = "PALETTE_PASSWORD";
@@ -21,6 +22,8 @@ pub enum SettingsError {
     Timeout(String),
     #[error("--scenario-timeout: {0}")]
     ScenarioTimeout(String),
+    #[error("--update-snapshots: {0}")]
+    UpdateSnapshots(String),
     #[error("--viewport: expected WIDTHxHEIGHT such as 1280x800, found `{0}`")]
     Viewport(String),
     #[error("--console: `{url}` is not a console URL ({reason}); expected something like https://palette.example.com/system")]
@@ -51,6 +54,10 @@ pub struct RunSettings {
     pub step_timeout: Duration,
     pub scenario_timeout: Duration,
     pub credentials: Credentials,
+    pub snapshots_dir: PathBuf,
+    pub update_snapshots: UpdatePolicy,
+    /// The CI variable is set: nothing is written into the snapshot folder.
+    pub on_ci: bool,
 }
 
 /// Resolves `run` arguments; `environment` looks up a variable (the process environment in
@@ -67,6 +74,12 @@ pub fn resolve(
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
     let scenario_timeout =
         parse_duration(&args.scenario_timeout).map_err(SettingsError::ScenarioTimeout)?;
+    let on_ci = environment("CI").is_some_and(|value| !value.is_empty() && value != "false" && value != "0");
+    let update_snapshots = match &args.update_snapshots {
+        Some(text) => text.parse().map_err(SettingsError::UpdateSnapshots)?,
+        None if on_ci => UpdatePolicy::None,
+        None => UpdatePolicy::Missing,
+    };
     let viewport = parse_viewport(&args.viewport)
         .ok_or_else(|| SettingsError::Viewport(args.viewport.clone()))?;
     let username = environment(USERNAME_VARIABLE).filter(|value| !value.is_empty());
@@ -116,6 +129,9 @@ pub fn resolve(
         step_timeout,
         scenario_timeout,
         credentials,
+        snapshots_dir: args.snapshots.clone(),
+        update_snapshots,
+        on_ci,
     })
 }
 
@@ -192,6 +208,16 @@ mod tests {
         )
         .expect("resolves");
         assert_eq!(settings.credentials.username, "ops");
+    }
+
+    #[test]
+    fn on_ci_no_baseline_is_written_unless_asked() {
+        let ci = |name: &str| (name == "CI").then(|| "true".to_string());
+        assert_eq!(resolve(&args(&["x.toml"]), ci).unwrap().update_snapshots, UpdatePolicy::None);
+        assert_eq!(resolve(&args(&["x.toml"]), |_| None).unwrap().update_snapshots, UpdatePolicy::Missing);
+        let explicit = resolve(&args(&["x.toml", "--update-snapshots", "changed"]), ci).unwrap();
+        assert_eq!(explicit.update_snapshots, UpdatePolicy::Changed);
+        assert!(explicit.on_ci);
     }
 
     #[test]

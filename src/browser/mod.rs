@@ -111,6 +111,8 @@ pub struct LoginFormProbe {
 
 pub struct Browser {
     client: Client,
+    /// Browser, major version and viewport, e.g. `chrome156-1280x800`: names image baselines.
+    tag: String,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -144,8 +146,10 @@ impl Browser {
                 url: url.clone(),
                 message: error.to_string(),
             })?;
+        let tag = browser_tag(client.capabilities(), options.viewport);
         let browser = Browser {
             client,
+            tag,
             driver,
             user_data_dir,
         };
@@ -171,6 +175,56 @@ impl Browser {
                 .set_window_size(new_width.max(100) as u32, new_height.max(100) as u32)
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Browser, major version and viewport, e.g. `chrome156-1280x800`.
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// The page outline a page snapshot compares (see `capture/outline.js`).
+    pub async fn page_outline(&self) -> Result<String, BrowserError> {
+        let reply = self.client.execute(crate::capture::OUTLINE_SCRIPT, vec![]).await?;
+        reply
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| BrowserError::UnexpectedReply(format!("the page outline was {reply}")))
+    }
+
+    /// Each element's box in CSS pixels, without scrolling, and device pixels per CSS pixel.
+    pub async fn rects(&self, elements: &[ElementHandle]) -> Result<(Vec<[i64; 4]>, f64), BrowserError> {
+        let arguments = elements.iter().map(ElementHandle::as_argument).collect::<Vec<_>>();
+        let reply = self
+            .client
+            .execute(
+                "const rects = Array.from(arguments).map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]; }); return { rects, scale: window.devicePixelRatio || 1 };",
+                arguments,
+            )
+            .await?;
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            rects: Vec<[i64; 4]>,
+            scale: f64,
+        }
+        let reply: Reply = serde_json::from_value(reply).map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
+        Ok((reply.rects, reply.scale))
+    }
+
+    /// Hides elements with `visibility: hidden` (keeping the layout), or restores them.
+    pub async fn set_hidden(&self, elements: &[ElementHandle], hidden: bool) -> Result<(), BrowserError> {
+        let mut arguments = vec![json!(hidden)];
+        arguments.extend(elements.iter().map(ElementHandle::as_argument));
+        self.client
+            .execute(
+                r#"const [hidden, ...elements] = arguments;
+for (const e of elements) {
+  if (hidden) { e.dataset.paletteHarnessVisibility = e.style.visibility; e.style.visibility = 'hidden'; }
+  else { e.style.visibility = e.dataset.paletteHarnessVisibility || ''; delete e.dataset.paletteHarnessVisibility; }
+}"#,
+                arguments,
+            )
+            .await?;
         Ok(())
     }
 
@@ -393,6 +447,20 @@ return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : (text || 'the p
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+fn browser_tag(capabilities: Option<&serde_json::Map<String, Value>>, (width, height): (u32, u32)) -> String {
+    let field = |name: &str| {
+        capabilities
+            .and_then(|capabilities| capabilities.get(name))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let name: String = field("browserName").chars().filter(char::is_ascii_alphanumeric).collect();
+    let major = field("browserVersion").split('.').next().unwrap_or_default().to_string();
+    let name = if name.is_empty() { "browser".to_string() } else { name.to_lowercase() };
+    format!("{name}{major}-{width}x{height}")
 }
 
 fn is_stale(error: &fantoccini::error::CmdError) -> bool {

@@ -38,6 +38,8 @@ impl Default for ConsoleConfig {
 pub enum Fault {
     /// The console locks and unlocks as usual but never applies the upgrade.
     SilentlySkipUpgrade,
+    /// The Summary page words its health message differently (a UI change a snapshot catches).
+    RewordedSummary,
 }
 
 impl std::str::FromStr for Fault {
@@ -45,7 +47,8 @@ impl std::str::FromStr for Fault {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text {
             "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
-            other => Err(format!("unknown fault `{other}`; known: skip-upgrade")),
+            "reworded-summary" => Ok(Fault::RewordedSummary),
+            other => Err(format!("unknown fault `{other}`; known: skip-upgrade, reworded-summary")),
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct ConsoleState {
 /// What the Summary page shows.
 #[derive(Debug, serde::Serialize)]
 pub struct Summary {
+    /// The health message as the Summary page words it.
+    pub health_message: String,
     pub version: String,
     pub latest_version: String,
     pub update_available: bool,
@@ -217,7 +222,13 @@ impl ConsoleState {
     }
 
     pub fn summary(&self) -> Summary {
+        let health_message = if self.config.fault == Some(Fault::RewordedSummary) {
+            "On-prem system console is healthy and all services are running"
+        } else {
+            "On-prem system console is healthy"
+        };
         Summary {
+            health_message: health_message.to_string(),
             version: self.version.clone(),
             latest_version: self.config.to_version.clone(),
             update_available: self.available_version().is_some(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::artifacts::write_atomically;
-use crate::runner::{ArtifactKind, Event, Outcome, Reporter, StepFailure};
+use crate::runner::{ArtifactKind, Event, Outcome, Reporter, SnapshotCheck, StepFailure};
 
 #[derive(Serialize)]
 struct Report {
@@ -31,6 +31,8 @@ struct StepReport {
     actions: Vec<ActionReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<StepFailure>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<SnapshotCheck>,
 }
 
 #[derive(Serialize)]
@@ -47,14 +49,16 @@ struct Artifact {
     path: PathBuf,
 }
 
+/// Writes `report.json` into each scenario's output folder, as named by `ScenarioStarted`.
+#[derive(Default)]
 pub struct JsonReport {
     path: PathBuf,
     report: Option<Report>,
 }
 
 impl JsonReport {
-    pub fn new(path: PathBuf) -> Self {
-        JsonReport { path, report: None }
+    pub fn new() -> Self {
+        JsonReport::default()
     }
 
     fn write(&self) {
@@ -78,9 +82,10 @@ impl Reporter for JsonReport {
             file,
             title,
             console_url,
-            ..
+            output_dir,
         } = event
         {
+            self.path = output_dir.join("report.json");
             self.report = Some(Report {
                 scenario: scenario.clone(),
                 file: file.clone(),
@@ -106,7 +111,13 @@ impl Reporter for JsonReport {
                 seconds: 0.0,
                 actions: Vec::new(),
                 failure: None,
+                snapshots: Vec::new(),
             }),
+            Event::SnapshotChecked(check) => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.snapshots.push(check.clone());
+                }
+            }
             Event::ActionPassed {
                 action,
                 elapsed,
@@ -126,7 +137,8 @@ impl Reporter for JsonReport {
             }),
             Event::StepPassed { elapsed, .. } => {
                 if let Some(step) = report.steps.last_mut() {
-                    step.status = "passed".to_string();
+                    let snapshot_failed = step.snapshots.iter().any(|check| check.verdict.is_failure());
+                    step.status = if snapshot_failed { "failed: snapshot" } else { "passed" }.to_string();
                     step.seconds = secs(elapsed);
                 }
                 changed_step = true;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::runner::{Event, Outcome, Reporter};
+use crate::runner::{Event, Outcome, Reporter, Verdict};
 
 pub struct TerminalReporter {
     live: bool,
@@ -100,6 +100,33 @@ impl Reporter for TerminalReporter {
                 self.line(&format!("    ✓ {action} ({}){note}", seconds(elapsed)));
             }
             Event::ArtifactWritten { .. } => {}
+            Event::SnapshotChecked(check) => {
+                let kind = match check.kind {
+                    crate::runner::SnapshotKind::Page => "page",
+                    crate::runner::SnapshotKind::Image => "image",
+                };
+                let stored = check.stored.as_ref().map(|path| format!(" → {}", path.display())).unwrap_or_default();
+                match check.verdict {
+                    Verdict::Matched => {}
+                    Verdict::Recorded => self.line(&format!("      recorded {kind} snapshot \"{}\"{stored}", check.name)),
+                    Verdict::Updated => self.line(&format!("      updated {kind} snapshot \"{}\": {}{stored}", check.name, check.detail)),
+                    Verdict::Missing => self.line(&format!(
+                        "      ✗ {kind} snapshot \"{}\" has no baseline, and this run may not record one (use --update-snapshots missing)",
+                        check.name
+                    )),
+                    Verdict::Changed => {
+                        self.line(&format!("      ✗ {kind} snapshot \"{}\" changed: {}{stored}", check.name, check.detail));
+                        if let Some(diff) = &check.text_diff {
+                            for line in diff.lines() {
+                                self.line(&format!("        {line}"));
+                            }
+                        }
+                        if let Some(path) = &check.diff_image {
+                            self.line(&format!("        diff image: {}", path.display()));
+                        }
+                    }
+                }
+            }
             Event::StepPassed { .. } => {}
             Event::StepFailed { failure } => {
                 self.line(&format!("    ✗ {}", failure.action));

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use crate::snapshot::policy::Verdict;
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ArtifactKind {
@@ -12,6 +14,7 @@ pub enum ArtifactKind {
     Merge,
     FailureScreenshot,
     FailurePage,
+    SnapshotCopy,
 }
 
 /// Why a step failed, with everything a person needs to fix the scenario or the console.
@@ -25,6 +28,38 @@ pub struct StepFailure {
     pub page_showed: String,
     pub screenshot: Option<PathBuf>,
     pub page_html: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnapshotKind {
+    /// The page outline (text).
+    Page,
+    /// The screenshot.
+    Image,
+}
+
+/// One snapshot compared (or recorded), with the files a reviewer needs.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SnapshotCheck {
+    pub step: String,
+    pub name: String,
+    pub kind: SnapshotKind,
+    pub verdict: Verdict,
+    /// One line: `matched`, `2 lines changed`, `7629 pixels differ (0.74%)`.
+    pub detail: String,
+    /// For page snapshots that changed: the unified diff, baseline first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_diff: Option<String>,
+    /// Copies in the output folder, so the report stands on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<PathBuf>,
+    pub actual: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff_image: Option<PathBuf>,
+    /// The snapshot file written in the store (`.snap` or `.snap.new`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -69,6 +104,7 @@ pub enum Event {
         kind: ArtifactKind,
         path: PathBuf,
     },
+    SnapshotChecked(SnapshotCheck),
     StepPassed {
         step: String,
         elapsed: Duration,

@@ -6,6 +6,7 @@
 //! page showed, a screenshot and the page's HTML. Secrets never reach an event or a file.
 
 pub mod event;
+mod snapshot;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,7 +19,8 @@ use crate::carry;
 use crate::locate::{self, Candidate, NoSingleMatch};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
-pub use event::{ArtifactKind, Event, Outcome, Reporter, Reporters, StepFailure};
+pub use event::{ArtifactKind, Event, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
+pub use snapshot::SnapshotSettings;
 
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// How long two elements may match equally before that is an error rather than a page in motion.
@@ -56,6 +58,7 @@ pub struct RunnerSettings {
     /// This scenario's output folder.
     pub output_dir: PathBuf,
     pub redactor: Redactor,
+    pub snapshots: SnapshotSettings,
 }
 
 /// Why an action did not complete.
@@ -104,8 +107,10 @@ pub async fn run_scenario(
         browser,
         settings,
         reporter,
+        scenario_name: scenario.name(),
         backups: HashMap::new(),
         last_layer: None,
+        snapshot_failures: 0,
     };
     let outcome = run.steps(scenario).await;
     run.reporter.on_event(&Event::ScenarioFinished {
@@ -120,10 +125,13 @@ struct ScenarioRun<'a> {
     browser: &'a Browser,
     settings: &'a RunnerSettings,
     reporter: &'a mut dyn Reporter,
+    scenario_name: String,
     /// Layer name → the configuration saved by `back up layer` in this run.
     backups: HashMap<String, String>,
     /// The layer most recently selected, to name merge artifacts.
     last_layer: Option<String>,
+    /// Snapshots that changed or had no baseline; the scenario fails at its end if any did.
+    snapshot_failures: usize,
 }
 
 impl ScenarioRun<'_> {
@@ -166,7 +174,7 @@ impl ScenarioRun<'_> {
                     action: action.text.clone(),
                 });
                 let action_started = Instant::now();
-                match self.perform(action, deadline).await {
+                match self.perform(step, action, deadline).await {
                     Ok(note) => self.reporter.on_event(&Event::ActionPassed {
                         action: action.text.clone(),
                         elapsed: action_started.elapsed(),
@@ -184,7 +192,11 @@ impl ScenarioRun<'_> {
                 elapsed: step_started.elapsed(),
             });
         }
-        Outcome::Passed
+        if self.snapshot_failures > 0 {
+            Outcome::Failed
+        } else {
+            Outcome::Passed
+        }
     }
 
     /// Leaves a screenshot and the page's HTML beside the report and describes the failure.
@@ -260,10 +272,12 @@ impl ScenarioRun<'_> {
     /// Runs one action; `Ok` carries an optional note for the report.
     async fn perform(
         &mut self,
+        step: &Step,
         action: &Action,
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
         match &action.kind {
+            ActionKind::Snapshot { name } => self.snapshot(step, action, name, deadline).await,
             ActionKind::LogIn => self.log_in(action, deadline).await,
             ActionKind::Click(target) => {
                 self.click(action, target, deadline).await?;

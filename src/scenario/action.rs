@@ -116,6 +116,8 @@ pub enum ActionKind {
     Screenshot {
         image_name: String,
     },
+    /// Compares the page with its snapshots (outline and image), or records them.
+    Snapshot { name: String },
     /// Selects a profile layer and saves the editor's content to the run's backups.
     BackUpLayer {
         layer: String,
@@ -377,8 +379,22 @@ impl Cursor {
 }
 
 const ACTIONS_HELP: &str =
-    "an action (log in, click, select, expect, screenshot, back up layer, merge, \
+    "an action (log in, click, select, expect, screenshot, snapshot, back up layer, merge, \
 check layer, type, wait until unlocked)";
+
+/// Parses a target alone (`pane "System health"`), as snapshot options name them.
+pub fn parse_target(text: &str) -> Result<Target, ActionSyntaxError> {
+    let mut cursor = Cursor {
+        tokens: tokenize(text)?,
+        position: 0,
+        end: text.chars().count(),
+    };
+    let target = cursor.target()?;
+    if !cursor.at_end() {
+        return cursor.error("the end of the target");
+    }
+    Ok(target)
+}
 
 /// Parses one action sentence. Offsets in errors count characters from the sentence's start.
 pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
@@ -404,6 +420,15 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
             });
         }
         ActionKind::Screenshot { image_name }
+    } else if cursor.eat_words("snapshot") {
+        let name = cursor.quoted("the snapshot's name in double quotes")?;
+        if !name.chars().all(|character| character.is_ascii_alphanumeric() || character == '-' || character == '_') {
+            return Err(ActionSyntaxError {
+                offset: cursor.tokens[cursor.position - 1].offset,
+                message: format!("expected a snapshot name of letters, digits, `-` and `_`, found \"{name}\""),
+            });
+        }
+        ActionKind::Snapshot { name }
     } else if cursor.eat_words("back up layer") {
         ActionKind::BackUpLayer {
             layer: cursor.quoted("the layer's name in double quotes")?,

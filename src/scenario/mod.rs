@@ -67,7 +67,27 @@ pub struct Step {
     pub mutating: bool,
     /// This step's own deadline, overriding the run's per-step timeout.
     pub timeout: Option<Duration>,
+    /// How this step's `snapshot` actions treat dynamic parts of the page.
+    pub snapshot: SnapshotOptions,
     pub location: Location,
+}
+
+/// What a snapshot leaves out or tolerates. Text masks from the scenario's top level apply to
+/// every step, in addition to the step's own.
+#[derive(Clone, Debug, Default)]
+pub struct SnapshotOptions {
+    /// Patterns replaced by `[masked]` in the page outline (versions, timestamps).
+    pub mask_text: Vec<regex::Regex>,
+    /// Elements painted over with a solid box in the image, in baseline and new alike.
+    pub mask: Vec<Target>,
+    /// Elements hidden with CSS (`visibility: hidden`) while the image is taken.
+    pub hide: Vec<Target>,
+    /// Elements left visible but excluded from the image comparison.
+    pub ignore: Vec<Target>,
+    /// Differing pixels tolerated in the image (default 0).
+    pub max_diff_pixels: Option<u64>,
+    /// Differing pixels tolerated, as a fraction of the image (0.001 = 0.1 %).
+    pub max_diff_ratio: Option<f64>,
 }
 
 impl Step {

@@ -7,13 +7,15 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::action::{self, parse_action};
-use super::{parse_duration, Action, Location, Scenario, ScenarioError, Step};
+use super::{parse_duration, Action, Location, Scenario, ScenarioError, SnapshotOptions, Step};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     title: String,
     guide: Option<String>,
+    #[serde(default)]
+    mask_text: Vec<Spanned<String>>,
     #[serde(rename = "step", default)]
     steps: Vec<Spanned<RawStep>>,
 }
@@ -31,6 +33,16 @@ struct RawStep {
     #[serde(default)]
     mutating: bool,
     timeout: Option<Spanned<String>>,
+    #[serde(default)]
+    mask_text: Vec<Spanned<String>>,
+    #[serde(default)]
+    mask: Vec<Spanned<String>>,
+    #[serde(default)]
+    hide: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    max_diff_pixels: Option<u64>,
+    max_diff_ratio: Option<f64>,
 }
 
 /// Reads and parses a scenario file.
@@ -56,6 +68,8 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         });
     }
 
+    let scenario_masks = compile_masks(&raw.mask_text, source, &locate)?;
+    let mut snapshot_names: Vec<String> = Vec::new();
     let mut steps = Vec::with_capacity(raw.steps.len());
     for spanned_step in raw.steps {
         let step_start = spanned_step.span().start;
@@ -95,6 +109,15 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
                 location: at_character(error.offset),
                 message: error.message,
             })?;
+            if let action::ActionKind::Snapshot { name } = &kind {
+                if snapshot_names.contains(name) {
+                    return Err(ScenarioError::Malformed {
+                        location: at_character(0),
+                        message: format!("expected a new snapshot name, found \"{name}\" a second time in this scenario"),
+                    });
+                }
+                snapshot_names.push(name.clone());
+            }
             let mutating = action::is_mutating(&kind);
             if mutating && !raw_step.mutating {
                 return Err(ScenarioError::Malformed {
@@ -113,6 +136,35 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             });
         }
 
+        let mut mask_text = scenario_masks.clone();
+        mask_text.extend(compile_masks(&raw_step.mask_text, source, &locate)?);
+        let targets = |list: &[Spanned<String>]| -> Result<Vec<action::Target>, ScenarioError> {
+            list.iter()
+                .map(|text| {
+                    let start = string_content_start(source, text.span().start);
+                    action::parse_target(text.get_ref()).map_err(|error| ScenarioError::Malformed {
+                        location: locate(start + error.offset),
+                        message: error.message,
+                    })
+                })
+                .collect()
+        };
+        if let Some(ratio) = raw_step.max_diff_ratio {
+            if !(0.0..=1.0).contains(&ratio) {
+                return Err(ScenarioError::Malformed {
+                    location: locate(step_start),
+                    message: format!("expected max_diff_ratio between 0 and 1, found {ratio}"),
+                });
+            }
+        }
+        let snapshot = SnapshotOptions {
+            mask_text,
+            mask: targets(&raw_step.mask)?,
+            hide: targets(&raw_step.hide)?,
+            ignore: targets(&raw_step.ignore)?,
+            max_diff_pixels: raw_step.max_diff_pixels,
+            max_diff_ratio: raw_step.max_diff_ratio,
+        };
         steps.push(Step {
             section: raw_step.section,
             number: raw_step.number,
@@ -121,6 +173,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             actions,
             mutating: raw_step.mutating,
             timeout,
+            snapshot,
             location: locate(step_start),
         });
     }
@@ -131,6 +184,22 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         guide: raw.guide,
         steps,
     })
+}
+
+fn compile_masks(
+    patterns: &[Spanned<String>],
+    source: &str,
+    locate: &impl Fn(usize) -> Location,
+) -> Result<Vec<regex::Regex>, ScenarioError> {
+    patterns
+        .iter()
+        .map(|pattern| {
+            regex::Regex::new(pattern.get_ref()).map_err(|error| ScenarioError::Malformed {
+                location: locate(string_content_start(source, pattern.span().start)),
+                message: format!("expected a regular expression in mask_text: {error}"),
+            })
+        })
+        .collect()
 }
 
 /// Where a TOML string's content starts, past its opening quote(s).
@@ -238,6 +307,30 @@ do = ['click button "Update"']
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 7);
         assert!(message.contains("unknown field `numbr`"), "{message}");
+    }
+
+    #[test]
+    fn snapshot_options_are_parsed_and_checked() {
+        let source = GOOD.replace(
+            "timeout = \"2m\"\n",
+            "timeout = \"2m\"\nmask_text = ['\\d+\\.\\d+']\nignore = ['pane \"System health\"']\nmax_diff_pixels = 10\n",
+        );
+        let scenario = parse(Path::new("demo.toml"), &source).expect("parses");
+        let options = &scenario.steps[1].snapshot;
+        assert_eq!(options.mask_text.len(), 1);
+        assert_eq!(options.ignore[0].role, Role::Pane);
+        assert_eq!(options.max_diff_pixels, Some(10));
+
+        let (location, message) = malformed(&GOOD.replace("timeout = \"2m\"\n", "mask_text = ['(']\n"));
+        assert_eq!(location.line, 15);
+        assert!(message.starts_with("expected a regular expression in mask_text"), "{message}");
+    }
+
+    #[test]
+    fn a_snapshot_name_is_used_once_per_scenario() {
+        let source = GOOD.replace("'select tab \"Profile\"'", "'snapshot \"profile\"', 'snapshot \"profile\"'");
+        let (_, message) = malformed(&source);
+        assert!(message.contains("found \"profile\" a second time"), "{message}");
     }
 
     #[test]

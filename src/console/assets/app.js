@@ -199,7 +199,7 @@ async function showSummary() {
         h("div", { class: "big" }, summary.version), versionMessage),
       h("section", { class: "card", "aria-labelledby": "card-health" },
         h("h2", { id: "card-health" }, "System health"),
-        h("div", { class: "status-line" }, h("span", { class: "dot ok" }), summary.healthy ? "On-prem system console is healthy" : "On-prem system console is unhealthy"),
+        h("div", { class: "status-line" }, h("span", { class: "dot ok" }), summary.health_message),
         h("div", { class: "status-line muted" }, `${summary.nodes_healthy} of ${summary.nodes_total} Enterprise Cluster nodes are healthy`)),
       h("section", { class: "card", "aria-labelledby": "card-tenants" },
         h("h2", { id: "card-tenants" }, "Tenants"),

@@ -1,0 +1,184 @@
+// palette-harness page outline: what a person sees on the page, in document order, as an
+// indented list of roles, names, states and text (like an accessibility-tree snapshot).
+// Generic containers (div, span) are transparent; hidden content is left out. No arguments.
+const lines = [];
+
+function normalize(text) {
+  return (text || "").replace(/\s+/g, " ").trim();
+}
+
+function visible(element) {
+  if (element.getAttribute("aria-hidden") === "true" || element.hidden || element.inert) return false;
+  const style = getComputedStyle(element);
+  if (style.display === "none" || style.visibility === "hidden" || style.visibility === "collapse") return false;
+  if (style.opacity === "0") return false;
+  return true;
+}
+
+function byIds(ids) {
+  return normalize((ids || "").split(/\s+/).map((id) => {
+    const node = id && document.getElementById(id);
+    return node ? node.textContent : "";
+  }).join(" "));
+}
+
+function roleOf(element) {
+  const explicit = element.getAttribute("role");
+  if (explicit && explicit !== "none" && explicit !== "presentation") return explicit.split(/\s+/)[0];
+  if (explicit) return null;
+  const tag = element.tagName.toLowerCase();
+  switch (tag) {
+    case "a": return element.hasAttribute("href") ? "link" : null;
+    case "button": case "summary": return "button";
+    case "h1": case "h2": case "h3": case "h4": case "h5": case "h6": return "heading";
+    case "nav": return "navigation";
+    case "main": return "main";
+    case "aside": return "complementary";
+    case "header": return element.closest("article, section, main, aside, nav") ? null : "banner";
+    case "footer": return element.closest("article, section, main, aside, nav") ? null : "contentinfo";
+    case "section": return element.hasAttribute("aria-label") || element.hasAttribute("aria-labelledby") ? "region" : null;
+    case "form": return element.hasAttribute("aria-label") || element.hasAttribute("aria-labelledby") ? "form" : null;
+    case "dialog": return "dialog";
+    case "ul": case "ol": return "list";
+    case "li": return "listitem";
+    case "table": return "table";
+    case "tr": return "row";
+    case "th": return "columnheader";
+    case "td": return "cell";
+    case "img": return element.getAttribute("alt") ? "img" : null;
+    case "textarea": return "textbox";
+    case "select": return "combobox";
+    case "progress": return "progressbar";
+    case "dl": return "list";
+    case "dt": return "term";
+    case "dd": return "definition";
+    case "input": {
+      const type = (element.getAttribute("type") || "text").toLowerCase();
+      if (type === "hidden") return null;
+      if (["button", "submit", "reset"].includes(type)) return "button";
+      if (type === "checkbox") return "checkbox";
+      if (type === "radio") return "radio";
+      if (type === "search") return "searchbox";
+      if (type === "number") return "spinbutton";
+      return "textbox";
+    }
+  }
+  if (element.isContentEditable && !(element.parentElement && element.parentElement.isContentEditable)) return "textbox";
+  return null;
+}
+
+const NAME_FROM_CONTENT = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "treeitem", "columnheader", "cell", "term", "switch", "checkbox", "radio"]);
+const LEAF = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "img", "textbox", "searchbox", "spinbutton", "combobox", "checkbox", "radio", "switch", "progressbar", "columnheader", "term"]);
+const FIELD = new Set(["textbox", "searchbox", "spinbutton", "combobox"]);
+
+function nameOf(element, role) {
+  const labelledBy = byIds(element.getAttribute("aria-labelledby"));
+  if (labelledBy) return labelledBy;
+  const label = normalize(element.getAttribute("aria-label"));
+  if (label) return label;
+  if (element.labels && element.labels.length) return normalize(Array.from(element.labels).map((l) => l.innerText).join(" "));
+  if (role === "img") return normalize(element.getAttribute("alt"));
+  if (FIELD.has(role)) return normalize(element.getAttribute("placeholder") || element.getAttribute("title"));
+  if (role === "dialog" || role === "alertdialog" || role === "region") {
+    const heading = element.querySelector("h1, h2, h3, h4, h5, h6, [role=heading]");
+    return heading ? normalize(heading.innerText) : "";
+  }
+  if (NAME_FROM_CONTENT.has(role)) return normalize(element.innerText);
+  return "";
+}
+
+function statesOf(element, role) {
+  const states = [];
+  if (role === "heading") states.push(`level=${element.getAttribute("aria-level") || element.tagName.slice(1)}`);
+  const flag = (attribute, word) => {
+    const value = element.getAttribute(attribute);
+    if (value !== null && value !== "false") states.push(value === "true" || value === "" ? word : `${word}=${value}`);
+  };
+  flag("aria-selected", "selected");
+  flag("aria-current", "current");
+  flag("aria-pressed", "pressed");
+  flag("aria-expanded", "expanded");
+  flag("aria-checked", "checked");
+  if (element.checked) states.push("checked");
+  if (element.disabled || element.getAttribute("aria-disabled") === "true") states.push("disabled");
+  if (element.readOnly && FIELD.has(role)) states.push("readonly");
+  if (role === "progressbar") {
+    const value = element.getAttribute("aria-valuenow") || (element.value !== undefined ? element.value : "");
+    if (value !== "") states.push(`value=${value}`);
+  }
+  return states;
+}
+
+function quote(text) {
+  return JSON.stringify(text);
+}
+
+function fieldValue(element) {
+  if (element.type === "password") return element.value ? "********" : "";
+  const value = "value" in element && typeof element.value === "string" ? element.value : element.innerText;
+  return value || "";
+}
+
+function emit(depth, text) {
+  lines.push(`${"  ".repeat(depth)}- ${text}`);
+}
+
+function walk(node, depth) {
+  let pendingText = "";
+  const flush = () => {
+    const text = normalize(pendingText);
+    if (text) emit(depth, `text: ${quote(text)}`);
+    pendingText = "";
+  };
+  for (const child of node.childNodes) {
+    if (child.nodeType === Node.TEXT_NODE) {
+      pendingText += " " + child.textContent;
+      continue;
+    }
+    if (child.nodeType !== Node.ELEMENT_NODE) continue;
+    const tag = child.tagName.toLowerCase();
+    if (["script", "style", "template", "noscript", "svg", "head", "link", "meta"].includes(tag)) continue;
+    if (!visible(child)) continue;
+    if (tag === "br") { pendingText += " "; continue; }
+    const role = roleOf(child);
+    if (!role) {
+      const display = getComputedStyle(child).display;
+      if (display.startsWith("inline")) {
+        // Inline containers (span, b) are part of the surrounding sentence.
+        const nested = child.querySelector("a[href], button, input, select, textarea, [role], img[alt], h1, h2, h3, h4, h5, h6");
+        if (!nested) { pendingText += " " + child.innerText; continue; }
+      }
+      flush();
+      walk(child, depth);
+      continue;
+    }
+    flush();
+    const name = nameOf(child, role);
+    const states = statesOf(child, role);
+    let line = role + (name ? ` ${quote(name)}` : "") + states.map((state) => ` [${state}]`).join("");
+    if (FIELD.has(role)) {
+      const value = fieldValue(child);
+      if (value) {
+        const valueLines = value.replace(/\s+$/, "").split("\n");
+        if (valueLines.length === 1) line += `: ${quote(valueLines[0])}`;
+        else {
+          emit(depth, `${line}:`);
+          for (const valueLine of valueLines) lines.push(`${"  ".repeat(depth + 1)}| ${valueLine.replace(/\s+$/, "")}`);
+          continue;
+        }
+      }
+    }
+    if (LEAF.has(role)) { emit(depth, line); continue; }
+    const before = lines.length;
+    emit(depth, `${line}:`);
+    walk(child, depth + 1);
+    if (lines.length === before + 1) {
+      // Nothing inside: drop the colon, keep any text the element holds as its value.
+      lines[before] = lines[before].replace(/:$/, "");
+    }
+  }
+  flush();
+}
+
+walk(document.body, 0);
+return lines.join("\n");

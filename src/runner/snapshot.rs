@@ -1,0 +1,310 @@
+//! The `snapshot "name"` action: captures the page outline and a stable screenshot, compares
+//! both with their baselines, and records, updates or reports them as the update policy says.
+//! A changed snapshot does not stop the scenario: later steps are still checked, and the
+//! scenario fails at its end.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use image::RgbaImage;
+
+use super::{ActionFailure, Need, ScenarioRun};
+use crate::artifacts::write_atomically;
+use crate::browser::ElementHandle;
+use crate::capture::{mask_text, region_of};
+use crate::compare::image::{diff, paint_box, DiffError, DiffOptions, Image, Region};
+use crate::compare::text::{diff_lines, unified, Line};
+use crate::image_file::{decode_rgba, encode_png};
+use crate::runner::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
+use crate::scenario::{Action, Step, Target};
+use crate::snapshot::policy::{decide, Comparison, Decision, UpdatePolicy};
+use crate::snapshot::{Metadata, SnapshotId, SnapshotStore, Slot};
+
+/// Where snapshots live and which baselines this run may write.
+#[derive(Clone, Debug)]
+pub struct SnapshotSettings {
+    pub store: SnapshotStore,
+    pub policy: UpdatePolicy,
+    /// False on CI: a failing comparison writes no `.snap.new` there.
+    pub pending_allowed: bool,
+}
+
+/// The colour of a mask box: no page uses it, so a masked area is obvious in any image.
+const MASK_COLOR: [u8; 3] = [255, 0, 255];
+/// Screenshots taken at most, until two consecutive ones are identical.
+const STABLE_SHOTS: usize = 5;
+
+impl ScenarioRun<'_> {
+    pub(super) async fn snapshot(
+        &mut self,
+        step: &Step,
+        action: &Action,
+        name: &str,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
+        let scenario = self.scenario_name.clone();
+        let folder = self.settings.output_dir.join("snapshots");
+        let metadata = |kind: &str| Metadata {
+            source: action.location.file.to_string_lossy().into_owned(),
+            line: Some(action.location.line),
+            description: format!("{} › {name}: {kind}", step.title()),
+            info: vec![
+                ("scenario".to_string(), scenario.clone()),
+                ("step".to_string(), step.title()),
+                ("guide".to_string(), step.guide_words.clone()),
+            ],
+        };
+
+        // The page outline, masked and with secrets removed.
+        let outline = self.browser.page_outline().await?;
+        let outline = self.settings.redactor.redact(&mask_text(&outline, &step.snapshot.mask_text));
+        let page_id = SnapshotId { scenario: scenario.clone(), name: name.to_string(), variant: None };
+        let page_check = self.check_page(step, name, &page_id, &outline, &metadata("page"), &folder)?;
+
+        // The image: hidden elements hidden, masked elements painted over, ignored ones measured.
+        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
+        self.browser.set_hidden(&hide, true).await?;
+        let shot = self.stable_png().await;
+        self.browser.set_hidden(&hide, false).await?;
+        let mut actual = decode_rgba(&shot?).map_err(|message| ActionFailure {
+            expected: "the browser's screenshot to be a PNG".to_string(),
+            page_showed: message,
+        })?;
+        let mask = self.elements(action, &step.snapshot.mask, deadline).await?;
+        let (width, height) = (actual.width(), actual.height());
+        for region in self.regions(&mask, &actual).await? {
+            paint_box(&mut actual, width, height, region, MASK_COLOR);
+        }
+        let ignored = self.elements(action, &step.snapshot.ignore, deadline).await?;
+        let ignore = self.regions(&ignored, &actual).await?;
+        let image_id = SnapshotId {
+            scenario: scenario.clone(),
+            name: name.to_string(),
+            variant: Some(self.browser.tag().to_string()),
+        };
+        let image_check = self.check_image(step, name, &image_id, &actual, ignore, &metadata("image"), &folder)?;
+
+        let notes: Vec<String> = [&page_check, &image_check]
+            .iter()
+            .map(|check| format!("{:?} {}: {}", check.kind, verdict_word(check), check.detail).to_lowercase())
+            .collect();
+        for check in [page_check, image_check] {
+            if check.verdict.is_failure() {
+                self.snapshot_failures += 1;
+            }
+            self.reporter.on_event(&Event::SnapshotChecked(check));
+        }
+        Ok(Some(notes.join("; ")))
+    }
+
+    /// Resolves each target to a visible element; a target that is not there is an error, so a
+    /// mask never silently stops masking.
+    async fn elements(&mut self, action: &Action, targets: &[Target], deadline: Instant) -> Result<Vec<ElementHandle>, ActionFailure> {
+        let mut elements = Vec::with_capacity(targets.len());
+        for target in targets {
+            let (element, _) = self.wait_for(action, target, Need::Visible, deadline).await?;
+            elements.push(element);
+        }
+        Ok(elements)
+    }
+
+    async fn regions(&mut self, elements: &[ElementHandle], image: &RgbaImage) -> Result<Vec<Region>, ActionFailure> {
+        if elements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (rects, scale) = self.browser.rects(elements).await?;
+        Ok(rects
+            .into_iter()
+            .filter_map(|rect| region_of(rect, scale, image.width(), image.height()))
+            .collect())
+    }
+
+    /// Retakes the screenshot until two consecutive ones are byte-identical (bounded).
+    async fn stable_png(&mut self) -> Result<Vec<u8>, ActionFailure> {
+        let mut previous = self.browser.screenshot().await?;
+        for _ in 1..STABLE_SHOTS {
+            let next = self.browser.screenshot().await?;
+            if next == previous {
+                return Ok(next);
+            }
+            previous = next;
+        }
+        Ok(previous)
+    }
+
+    fn snapshot_settings(&self) -> &SnapshotSettings {
+        &self.settings.snapshots
+    }
+
+    fn check_page(
+        &mut self,
+        step: &Step,
+        name: &str,
+        id: &SnapshotId,
+        outline: &str,
+        metadata: &Metadata,
+        folder: &std::path::Path,
+    ) -> Result<SnapshotCheck, ActionFailure> {
+        let settings = self.snapshot_settings().clone();
+        let baseline = settings.store.read_text(id, Slot::Baseline);
+        let outline = outline.trim_end();
+        let comparison = match &baseline {
+            None => Comparison::NoBaseline,
+            Some(baseline) if baseline == outline => Comparison::Matches,
+            Some(_) => Comparison::Differs,
+        };
+        let decision = decide(settings.policy, comparison, settings.pending_allowed);
+        let stored = self.store(decision, id, |store, slot| store.write_text(id, slot, metadata, outline))?;
+        let actual = self.copy(folder.join(format!("{name}.page.txt")), outline.as_bytes())?;
+        let baseline_copy = match &baseline {
+            Some(text) => Some(self.copy(folder.join(format!("{name}.page.baseline.txt")), text.as_bytes())?),
+            None => None,
+        };
+        let (detail, text_diff) = match &baseline {
+            Some(baseline) if comparison == Comparison::Differs => {
+                let lines = diff_lines(baseline, outline);
+                let changed = lines.iter().filter(|line| !matches!(line, Line::Same(_))).count();
+                (format!("{changed} lines differ"), Some(unified(&lines, 2)))
+            }
+            Some(_) => ("same as the baseline".to_string(), None),
+            None => (format!("{} lines", outline.lines().count()), None),
+        };
+        Ok(SnapshotCheck {
+            step: step.title(),
+            name: name.to_string(),
+            kind: SnapshotKind::Page,
+            verdict: decision.verdict,
+            detail,
+            text_diff,
+            baseline: baseline_copy,
+            actual,
+            diff_image: None,
+            stored,
+        })
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one call site; the pieces are all distinct")]
+    fn check_image(
+        &mut self,
+        step: &Step,
+        name: &str,
+        id: &SnapshotId,
+        actual: &RgbaImage,
+        ignore: Vec<Region>,
+        metadata: &Metadata,
+        folder: &std::path::Path,
+    ) -> Result<SnapshotCheck, ActionFailure> {
+        let settings = self.snapshot_settings().clone();
+        let encode_failed = |message: String| ActionFailure {
+            expected: "to encode the screenshot".to_string(),
+            page_showed: message,
+        };
+        let actual_png = encode_png(actual).map_err(encode_failed)?;
+        let baseline_png = settings.store.read_image(id, Slot::Baseline);
+        let baseline = baseline_png.as_deref().map(decode_rgba).transpose().map_err(|message| ActionFailure {
+            expected: format!("the baseline {} to be a PNG", settings.store.image_path(id, Slot::Baseline).display()),
+            page_showed: message,
+        })?;
+        let mut diff_output = baseline.as_ref().map(|_| RgbaImage::new(actual.width(), actual.height()));
+        let options = DiffOptions {
+            detect_antialiasing: true,
+            ignore,
+            ..DiffOptions::default()
+        };
+        let (comparison, detail) = match &baseline {
+            None => (Comparison::NoBaseline, format!("{}x{}", actual.width(), actual.height())),
+            Some(baseline) => {
+                let counts = diff(
+                    Image { width: baseline.width(), height: baseline.height(), rgba: baseline.as_raw() },
+                    Image { width: actual.width(), height: actual.height(), rgba: actual.as_raw() },
+                    &options,
+                    diff_output.as_deref_mut(),
+                );
+                match counts {
+                    Ok(counts) => {
+                        let allowed_pixels = step.snapshot.max_diff_pixels.unwrap_or(0);
+                        let allowed_ratio = step.snapshot.max_diff_ratio.unwrap_or(0.0);
+                        let within = counts.different <= allowed_pixels || counts.ratio() <= allowed_ratio && allowed_ratio > 0.0;
+                        let detail = format!("{} pixels differ ({:.2}%)", counts.different, counts.ratio() * 100.0);
+                        (if within { Comparison::Matches } else { Comparison::Differs }, detail)
+                    }
+                    Err(DiffError::SizeMismatch { left, right }) => {
+                        diff_output = None;
+                        (
+                            Comparison::Differs,
+                            format!("size changed: the baseline is {}x{}, the page is now {}x{}", left.0, left.1, right.0, right.1),
+                        )
+                    }
+                    Err(error) => return Err(ActionFailure { expected: "two comparable images".to_string(), page_showed: error.to_string() }),
+                }
+            }
+        };
+        let decision = decide(settings.policy, comparison, settings.pending_allowed);
+        let stored = self.store(decision, id, |store, slot| store.write_image(id, slot, metadata, &actual_png))?;
+        let actual_path = self.copy(folder.join(format!("{name}.actual.png")), &actual_png)?;
+        let baseline_copy = match &baseline_png {
+            Some(png) => Some(self.copy(folder.join(format!("{name}.baseline.png")), png)?),
+            None => None,
+        };
+        let diff_image = match (&diff_output, comparison) {
+            (Some(image), Comparison::Differs) => {
+                let png = encode_png(image).map_err(encode_failed)?;
+                Some(self.copy(folder.join(format!("{name}.diff.png")), &png)?)
+            }
+            _ => None,
+        };
+        Ok(SnapshotCheck {
+            step: step.title(),
+            name: name.to_string(),
+            kind: SnapshotKind::Image,
+            verdict: decision.verdict,
+            detail,
+            text_diff: None,
+            baseline: baseline_copy,
+            actual: actual_path,
+            diff_image,
+            stored,
+        })
+    }
+
+    /// Writes the baseline or the pending snapshot as decided, and clears a stale pending one.
+    fn store(
+        &mut self,
+        decision: Decision,
+        id: &SnapshotId,
+        write: impl Fn(&SnapshotStore, Slot) -> Result<PathBuf, crate::snapshot::StoreError>,
+    ) -> Result<Option<PathBuf>, ActionFailure> {
+        let store = self.snapshot_settings().store.clone();
+        let failed = |error: crate::snapshot::StoreError| ActionFailure {
+            expected: "to write the snapshot".to_string(),
+            page_showed: error.to_string(),
+        };
+        if decision.write_baseline {
+            store.remove_pending(id);
+            return write(&store, Slot::Baseline).map(Some).map_err(failed);
+        }
+        if decision.write_pending {
+            return write(&store, Slot::Pending).map(Some).map_err(failed);
+        }
+        if !decision.verdict.is_failure() {
+            store.remove_pending(id);
+        }
+        Ok(None)
+    }
+
+    fn copy(&mut self, path: PathBuf, bytes: &[u8]) -> Result<PathBuf, ActionFailure> {
+        write_atomically(&path, bytes).map_err(|error| ActionFailure {
+            expected: format!("to write {}", path.display()),
+            page_showed: error.to_string(),
+        })?;
+        self.reporter.on_event(&Event::ArtifactWritten { kind: ArtifactKind::SnapshotCopy, path: path.clone() });
+        Ok(path)
+    }
+}
+
+fn verdict_word(check: &SnapshotCheck) -> String {
+    serde_json::to_value(check.verdict)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,348 @@
+//! The on-disk snapshot store, in insta's `.snap` format so `cargo insta review` works on it.
+//!
+//! A page snapshot is a text `.snap` (header, then the page outline). An image snapshot is a
+//! binary `.snap` (header only, `extension: png`, `snapshot_kind: binary`) with its PNG beside it
+//! in `.snap.png`. Pending changes sit next to the baseline as `.snap.new` (and `.snap.new.png`).
+//! Every write is atomic, the image before its metadata, so a reviewer never sees metadata that
+//! points at half an image. Nothing here overwrites a baseline unless asked to by name: `write`
+//! with [`Slot::Baseline`] is only called for recording, an explicit update, or `accept`, as
+//! [`policy::decide`] says.
+
+pub mod policy;
+
+use std::path::{Path, PathBuf};
+
+use crate::artifacts::write_atomically;
+
+/// Which file of a snapshot to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Baseline,
+    Pending,
+}
+
+/// One snapshot's identity: `<scenario>__<name>[@<variant>]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotId {
+    pub scenario: String,
+    pub name: String,
+    /// For image snapshots: browser and viewport (`chrome156-1280x800`), so renders from
+    /// different browsers never collide.
+    pub variant: Option<String>,
+}
+
+impl SnapshotId {
+    pub fn stem(&self) -> String {
+        let base = format!("{}__{}", self.scenario, self.name);
+        match &self.variant {
+            Some(variant) => format!("{base}@{variant}"),
+            None => base,
+        }
+    }
+}
+
+/// Header fields, written in insta's order. Harness-specific facts go under `info`, which insta
+/// keeps when it accepts a snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    /// The scenario file, relative to the project root.
+    pub source: String,
+    /// The scenario line of the snapshot action; written only in pending files, as insta does.
+    pub line: Option<usize>,
+    pub description: String,
+    pub info: Vec<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {}: {source}", path.display())]
+pub struct StoreError {
+    action: &'static str,
+    path: PathBuf,
+    #[source]
+    source: std::io::Error,
+}
+
+/// A pending snapshot found in the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// The `.snap.new` file.
+    pub path: PathBuf,
+    /// The `.snap.new.png` beside it, for image snapshots.
+    pub image: Option<PathBuf>,
+}
+
+impl Pending {
+    pub fn baseline_path(&self) -> PathBuf {
+        PathBuf::from(self.path.to_string_lossy().trim_end_matches(".new"))
+    }
+
+    pub fn stem(&self) -> String {
+        let name = self.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        name.trim_end_matches(".snap.new").to_string()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotStore {
+    root: PathBuf,
+}
+
+impl SnapshotStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        SnapshotStore { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn path(&self, id: &SnapshotId, slot: Slot) -> PathBuf {
+        let suffix = match slot {
+            Slot::Baseline => "snap",
+            Slot::Pending => "snap.new",
+        };
+        self.root.join(format!("{}.{suffix}", id.stem()))
+    }
+
+    pub fn image_path(&self, id: &SnapshotId, slot: Slot) -> PathBuf {
+        PathBuf::from(format!("{}.png", self.path(id, slot).display()))
+    }
+
+    /// The body of a text snapshot, trailing whitespace trimmed as insta compares it.
+    pub fn read_text(&self, id: &SnapshotId, slot: Slot) -> Option<String> {
+        let content = std::fs::read_to_string(self.path(id, slot)).ok()?;
+        Some(body_of(&content).trim_end().replace("\r\n", "\n"))
+    }
+
+    /// The PNG bytes of an image snapshot; `None` unless both metadata and image exist.
+    pub fn read_image(&self, id: &SnapshotId, slot: Slot) -> Option<Vec<u8>> {
+        if !self.path(id, slot).is_file() {
+            return None;
+        }
+        std::fs::read(self.image_path(id, slot)).ok()
+    }
+
+    pub fn write_text(&self, id: &SnapshotId, slot: Slot, metadata: &Metadata, body: &str) -> Result<PathBuf, StoreError> {
+        let path = self.path(id, slot);
+        let mut content = header(metadata, slot, false);
+        content.push_str(body.trim_end());
+        content.push('\n');
+        write(&path, content.as_bytes(), "write the snapshot")?;
+        Ok(path)
+    }
+
+    pub fn write_image(&self, id: &SnapshotId, slot: Slot, metadata: &Metadata, png: &[u8]) -> Result<PathBuf, StoreError> {
+        write(&self.image_path(id, slot), png, "write the snapshot image")?;
+        let path = self.path(id, slot);
+        write(&path, header(metadata, slot, true).as_bytes(), "write the snapshot")?;
+        Ok(path)
+    }
+
+    /// Removes a pending snapshot (a passing comparison makes a stale one meaningless).
+    pub fn remove_pending(&self, id: &SnapshotId) {
+        let _ = std::fs::remove_file(self.path(id, Slot::Pending));
+        let _ = std::fs::remove_file(self.image_path(id, Slot::Pending));
+    }
+
+    /// Every pending snapshot under the store, sorted, optionally only those whose name
+    /// contains `filter`.
+    pub fn pending(&self, filter: Option<&str>) -> Vec<Pending> {
+        let mut found = Vec::new();
+        let mut folders = vec![self.root.clone()];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.to_string_lossy().ends_with(".snap.new") {
+                    let image = PathBuf::from(format!("{}.png", path.display()));
+                    let pending = Pending {
+                        image: image.is_file().then_some(image),
+                        path,
+                    };
+                    if filter.is_none_or(|filter| pending.stem().contains(filter)) {
+                        found.push(pending);
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        found
+    }
+
+    /// Makes a pending snapshot the baseline: the image first, then the metadata without
+    /// `assertion_line`, then the pending file goes.
+    pub fn accept(&self, pending: &Pending) -> Result<PathBuf, StoreError> {
+        let baseline = pending.baseline_path();
+        if let Some(image) = &pending.image {
+            let target = PathBuf::from(format!("{}.png", baseline.display()));
+            std::fs::rename(image, &target).map_err(|source| StoreError {
+                action: "accept",
+                path: image.clone(),
+                source,
+            })?;
+        }
+        let content = std::fs::read_to_string(&pending.path).map_err(|source| StoreError {
+            action: "read",
+            path: pending.path.clone(),
+            source,
+        })?;
+        let accepted: String = content
+            .split_inclusive('\n')
+            .enumerate()
+            .filter(|(index, line)| !(*index < header_end(&content) && line.starts_with("assertion_line:")))
+            .map(|(_, line)| line)
+            .collect();
+        write(&baseline, accepted.as_bytes(), "accept")?;
+        std::fs::remove_file(&pending.path).map_err(|source| StoreError {
+            action: "remove",
+            path: pending.path.clone(),
+            source,
+        })?;
+        Ok(baseline)
+    }
+
+    pub fn reject(&self, pending: &Pending) -> Result<(), StoreError> {
+        if let Some(image) = &pending.image {
+            let _ = std::fs::remove_file(image);
+        }
+        std::fs::remove_file(&pending.path).map_err(|source| StoreError {
+            action: "reject",
+            path: pending.path.clone(),
+            source,
+        })
+    }
+}
+
+fn write(path: &Path, bytes: &[u8], action: &'static str) -> Result<(), StoreError> {
+    write_atomically(path, bytes).map_err(|source| StoreError {
+        action,
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn header(metadata: &Metadata, slot: Slot, binary: bool) -> String {
+    let mut header = String::from("---\n");
+    header.push_str(&format!("source: {}\n", quoted(&metadata.source)));
+    if let (Slot::Pending, Some(line)) = (slot, metadata.line) {
+        header.push_str(&format!("assertion_line: {line}\n"));
+    }
+    header.push_str(&format!("description: {}\n", quoted(&metadata.description)));
+    if !metadata.info.is_empty() {
+        header.push_str("info:\n");
+        for (key, value) in &metadata.info {
+            header.push_str(&format!("  {key}: {}\n", quoted(value)));
+        }
+    }
+    if binary {
+        header.push_str("extension: png\nsnapshot_kind: binary\n");
+    }
+    header.push_str("---\n");
+    header
+}
+
+/// Index of the line that closes the header (`---`), or 0 when there is none.
+fn header_end(content: &str) -> usize {
+    content
+        .lines()
+        .enumerate()
+        .skip(1)
+        .find(|(_, line)| line.trim_end() == "---")
+        .map(|(index, _)| index)
+        .unwrap_or(0)
+}
+
+fn body_of(content: &str) -> String {
+    let end = header_end(content);
+    if end == 0 {
+        return content.to_string();
+    }
+    content.lines().skip(end + 1).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(variant: Option<&str>) -> SnapshotId {
+        SnapshotId {
+            scenario: "upgrade".to_string(),
+            name: "summary".to_string(),
+            variant: variant.map(str::to_string),
+        }
+    }
+
+    fn metadata() -> Metadata {
+        Metadata {
+            source: "scenarios/upgrade.toml".to_string(),
+            line: Some(42),
+            description: "Validate 2 › summary: page".to_string(),
+            info: vec![("step".to_string(), "Validate 2".to_string())],
+        }
+    }
+
+    #[test]
+    fn text_snapshots_round_trip_through_insta() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::new(dir.path());
+        let path = store.write_text(&id(None), Slot::Pending, &metadata(), "- heading \"Summary\"\n- text: \"ok\"\n").unwrap();
+        let parsed = insta::Snapshot::from_file(&path).expect("insta reads our pending snapshot");
+        assert_eq!(parsed.metadata().source(), Some("scenarios/upgrade.toml"));
+        assert_eq!(parsed.metadata().assertion_line(), Some(42));
+        assert_eq!(parsed.metadata().description(), Some("Validate 2 › summary: page"));
+        let insta::internals::SnapshotContents::Text(contents) = parsed.contents() else { panic!("not text") };
+        assert_eq!(contents.to_string(), "- heading \"Summary\"\n- text: \"ok\"");
+        assert_eq!(store.read_text(&id(None), Slot::Pending).as_deref(), Some("- heading \"Summary\"\n- text: \"ok\""));
+    }
+
+    #[test]
+    fn image_snapshots_are_binary_snapshots_insta_can_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::new(dir.path());
+        let path = store.write_image(&id(Some("chrome156-1280x800")), Slot::Baseline, &metadata(), b"\x89PNG fake").unwrap();
+        assert!(path.ends_with("upgrade__summary@chrome156-1280x800.snap"));
+        let parsed = insta::Snapshot::from_file(&path).expect("insta reads our binary snapshot");
+        assert!(parsed.metadata().assertion_line().is_none(), "baselines carry no assertion line");
+        assert!(matches!(parsed.contents(), insta::internals::SnapshotContents::Binary(_)));
+        assert_eq!(store.read_image(&id(Some("chrome156-1280x800")), Slot::Baseline).unwrap(), b"\x89PNG fake");
+    }
+
+    #[test]
+    fn accepting_makes_the_pending_snapshot_the_baseline_without_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::new(dir.path());
+        store.write_text(&id(None), Slot::Baseline, &metadata(), "old").unwrap();
+        store.write_text(&id(None), Slot::Pending, &metadata(), "new").unwrap();
+        store.write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png").unwrap();
+        let pending = store.pending(None);
+        assert_eq!(pending.len(), 2);
+        for snapshot in &pending {
+            store.accept(snapshot).unwrap();
+        }
+        assert_eq!(store.read_text(&id(None), Slot::Baseline).as_deref(), Some("new"));
+        let baseline = std::fs::read_to_string(store.path(&id(None), Slot::Baseline)).unwrap();
+        assert!(!baseline.contains("assertion_line"), "{baseline}");
+        assert_eq!(store.read_image(&id(Some("v")), Slot::Baseline).unwrap(), b"png");
+        assert!(store.pending(None).is_empty());
+    }
+
+    #[test]
+    fn rejecting_deletes_only_the_pending_files_matching_the_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::new(dir.path());
+        store.write_text(&id(None), Slot::Baseline, &metadata(), "old").unwrap();
+        store.write_text(&id(None), Slot::Pending, &metadata(), "new").unwrap();
+        store.write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png").unwrap();
+        let matching = store.pending(Some("summary@v"));
+        assert_eq!(matching.len(), 1);
+        store.reject(&matching[0]).unwrap();
+        assert_eq!(store.pending(None).len(), 1);
+        assert_eq!(store.read_text(&id(None), Slot::Baseline).as_deref(), Some("old"));
+    }
+}
