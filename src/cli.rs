@@ -24,6 +24,21 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Compare two images: prints the differing pixel count first; exit 0 same, 1 different, 2 unreadable.
     Diff(DiffArgs),
+    /// List pending snapshots with their changes against the baselines.
+    Review(ReviewArgs),
+    /// Make pending snapshots (all, or those whose name contains FILTER) the baselines.
+    Accept(ReviewArgs),
+    /// Delete pending snapshots (all, or those whose name contains FILTER).
+    Reject(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only snapshots whose name contains this text.
+    pub filter: Option<String>,
+    /// The snapshot folder.
+    #[arg(long, value_name = "DIR", default_value = "snapshots")]
+    pub snapshots: PathBuf,
 }
 
 #[derive(Debug, Args)]

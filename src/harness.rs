@@ -8,11 +8,11 @@ use std::time::Duration;
 use crate::browser::{Browser, BrowserError};
 use crate::console::{self, ConsoleConfig};
 use crate::redact::Redactor;
-use crate::report::{JsonReport, TerminalReporter};
+use crate::report::{HtmlReport, JsonReport, TerminalReporter};
 use crate::runner::{self, Outcome, Reporters, RunnerSettings, SnapshotSettings};
-use crate::snapshot::SnapshotStore;
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::settings::{ConsoleTarget, RunSettings};
+use crate::snapshot::SnapshotStore;
 
 /// Problems that stop a run before or outside any scenario step: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -88,8 +88,12 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         pending_allowed: !settings.on_ci,
     };
     let mut reporters = Reporters(vec![
-        Box::new(TerminalReporter::new(live_progress, Box::new(std::io::stdout()))),
+        Box::new(TerminalReporter::new(
+            live_progress,
+            Box::new(std::io::stdout()),
+        )),
         Box::new(JsonReport::new()),
+        Box::new(HtmlReport::new(settings.out_dir.clone())),
     ]);
     let mut results = Vec::new();
     for scenario in &scenarios {

@@ -5,8 +5,8 @@
 
 pub mod artifacts;
 pub mod browser;
-pub mod carry;
 pub mod capture;
+pub mod carry;
 pub mod cli;
 pub mod compare;
 pub mod console;
@@ -16,6 +16,7 @@ pub mod image_file;
 pub mod locate;
 pub mod redact;
 pub mod report;
+pub mod review;
 pub mod runner;
 pub mod scenario;
 pub mod settings;

@@ -9,12 +9,36 @@ use std::time::Duration;
 use clap::Parser;
 use palette_harness::cli::{Cli, Command, ConsoleArgs, DiffArgs};
 use palette_harness::console::{self, ConsoleConfig, Fault};
-use palette_harness::{diff_command, harness, settings};
+use palette_harness::snapshot::{SnapshotStore, StoreError};
+use palette_harness::{diff_command, harness, review, settings};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Diff(args) = &cli.command {
-        return compare_images(args);
+    match &cli.command {
+        Command::Diff(args) => return compare_images(args),
+        Command::Review(args) => {
+            print!(
+                "{}",
+                review::describe_pending(
+                    &SnapshotStore::new(&args.snapshots),
+                    args.filter.as_deref()
+                )
+            );
+            return ExitCode::SUCCESS;
+        }
+        Command::Accept(args) => {
+            return print_lines(review::accept(
+                &SnapshotStore::new(&args.snapshots),
+                args.filter.as_deref(),
+            ))
+        }
+        Command::Reject(args) => {
+            return print_lines(review::reject(
+                &SnapshotStore::new(&args.snapshots),
+                args.filter.as_deref(),
+            ))
+        }
+        Command::Run(_) | Command::Console(_) => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -54,9 +78,30 @@ fn main() -> ExitCode {
                 }
             }
             Command::Console(args) => serve_console(args).await,
-            Command::Diff(_) => unreachable!("handled before the runtime starts"),
+            Command::Diff(_) | Command::Review(_) | Command::Accept(_) | Command::Reject(_) => {
+                unreachable!("handled before the runtime starts")
+            }
         }
     })
+}
+
+fn print_lines(result: Result<Vec<String>, StoreError>) -> ExitCode {
+    match result {
+        Ok(lines) if lines.is_empty() => {
+            println!("no pending snapshots matched");
+            ExitCode::SUCCESS
+        }
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `diff` needs no async runtime: it is decode, compare, encode.

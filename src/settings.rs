@@ -74,7 +74,8 @@ pub fn resolve(
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
     let scenario_timeout =
         parse_duration(&args.scenario_timeout).map_err(SettingsError::ScenarioTimeout)?;
-    let on_ci = environment("CI").is_some_and(|value| !value.is_empty() && value != "false" && value != "0");
+    let on_ci = environment("CI")
+        .is_some_and(|value| !value.is_empty() && value != "false" && value != "0");
     let update_snapshots = match &args.update_snapshots {
         Some(text) => text.parse().map_err(SettingsError::UpdateSnapshots)?,
         None if on_ci => UpdatePolicy::None,
@@ -213,8 +214,16 @@ mod tests {
     #[test]
     fn on_ci_no_baseline_is_written_unless_asked() {
         let ci = |name: &str| (name == "CI").then(|| "true".to_string());
-        assert_eq!(resolve(&args(&["x.toml"]), ci).unwrap().update_snapshots, UpdatePolicy::None);
-        assert_eq!(resolve(&args(&["x.toml"]), |_| None).unwrap().update_snapshots, UpdatePolicy::Missing);
+        assert_eq!(
+            resolve(&args(&["x.toml"]), ci).unwrap().update_snapshots,
+            UpdatePolicy::None
+        );
+        assert_eq!(
+            resolve(&args(&["x.toml"]), |_| None)
+                .unwrap()
+                .update_snapshots,
+            UpdatePolicy::Missing
+        );
         let explicit = resolve(&args(&["x.toml", "--update-snapshots", "changed"]), ci).unwrap();
         assert_eq!(explicit.update_snapshots, UpdatePolicy::Changed);
         assert!(explicit.on_ci);

@@ -6,8 +6,6 @@ mod common;
 
 use common::*;
 
-const SCENARIO: &str = "scenarios/upgrade-vmware-non-airgap.toml";
-
 fn independent_console(fault: &str) -> String {
     let html = include_str!("fixtures/independent-console.html")
         .replace("__LOCK_MS__", "1500")
@@ -20,9 +18,7 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
     let url = independent_console("none");
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        with_credentials(&mut binary())
-            .args(["run", SCENARIO, "--apply", "--console", &url, "--out"])
-            .arg(out.path()),
+        scenario_command(out.path()).args(["--apply", "--console", &url]),
         0,
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
@@ -47,18 +43,7 @@ fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_u
     let url = independent_console("skip");
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        with_credentials(&mut binary())
-            .args([
-                "run",
-                SCENARIO,
-                "--apply",
-                "--timeout",
-                "5s",
-                "--console",
-                &url,
-                "--out",
-            ])
-            .arg(out.path()),
+        scenario_command(out.path()).args(["--apply", "--timeout", "5s", "--console", &url]),
         1,
     );
     assert!(stdout.contains("FAILED at Validate 2"), "{stdout}");

@@ -33,15 +33,8 @@ fn ctrl_c_during_the_lock_stops_the_browser_and_driver_and_leaves_a_report() {
     let temp = tempfile::tempdir().expect("temp dir");
     let needle = temp.path().to_string_lossy().into_owned();
     let out = temp.path().join("out");
-    let mut child = with_credentials(&mut binary())
-        .args([
-            "run",
-            "scenarios/upgrade-vmware-non-airgap.toml",
-            "--lock-seconds",
-            "60",
-            "--out",
-        ])
-        .arg(&out)
+    let mut child = scenario_command(&out)
+        .args(["--lock-seconds", "60"])
         .env("TMPDIR", temp.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 
-const SCENARIO: &str = "scenarios/upgrade-vmware-non-airgap.toml";
 const IMAGES: [&str; 4] = [
     "enterprise-version_upgrade-upgrade_vmware_non-airgap_copy_configurations.png",
     "enterprise-version_upgrade-upgrade_vmware_non-airgap_update.png",
@@ -17,9 +16,7 @@ const IMAGES: [&str; 4] = [
 fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        with_credentials(&mut binary())
-            .args(["run", SCENARIO, "--lock-seconds", "2", "--out"])
-            .arg(out.path()),
+        scenario_command(out.path()).args(["--lock-seconds", "2"]),
         0,
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
@@ -98,16 +95,7 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     let console = ConsoleProcess::start(&["--fault", "skip-upgrade"]);
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        with_credentials(&mut binary())
-            .args([
-                "run",
-                SCENARIO,
-                "--apply",
-                "--console",
-                &console.url,
-                "--out",
-            ])
-            .arg(out.path()),
+        scenario_command(out.path()).args(["--apply", "--console", &console.url]),
         1,
     );
     assert!(
@@ -140,9 +128,7 @@ fn without_apply_a_console_other_than_the_built_in_one_is_not_changed() {
     let console = ConsoleProcess::start(&[]);
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        with_credentials(&mut binary())
-            .args(["run", SCENARIO, "--console", &console.url, "--out"])
-            .arg(out.path()),
+        scenario_command(out.path()).args(["--console", &console.url]),
         0,
     );
     assert!(

@@ -185,7 +185,10 @@ impl Browser {
 
     /// The page outline a page snapshot compares (see `capture/outline.js`).
     pub async fn page_outline(&self) -> Result<String, BrowserError> {
-        let reply = self.client.execute(crate::capture::OUTLINE_SCRIPT, vec![]).await?;
+        let reply = self
+            .client
+            .execute(crate::capture::OUTLINE_SCRIPT, vec![])
+            .await?;
         reply
             .as_str()
             .map(str::to_string)
@@ -193,8 +196,14 @@ impl Browser {
     }
 
     /// Each element's box in CSS pixels, without scrolling, and device pixels per CSS pixel.
-    pub async fn rects(&self, elements: &[ElementHandle]) -> Result<(Vec<[i64; 4]>, f64), BrowserError> {
-        let arguments = elements.iter().map(ElementHandle::as_argument).collect::<Vec<_>>();
+    pub async fn rects(
+        &self,
+        elements: &[ElementHandle],
+    ) -> Result<(Vec<[i64; 4]>, f64), BrowserError> {
+        let arguments = elements
+            .iter()
+            .map(ElementHandle::as_argument)
+            .collect::<Vec<_>>();
         let reply = self
             .client
             .execute(
@@ -207,12 +216,17 @@ impl Browser {
             rects: Vec<[i64; 4]>,
             scale: f64,
         }
-        let reply: Reply = serde_json::from_value(reply).map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
+        let reply: Reply = serde_json::from_value(reply)
+            .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
         Ok((reply.rects, reply.scale))
     }
 
     /// Hides elements with `visibility: hidden` (keeping the layout), or restores them.
-    pub async fn set_hidden(&self, elements: &[ElementHandle], hidden: bool) -> Result<(), BrowserError> {
+    pub async fn set_hidden(
+        &self,
+        elements: &[ElementHandle],
+        hidden: bool,
+    ) -> Result<(), BrowserError> {
         let mut arguments = vec![json!(hidden)];
         arguments.extend(elements.iter().map(ElementHandle::as_argument));
         self.client
@@ -449,7 +463,10 @@ return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : (text || 'the p
     }
 }
 
-fn browser_tag(capabilities: Option<&serde_json::Map<String, Value>>, (width, height): (u32, u32)) -> String {
+fn browser_tag(
+    capabilities: Option<&serde_json::Map<String, Value>>,
+    (width, height): (u32, u32),
+) -> String {
     let field = |name: &str| {
         capabilities
             .and_then(|capabilities| capabilities.get(name))
@@ -457,9 +474,20 @@ fn browser_tag(capabilities: Option<&serde_json::Map<String, Value>>, (width, he
             .unwrap_or_default()
             .to_string()
     };
-    let name: String = field("browserName").chars().filter(char::is_ascii_alphanumeric).collect();
-    let major = field("browserVersion").split('.').next().unwrap_or_default().to_string();
-    let name = if name.is_empty() { "browser".to_string() } else { name.to_lowercase() };
+    let name: String = field("browserName")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let major = field("browserVersion")
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let name = if name.is_empty() {
+        "browser".to_string()
+    } else {
+        name.to_lowercase()
+    };
     format!("{name}{major}-{width}x{height}")
 }
 

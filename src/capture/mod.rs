@@ -11,14 +11,19 @@ use crate::compare::image::Region;
 /// Replaces every match of every pattern with `[masked]`, so versions, timestamps and other
 /// dynamic parts do not make a page snapshot fail.
 pub fn mask_text(outline: &str, patterns: &[Regex]) -> String {
-    patterns
-        .iter()
-        .fold(outline.to_string(), |text, pattern| pattern.replace_all(&text, "[masked]").into_owned())
+    patterns.iter().fold(outline.to_string(), |text, pattern| {
+        pattern.replace_all(&text, "[masked]").into_owned()
+    })
 }
 
 /// An element's box in CSS pixels (`[x, y, width, height]`) as a pixel region of a screenshot
 /// taken at `scale` device pixels per CSS pixel, clipped to the image.
-pub fn region_of(rect: [i64; 4], scale: f64, image_width: u32, image_height: u32) -> Option<Region> {
+pub fn region_of(
+    rect: [i64; 4],
+    scale: f64,
+    image_width: u32,
+    image_height: u32,
+) -> Option<Region> {
     let [x, y, width, height] = rect.map(|value| (value as f64 * scale).round() as i64);
     let x0 = x.clamp(0, i64::from(image_width));
     let y0 = y.clamp(0, i64::from(image_height));
@@ -40,15 +45,34 @@ mod tests {
     fn masks_replace_every_match() {
         let patterns = [Regex::new(r"\d+\.\d+\.\d+").unwrap()];
         assert_eq!(
-            mask_text("- text: \"4.8.33\"\n- text: \"Palette 4.8.21 is installed\"", &patterns),
+            mask_text(
+                "- text: \"4.8.33\"\n- text: \"Palette 4.8.21 is installed\"",
+                &patterns
+            ),
             "- text: \"[masked]\"\n- text: \"Palette [masked] is installed\""
         );
     }
 
     #[test]
     fn regions_are_scaled_and_clipped_to_the_image() {
-        assert_eq!(region_of([10, 20, 30, 40], 1.0, 100, 100), Some(Region { x: 10, y: 20, width: 30, height: 40 }));
+        assert_eq!(
+            region_of([10, 20, 30, 40], 1.0, 100, 100),
+            Some(Region {
+                x: 10,
+                y: 20,
+                width: 30,
+                height: 40
+            })
+        );
         assert_eq!(region_of([-5, 90, 20, 20], 2.0, 100, 100), None);
-        assert_eq!(region_of([-5, 40, 20, 20], 1.0, 100, 100), Some(Region { x: 0, y: 40, width: 15, height: 20 }));
+        assert_eq!(
+            region_of([-5, 40, 20, 20], 1.0, 100, 100),
+            Some(Region {
+                x: 0,
+                y: 40,
+                width: 15,
+                height: 20
+            })
+        );
     }
 }

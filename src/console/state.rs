@@ -48,7 +48,9 @@ impl std::str::FromStr for Fault {
         match text {
             "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
             "reworded-summary" => Ok(Fault::RewordedSummary),
-            other => Err(format!("unknown fault `{other}`; known: skip-upgrade, reworded-summary")),
+            other => Err(format!(
+                "unknown fault `{other}`; known: skip-upgrade, reworded-summary"
+            )),
         }
     }
 }

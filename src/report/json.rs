@@ -137,8 +137,16 @@ impl Reporter for JsonReport {
             }),
             Event::StepPassed { elapsed, .. } => {
                 if let Some(step) = report.steps.last_mut() {
-                    let snapshot_failed = step.snapshots.iter().any(|check| check.verdict.is_failure());
-                    step.status = if snapshot_failed { "failed: snapshot" } else { "passed" }.to_string();
+                    let snapshot_failed = step
+                        .snapshots
+                        .iter()
+                        .any(|check| check.verdict.is_failure());
+                    step.status = if snapshot_failed {
+                        "failed: snapshot"
+                    } else {
+                        "passed"
+                    }
+                    .to_string();
                     step.seconds = secs(elapsed);
                 }
                 changed_step = true;

@@ -105,7 +105,11 @@ impl Reporter for TerminalReporter {
                     crate::runner::SnapshotKind::Page => "page",
                     crate::runner::SnapshotKind::Image => "image",
                 };
-                let stored = check.stored.as_ref().map(|path| format!(" → {}", path.display())).unwrap_or_default();
+                let stored = check
+                    .stored
+                    .as_ref()
+                    .map(|path| format!(" → {}", path.display()))
+                    .unwrap_or_default();
                 match check.verdict {
                     Verdict::Matched => {}
                     Verdict::Recorded => self.line(&format!("      recorded {kind} snapshot \"{}\"{stored}", check.name)),

@@ -19,7 +19,10 @@ use crate::carry;
 use crate::locate::{self, Candidate, NoSingleMatch};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
-pub use event::{ArtifactKind, Event, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
+pub use event::{
+    ArtifactKind, Event, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure,
+    Verdict,
+};
 pub use snapshot::SnapshotSettings;
 
 const POLL_INTERVAL: Duration = Duration::from_millis(100);

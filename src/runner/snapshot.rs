@@ -18,7 +18,7 @@ use crate::image_file::{decode_rgba, encode_png};
 use crate::runner::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
 use crate::scenario::{Action, Step, Target};
 use crate::snapshot::policy::{decide, Comparison, Decision, UpdatePolicy};
-use crate::snapshot::{Metadata, SnapshotId, SnapshotStore, Slot};
+use crate::snapshot::{Metadata, Slot, SnapshotId, SnapshotStore};
 
 /// Where snapshots live and which baselines this run may write.
 #[derive(Clone, Debug)]
@@ -57,9 +57,17 @@ impl ScenarioRun<'_> {
 
         // The page outline, masked and with secrets removed.
         let outline = self.browser.page_outline().await?;
-        let outline = self.settings.redactor.redact(&mask_text(&outline, &step.snapshot.mask_text));
-        let page_id = SnapshotId { scenario: scenario.clone(), name: name.to_string(), variant: None };
-        let page_check = self.check_page(step, name, &page_id, &outline, &metadata("page"), &folder)?;
+        let outline = self
+            .settings
+            .redactor
+            .redact(&mask_text(&outline, &step.snapshot.mask_text));
+        let page_id = SnapshotId {
+            scenario: scenario.clone(),
+            name: name.to_string(),
+            variant: None,
+        };
+        let page_check =
+            self.check_page(step, name, &page_id, &outline, &metadata("page"), &folder)?;
 
         // The image: hidden elements hidden, masked elements painted over, ignored ones measured.
         let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
@@ -75,18 +83,30 @@ impl ScenarioRun<'_> {
         for region in self.regions(&mask, &actual).await? {
             paint_box(&mut actual, width, height, region, MASK_COLOR);
         }
-        let ignored = self.elements(action, &step.snapshot.ignore, deadline).await?;
+        let ignored = self
+            .elements(action, &step.snapshot.ignore, deadline)
+            .await?;
         let ignore = self.regions(&ignored, &actual).await?;
         let image_id = SnapshotId {
             scenario: scenario.clone(),
             name: name.to_string(),
             variant: Some(self.browser.tag().to_string()),
         };
-        let image_check = self.check_image(step, name, &image_id, &actual, ignore, &metadata("image"), &folder)?;
+        let image_check = self.check_image(
+            step,
+            name,
+            &image_id,
+            &actual,
+            ignore,
+            &metadata("image"),
+            &folder,
+        )?;
 
         let notes: Vec<String> = [&page_check, &image_check]
             .iter()
-            .map(|check| format!("{:?} {}: {}", check.kind, verdict_word(check), check.detail).to_lowercase())
+            .map(|check| {
+                format!("{:?} {}: {}", check.kind, verdict_word(check), check.detail).to_lowercase()
+            })
             .collect();
         for check in [page_check, image_check] {
             if check.verdict.is_failure() {
@@ -99,16 +119,27 @@ impl ScenarioRun<'_> {
 
     /// Resolves each target to a visible element; a target that is not there is an error, so a
     /// mask never silently stops masking.
-    async fn elements(&mut self, action: &Action, targets: &[Target], deadline: Instant) -> Result<Vec<ElementHandle>, ActionFailure> {
+    async fn elements(
+        &mut self,
+        action: &Action,
+        targets: &[Target],
+        deadline: Instant,
+    ) -> Result<Vec<ElementHandle>, ActionFailure> {
         let mut elements = Vec::with_capacity(targets.len());
         for target in targets {
-            let (element, _) = self.wait_for(action, target, Need::Visible, deadline).await?;
+            let (element, _) = self
+                .wait_for(action, target, Need::Visible, deadline)
+                .await?;
             elements.push(element);
         }
         Ok(elements)
     }
 
-    async fn regions(&mut self, elements: &[ElementHandle], image: &RgbaImage) -> Result<Vec<Region>, ActionFailure> {
+    async fn regions(
+        &mut self,
+        elements: &[ElementHandle],
+        image: &RgbaImage,
+    ) -> Result<Vec<Region>, ActionFailure> {
         if elements.is_empty() {
             return Ok(Vec::new());
         }
@@ -154,16 +185,24 @@ impl ScenarioRun<'_> {
             Some(_) => Comparison::Differs,
         };
         let decision = decide(settings.policy, comparison, settings.pending_allowed);
-        let stored = self.store(decision, id, |store, slot| store.write_text(id, slot, metadata, outline))?;
+        let stored = self.store(decision, id, |store, slot| {
+            store.write_text(id, slot, metadata, outline)
+        })?;
         let actual = self.copy(folder.join(format!("{name}.page.txt")), outline.as_bytes())?;
         let baseline_copy = match &baseline {
-            Some(text) => Some(self.copy(folder.join(format!("{name}.page.baseline.txt")), text.as_bytes())?),
+            Some(text) => Some(self.copy(
+                folder.join(format!("{name}.page.baseline.txt")),
+                text.as_bytes(),
+            )?),
             None => None,
         };
         let (detail, text_diff) = match &baseline {
             Some(baseline) if comparison == Comparison::Differs => {
                 let lines = diff_lines(baseline, outline);
-                let changed = lines.iter().filter(|line| !matches!(line, Line::Same(_))).count();
+                let changed = lines
+                    .iter()
+                    .filter(|line| !matches!(line, Line::Same(_)))
+                    .count();
                 (format!("{changed} lines differ"), Some(unified(&lines, 2)))
             }
             Some(_) => ("same as the baseline".to_string(), None),
@@ -183,7 +222,10 @@ impl ScenarioRun<'_> {
         })
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one call site; the pieces are all distinct")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site; the pieces are all distinct"
+    )]
     fn check_image(
         &mut self,
         step: &Step,
@@ -201,22 +243,42 @@ impl ScenarioRun<'_> {
         };
         let actual_png = encode_png(actual).map_err(encode_failed)?;
         let baseline_png = settings.store.read_image(id, Slot::Baseline);
-        let baseline = baseline_png.as_deref().map(decode_rgba).transpose().map_err(|message| ActionFailure {
-            expected: format!("the baseline {} to be a PNG", settings.store.image_path(id, Slot::Baseline).display()),
-            page_showed: message,
-        })?;
-        let mut diff_output = baseline.as_ref().map(|_| RgbaImage::new(actual.width(), actual.height()));
+        let baseline = baseline_png
+            .as_deref()
+            .map(decode_rgba)
+            .transpose()
+            .map_err(|message| ActionFailure {
+                expected: format!(
+                    "the baseline {} to be a PNG",
+                    settings.store.image_path(id, Slot::Baseline).display()
+                ),
+                page_showed: message,
+            })?;
+        let mut diff_output = baseline
+            .as_ref()
+            .map(|_| RgbaImage::new(actual.width(), actual.height()));
         let options = DiffOptions {
             detect_antialiasing: true,
             ignore,
             ..DiffOptions::default()
         };
         let (comparison, detail) = match &baseline {
-            None => (Comparison::NoBaseline, format!("{}x{}", actual.width(), actual.height())),
+            None => (
+                Comparison::NoBaseline,
+                format!("{}x{}", actual.width(), actual.height()),
+            ),
             Some(baseline) => {
                 let counts = diff(
-                    Image { width: baseline.width(), height: baseline.height(), rgba: baseline.as_raw() },
-                    Image { width: actual.width(), height: actual.height(), rgba: actual.as_raw() },
+                    Image {
+                        width: baseline.width(),
+                        height: baseline.height(),
+                        rgba: baseline.as_raw(),
+                    },
+                    Image {
+                        width: actual.width(),
+                        height: actual.height(),
+                        rgba: actual.as_raw(),
+                    },
                     &options,
                     diff_output.as_deref_mut(),
                 );
@@ -224,23 +286,45 @@ impl ScenarioRun<'_> {
                     Ok(counts) => {
                         let allowed_pixels = step.snapshot.max_diff_pixels.unwrap_or(0);
                         let allowed_ratio = step.snapshot.max_diff_ratio.unwrap_or(0.0);
-                        let within = counts.different <= allowed_pixels || counts.ratio() <= allowed_ratio && allowed_ratio > 0.0;
-                        let detail = format!("{} pixels differ ({:.2}%)", counts.different, counts.ratio() * 100.0);
-                        (if within { Comparison::Matches } else { Comparison::Differs }, detail)
+                        let within = counts.different <= allowed_pixels
+                            || counts.ratio() <= allowed_ratio && allowed_ratio > 0.0;
+                        let detail = format!(
+                            "{} pixels differ ({:.2}%)",
+                            counts.different,
+                            counts.ratio() * 100.0
+                        );
+                        (
+                            if within {
+                                Comparison::Matches
+                            } else {
+                                Comparison::Differs
+                            },
+                            detail,
+                        )
                     }
                     Err(DiffError::SizeMismatch { left, right }) => {
                         diff_output = None;
                         (
                             Comparison::Differs,
-                            format!("size changed: the baseline is {}x{}, the page is now {}x{}", left.0, left.1, right.0, right.1),
+                            format!(
+                                "size changed: the baseline is {}x{}, the page is now {}x{}",
+                                left.0, left.1, right.0, right.1
+                            ),
                         )
                     }
-                    Err(error) => return Err(ActionFailure { expected: "two comparable images".to_string(), page_showed: error.to_string() }),
+                    Err(error) => {
+                        return Err(ActionFailure {
+                            expected: "two comparable images".to_string(),
+                            page_showed: error.to_string(),
+                        })
+                    }
                 }
             }
         };
         let decision = decide(settings.policy, comparison, settings.pending_allowed);
-        let stored = self.store(decision, id, |store, slot| store.write_image(id, slot, metadata, &actual_png))?;
+        let stored = self.store(decision, id, |store, slot| {
+            store.write_image(id, slot, metadata, &actual_png)
+        })?;
         let actual_path = self.copy(folder.join(format!("{name}.actual.png")), &actual_png)?;
         let baseline_copy = match &baseline_png {
             Some(png) => Some(self.copy(folder.join(format!("{name}.baseline.png")), png)?),
@@ -297,7 +381,10 @@ impl ScenarioRun<'_> {
             expected: format!("to write {}", path.display()),
             page_showed: error.to_string(),
         })?;
-        self.reporter.on_event(&Event::ArtifactWritten { kind: ArtifactKind::SnapshotCopy, path: path.clone() });
+        self.reporter.on_event(&Event::ArtifactWritten {
+            kind: ArtifactKind::SnapshotCopy,
+            path: path.clone(),
+        });
         Ok(path)
     }
 }

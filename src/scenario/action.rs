@@ -117,7 +117,9 @@ pub enum ActionKind {
         image_name: String,
     },
     /// Compares the page with its snapshots (outline and image), or records them.
-    Snapshot { name: String },
+    Snapshot {
+        name: String,
+    },
     /// Selects a profile layer and saves the editor's content to the run's backups.
     BackUpLayer {
         layer: String,
@@ -422,10 +424,14 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         ActionKind::Screenshot { image_name }
     } else if cursor.eat_words("snapshot") {
         let name = cursor.quoted("the snapshot's name in double quotes")?;
-        if !name.chars().all(|character| character.is_ascii_alphanumeric() || character == '-' || character == '_') {
+        if !name.chars().all(|character| {
+            character.is_ascii_alphanumeric() || character == '-' || character == '_'
+        }) {
             return Err(ActionSyntaxError {
                 offset: cursor.tokens[cursor.position - 1].offset,
-                message: format!("expected a snapshot name of letters, digits, `-` and `_`, found \"{name}\""),
+                message: format!(
+                    "expected a snapshot name of letters, digits, `-` and `_`, found \"{name}\""
+                ),
             });
         }
         ActionKind::Snapshot { name }

@@ -321,16 +321,26 @@ do = ['click button "Update"']
         assert_eq!(options.ignore[0].role, Role::Pane);
         assert_eq!(options.max_diff_pixels, Some(10));
 
-        let (location, message) = malformed(&GOOD.replace("timeout = \"2m\"\n", "mask_text = ['(']\n"));
+        let (location, message) =
+            malformed(&GOOD.replace("timeout = \"2m\"\n", "mask_text = ['(']\n"));
         assert_eq!(location.line, 15);
-        assert!(message.starts_with("expected a regular expression in mask_text"), "{message}");
+        assert!(
+            message.starts_with("expected a regular expression in mask_text"),
+            "{message}"
+        );
     }
 
     #[test]
     fn a_snapshot_name_is_used_once_per_scenario() {
-        let source = GOOD.replace("'select tab \"Profile\"'", "'snapshot \"profile\"', 'snapshot \"profile\"'");
+        let source = GOOD.replace(
+            "'select tab \"Profile\"'",
+            "'snapshot \"profile\"', 'snapshot \"profile\"'",
+        );
         let (_, message) = malformed(&source);
-        assert!(message.contains("found \"profile\" a second time"), "{message}");
+        assert!(
+            message.contains("found \"profile\" a second time"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -77,7 +77,11 @@ impl Pending {
     }
 
     pub fn stem(&self) -> String {
-        let name = self.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
         name.trim_end_matches(".snap.new").to_string()
     }
 }
@@ -122,7 +126,13 @@ impl SnapshotStore {
         std::fs::read(self.image_path(id, slot)).ok()
     }
 
-    pub fn write_text(&self, id: &SnapshotId, slot: Slot, metadata: &Metadata, body: &str) -> Result<PathBuf, StoreError> {
+    pub fn write_text(
+        &self,
+        id: &SnapshotId,
+        slot: Slot,
+        metadata: &Metadata,
+        body: &str,
+    ) -> Result<PathBuf, StoreError> {
         let path = self.path(id, slot);
         let mut content = header(metadata, slot, false);
         content.push_str(body.trim_end());
@@ -131,10 +141,20 @@ impl SnapshotStore {
         Ok(path)
     }
 
-    pub fn write_image(&self, id: &SnapshotId, slot: Slot, metadata: &Metadata, png: &[u8]) -> Result<PathBuf, StoreError> {
+    pub fn write_image(
+        &self,
+        id: &SnapshotId,
+        slot: Slot,
+        metadata: &Metadata,
+        png: &[u8],
+    ) -> Result<PathBuf, StoreError> {
         write(&self.image_path(id, slot), png, "write the snapshot image")?;
         let path = self.path(id, slot);
-        write(&path, header(metadata, slot, true).as_bytes(), "write the snapshot")?;
+        write(
+            &path,
+            header(metadata, slot, true).as_bytes(),
+            "write the snapshot",
+        )?;
         Ok(path)
     }
 
@@ -150,7 +170,9 @@ impl SnapshotStore {
         let mut found = Vec::new();
         let mut folders = vec![self.root.clone()];
         while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() {
@@ -191,7 +213,9 @@ impl SnapshotStore {
         let accepted: String = content
             .split_inclusive('\n')
             .enumerate()
-            .filter(|(index, line)| !(*index < header_end(&content) && line.starts_with("assertion_line:")))
+            .filter(|(index, line)| {
+                !(*index < header_end(&content) && line.starts_with("assertion_line:"))
+            })
             .map(|(_, line)| line)
             .collect();
         write(&baseline, accepted.as_bytes(), "accept")?;
@@ -291,44 +315,92 @@ mod tests {
     fn text_snapshots_round_trip_through_insta() {
         let dir = tempfile::tempdir().unwrap();
         let store = SnapshotStore::new(dir.path());
-        let path = store.write_text(&id(None), Slot::Pending, &metadata(), "- heading \"Summary\"\n- text: \"ok\"\n").unwrap();
+        let path = store
+            .write_text(
+                &id(None),
+                Slot::Pending,
+                &metadata(),
+                "- heading \"Summary\"\n- text: \"ok\"\n",
+            )
+            .unwrap();
         let parsed = insta::Snapshot::from_file(&path).expect("insta reads our pending snapshot");
         assert_eq!(parsed.metadata().source(), Some("scenarios/upgrade.toml"));
         assert_eq!(parsed.metadata().assertion_line(), Some(42));
-        assert_eq!(parsed.metadata().description(), Some("Validate 2 › summary: page"));
-        let insta::internals::SnapshotContents::Text(contents) = parsed.contents() else { panic!("not text") };
-        assert_eq!(contents.to_string(), "- heading \"Summary\"\n- text: \"ok\"");
-        assert_eq!(store.read_text(&id(None), Slot::Pending).as_deref(), Some("- heading \"Summary\"\n- text: \"ok\""));
+        assert_eq!(
+            parsed.metadata().description(),
+            Some("Validate 2 › summary: page")
+        );
+        let insta::internals::SnapshotContents::Text(contents) = parsed.contents() else {
+            panic!("not text")
+        };
+        assert_eq!(
+            contents.to_string(),
+            "- heading \"Summary\"\n- text: \"ok\""
+        );
+        assert_eq!(
+            store.read_text(&id(None), Slot::Pending).as_deref(),
+            Some("- heading \"Summary\"\n- text: \"ok\"")
+        );
     }
 
     #[test]
     fn image_snapshots_are_binary_snapshots_insta_can_read() {
         let dir = tempfile::tempdir().unwrap();
         let store = SnapshotStore::new(dir.path());
-        let path = store.write_image(&id(Some("chrome156-1280x800")), Slot::Baseline, &metadata(), b"\x89PNG fake").unwrap();
+        let path = store
+            .write_image(
+                &id(Some("chrome156-1280x800")),
+                Slot::Baseline,
+                &metadata(),
+                b"\x89PNG fake",
+            )
+            .unwrap();
         assert!(path.ends_with("upgrade__summary@chrome156-1280x800.snap"));
         let parsed = insta::Snapshot::from_file(&path).expect("insta reads our binary snapshot");
-        assert!(parsed.metadata().assertion_line().is_none(), "baselines carry no assertion line");
-        assert!(matches!(parsed.contents(), insta::internals::SnapshotContents::Binary(_)));
-        assert_eq!(store.read_image(&id(Some("chrome156-1280x800")), Slot::Baseline).unwrap(), b"\x89PNG fake");
+        assert!(
+            parsed.metadata().assertion_line().is_none(),
+            "baselines carry no assertion line"
+        );
+        assert!(matches!(
+            parsed.contents(),
+            insta::internals::SnapshotContents::Binary(_)
+        ));
+        assert_eq!(
+            store
+                .read_image(&id(Some("chrome156-1280x800")), Slot::Baseline)
+                .unwrap(),
+            b"\x89PNG fake"
+        );
     }
 
     #[test]
     fn accepting_makes_the_pending_snapshot_the_baseline_without_its_line() {
         let dir = tempfile::tempdir().unwrap();
         let store = SnapshotStore::new(dir.path());
-        store.write_text(&id(None), Slot::Baseline, &metadata(), "old").unwrap();
-        store.write_text(&id(None), Slot::Pending, &metadata(), "new").unwrap();
-        store.write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png").unwrap();
+        store
+            .write_text(&id(None), Slot::Baseline, &metadata(), "old")
+            .unwrap();
+        store
+            .write_text(&id(None), Slot::Pending, &metadata(), "new")
+            .unwrap();
+        store
+            .write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png")
+            .unwrap();
         let pending = store.pending(None);
         assert_eq!(pending.len(), 2);
         for snapshot in &pending {
             store.accept(snapshot).unwrap();
         }
-        assert_eq!(store.read_text(&id(None), Slot::Baseline).as_deref(), Some("new"));
+        assert_eq!(
+            store.read_text(&id(None), Slot::Baseline).as_deref(),
+            Some("new")
+        );
         let baseline = std::fs::read_to_string(store.path(&id(None), Slot::Baseline)).unwrap();
         assert!(!baseline.contains("assertion_line"), "{baseline}");
-        assert_eq!(store.read_image(&id(Some("v")), Slot::Baseline).unwrap(), b"png");
+        assert_eq!(
+            store.read_image(&id(Some("v")), Slot::Baseline).unwrap(),
+            b"png"
+        );
         assert!(store.pending(None).is_empty());
     }
 
@@ -336,13 +408,22 @@ mod tests {
     fn rejecting_deletes_only_the_pending_files_matching_the_filter() {
         let dir = tempfile::tempdir().unwrap();
         let store = SnapshotStore::new(dir.path());
-        store.write_text(&id(None), Slot::Baseline, &metadata(), "old").unwrap();
-        store.write_text(&id(None), Slot::Pending, &metadata(), "new").unwrap();
-        store.write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png").unwrap();
+        store
+            .write_text(&id(None), Slot::Baseline, &metadata(), "old")
+            .unwrap();
+        store
+            .write_text(&id(None), Slot::Pending, &metadata(), "new")
+            .unwrap();
+        store
+            .write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png")
+            .unwrap();
         let matching = store.pending(Some("summary@v"));
         assert_eq!(matching.len(), 1);
         store.reject(&matching[0]).unwrap();
         assert_eq!(store.pending(None).len(), 1);
-        assert_eq!(store.read_text(&id(None), Slot::Baseline).as_deref(), Some("old"));
+        assert_eq!(
+            store.read_text(&id(None), Slot::Baseline).as_deref(),
+            Some("old")
+        );
     }
 }

@@ -22,7 +22,9 @@ impl std::str::FromStr for UpdatePolicy {
             "missing" => Ok(UpdatePolicy::Missing),
             "changed" => Ok(UpdatePolicy::Changed),
             "all" => Ok(UpdatePolicy::All),
-            other => Err(format!("expected none, missing, changed or all, found `{other}`")),
+            other => Err(format!(
+                "expected none, missing, changed or all, found `{other}`"
+            )),
         }
     }
 }
@@ -72,7 +74,9 @@ pub fn decide(policy: UpdatePolicy, comparison: Comparison, pending_allowed: boo
         (Comparison::Matches, _) => (Verdict::Matched, false),
         (Comparison::NoBaseline, UpdatePolicy::None) => (Verdict::Missing, false),
         (Comparison::NoBaseline, _) => (Verdict::Recorded, true),
-        (Comparison::Differs, UpdatePolicy::Changed | UpdatePolicy::All) => (Verdict::Updated, true),
+        (Comparison::Differs, UpdatePolicy::Changed | UpdatePolicy::All) => {
+            (Verdict::Updated, true)
+        }
         (Comparison::Differs, _) => (Verdict::Changed, false),
     };
     Decision {
@@ -98,16 +102,30 @@ mod tests {
 
     #[test]
     fn missing_baselines_are_recorded_except_when_nothing_may_be_written() {
-        assert_eq!(decide(UpdatePolicy::Missing, Comparison::NoBaseline, true).verdict, Verdict::Recorded);
+        assert_eq!(
+            decide(UpdatePolicy::Missing, Comparison::NoBaseline, true).verdict,
+            Verdict::Recorded
+        );
         let on_ci = decide(UpdatePolicy::None, Comparison::NoBaseline, false);
-        assert_eq!(on_ci, Decision { verdict: Verdict::Missing, write_baseline: false, write_pending: false });
+        assert_eq!(
+            on_ci,
+            Decision {
+                verdict: Verdict::Missing,
+                write_baseline: false,
+                write_pending: false
+            }
+        );
     }
 
     #[test]
     fn explicit_updates_overwrite_changed_baselines() {
         assert_eq!(
             decide(UpdatePolicy::Changed, Comparison::Differs, true),
-            Decision { verdict: Verdict::Updated, write_baseline: true, write_pending: false }
+            Decision {
+                verdict: Verdict::Updated,
+                write_baseline: true,
+                write_pending: false
+            }
         );
         assert!(!decide(UpdatePolicy::Changed, Comparison::Matches, true).write_baseline);
         assert!(decide(UpdatePolicy::All, Comparison::Matches, true).write_baseline);

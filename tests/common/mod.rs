@@ -8,6 +8,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+pub const SCENARIO: &str = "scenarios/upgrade-vmware-non-airgap.toml";
 pub const PASSWORD: &str = "Pw-Harness-Test-2026!";
 pub const USERNAME: &str = "qa-admin";
 
@@ -17,6 +18,25 @@ pub fn binary() -> Command {
     command
         .env_remove("PALETTE_USERNAME")
         .env_remove("PALETTE_PASSWORD");
+    command
+}
+
+/// `run` of the shipped scenario with test credentials, output in `out`, and snapshots recorded
+/// into `out/snapshot-store`: tests never compare with or write to the project's snapshots/.
+pub fn scenario_command(out: &Path) -> Command {
+    let mut command = binary();
+    with_credentials(&mut command);
+    command
+        .args([
+            "run",
+            SCENARIO,
+            "--update-snapshots",
+            "missing",
+            "--snapshots",
+        ])
+        .arg(out.join("snapshot-store"))
+        .arg("--out")
+        .arg(out);
     command
 }
 

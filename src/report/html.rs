@@ -1,0 +1,328 @@
+//! `report.html` in the run's output folder: every scenario and step with its outcome, failures
+//! with their screenshots, and every snapshot check: coloured line diffs for pages; side by side,
+//! diff and an overlay slider for images. Self-contained (inline CSS and JS, images by relative
+//! path), so it works offline and can be archived with the folder. Rewritten atomically after
+//! every step.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::artifacts::write_atomically;
+use crate::runner::{Event, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
+
+struct StepEntry {
+    title: String,
+    guide: String,
+    status: &'static str,
+    failure: Option<StepFailure>,
+    snapshots: Vec<SnapshotCheck>,
+}
+
+struct ScenarioEntry {
+    name: String,
+    title: String,
+    console: String,
+    outcome: Option<Outcome>,
+    steps: Vec<StepEntry>,
+}
+
+pub struct HtmlReport {
+    /// The run's output folder; the report sits at its top and links files below it.
+    root: PathBuf,
+    scenarios: Vec<ScenarioEntry>,
+}
+
+impl HtmlReport {
+    pub fn new(root: PathBuf) -> Self {
+        HtmlReport {
+            root,
+            scenarios: Vec::new(),
+        }
+    }
+
+    fn write(&self) {
+        // A report that cannot be written must not stop the run; the terminal still shows it.
+        let _ = write_atomically(&self.root.join("report.html"), self.render().as_bytes());
+    }
+
+    fn link(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        escape(&relative.to_string_lossy())
+    }
+
+    fn render(&self) -> String {
+        let mut html = String::from(HEAD);
+        let failed = self
+            .scenarios
+            .iter()
+            .filter(|scenario| scenario.outcome == Some(Outcome::Failed))
+            .count();
+        let _ = write!(
+            html,
+            "<header><h1>palette-harness report</h1><p>{} scenario(s), {} failed</p></header>",
+            self.scenarios.len(),
+            failed
+        );
+        for scenario in &self.scenarios {
+            let (class, word) = match scenario.outcome {
+                Some(Outcome::Passed) => ("passed", "passed"),
+                Some(Outcome::Failed) => ("failed", "failed"),
+                Some(Outcome::StoppedBeforeMutation) => {
+                    ("stopped", "stopped before changing the console")
+                }
+                None => ("running", "running"),
+            };
+            let _ = write!(
+                html,
+                "<section class=\"scenario\"><h2><span class=\"badge {class}\">{word}</span> {} <small>{}</small></h2><p class=\"muted\">console {}</p>",
+                escape(&scenario.title),
+                escape(&scenario.name),
+                escape(&scenario.console)
+            );
+            for step in &scenario.steps {
+                self.render_step(&mut html, step);
+            }
+            html.push_str("</section>");
+        }
+        html.push_str(TAIL);
+        html
+    }
+
+    fn render_step(&self, html: &mut String, step: &StepEntry) {
+        let open = if step.status == "passed" { "" } else { " open" };
+        let _ = write!(
+            html,
+            "<details class=\"step\"{open}><summary><span class=\"badge {}\">{}</span> <b>{}</b> {}</summary>",
+            step.status.split(':').next().unwrap_or("running"),
+            escape(step.status),
+            escape(&step.title),
+            escape(&step.guide.replace("**", ""))
+        );
+        if let Some(failure) = &step.failure {
+            let _ = write!(
+                html,
+                "<div class=\"failure\"><p><b>{}</b> at <code>{}</code></p><p>expected: {}</p><p>page showed: {}</p>",
+                escape(&failure.action),
+                escape(&failure.location),
+                escape(&failure.expected),
+                escape(&failure.page_showed)
+            );
+            if let Some(screenshot) = &failure.screenshot {
+                let _ = write!(
+                    html,
+                    "<img class=\"shot\" src=\"{}\" alt=\"the page when the step failed\">",
+                    self.link(screenshot)
+                );
+            }
+            if let Some(page) = &failure.page_html {
+                let _ = write!(html, "<p><a href=\"{}\">page HTML</a></p>", self.link(page));
+            }
+            html.push_str("</div>");
+        }
+        for check in &step.snapshots {
+            self.render_snapshot(html, check);
+        }
+        html.push_str("</details>");
+    }
+
+    fn render_snapshot(&self, html: &mut String, check: &SnapshotCheck) {
+        let kind = match check.kind {
+            SnapshotKind::Page => "page",
+            SnapshotKind::Image => "image",
+        };
+        let verdict = match check.verdict {
+            Verdict::Matched => "matched",
+            Verdict::Recorded => "recorded",
+            Verdict::Updated => "updated",
+            Verdict::Changed => "changed",
+            Verdict::Missing => "missing",
+        };
+        let class = if check.verdict.is_failure() {
+            "failed"
+        } else {
+            "passed"
+        };
+        let _ = write!(
+            html,
+            "<div class=\"snapshot\"><h4><span class=\"badge {class}\">{verdict}</span> {kind} snapshot “{}” — {}</h4>",
+            escape(&check.name),
+            escape(&check.detail)
+        );
+        if let Some(stored) = &check.stored {
+            let _ = write!(
+                html,
+                "<p class=\"muted\">written: <code>{}</code></p>",
+                escape(&stored.to_string_lossy())
+            );
+        }
+        match check.kind {
+            SnapshotKind::Page => {
+                if let Some(diff) = &check.text_diff {
+                    html.push_str("<pre class=\"diff\">");
+                    for line in diff.lines() {
+                        let class = match line.chars().next() {
+                            Some('-') => "removed",
+                            Some('+') => "added",
+                            _ => "same",
+                        };
+                        let _ = write!(html, "<span class=\"{class}\">{}</span>", escape(line));
+                    }
+                    html.push_str("</pre>");
+                } else {
+                    let _ = write!(
+                        html,
+                        "<p><a href=\"{}\">page outline</a></p>",
+                        self.link(&check.actual)
+                    );
+                }
+            }
+            SnapshotKind::Image => {
+                let actual = self.link(&check.actual);
+                match (&check.baseline, &check.diff_image) {
+                    (Some(baseline), diff_image) if check.verdict != Verdict::Matched => {
+                        let baseline = self.link(baseline);
+                        let diff = diff_image
+                            .as_ref()
+                            .map(|path| format!("<figure><figcaption>diff</figcaption><img src=\"{}\" alt=\"diff\"></figure>", self.link(path)))
+                            .unwrap_or_default();
+                        let _ = write!(
+                            html,
+                            "<div class=\"views\"><div class=\"side\"><figure><figcaption>baseline</figcaption><img src=\"{baseline}\" alt=\"baseline\"></figure><figure><figcaption>actual</figcaption><img src=\"{actual}\" alt=\"actual\"></figure>{diff}</div>\
+                             <div class=\"overlay\"><figcaption>overlay: drag to compare baseline (left) and actual (right)</figcaption><div class=\"stack\"><img src=\"{baseline}\" alt=\"baseline\"><img class=\"top\" src=\"{actual}\" alt=\"actual\"></div><input type=\"range\" min=\"0\" max=\"100\" value=\"50\" aria-label=\"overlay position\"></div></div>"
+                        );
+                    }
+                    _ => {
+                        let _ = write!(
+                            html,
+                            "<img class=\"thumb\" src=\"{actual}\" alt=\"snapshot\">"
+                        );
+                    }
+                }
+            }
+        }
+        html.push_str("</div>");
+    }
+}
+
+impl Reporter for HtmlReport {
+    fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::ScenarioStarted {
+                scenario,
+                title,
+                console_url,
+                ..
+            } => {
+                self.scenarios.push(ScenarioEntry {
+                    name: scenario.clone(),
+                    title: title.clone(),
+                    console: console_url.clone(),
+                    outcome: None,
+                    steps: Vec::new(),
+                });
+                self.write();
+            }
+            Event::StepStarted {
+                step: title,
+                guide_words,
+            } => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.steps.push(StepEntry {
+                        title: title.clone(),
+                        guide: guide_words.clone(),
+                        status: "running",
+                        failure: None,
+                        snapshots: Vec::new(),
+                    });
+                }
+            }
+            Event::SnapshotChecked(check) => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.snapshots.push(check.clone());
+                }
+            }
+            Event::StepPassed { .. } => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.status = if step
+                        .snapshots
+                        .iter()
+                        .any(|check| check.verdict.is_failure())
+                    {
+                        "failed: snapshot"
+                    } else {
+                        "passed"
+                    };
+                }
+                self.write();
+            }
+            Event::StepFailed { failure } => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.status = "failed";
+                    step.failure = Some(failure.clone());
+                }
+                self.write();
+            }
+            Event::StoppedBeforeMutation { .. } => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.status = "stopped";
+                }
+            }
+            Event::ScenarioFinished { outcome, .. } => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.outcome = Some(outcome.clone());
+                }
+                self.write();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn current_step(scenarios: &mut [ScenarioEntry]) -> Option<&mut StepEntry> {
+    scenarios
+        .last_mut()
+        .and_then(|scenario| scenario.steps.last_mut())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const HEAD: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>palette-harness report</title>
+<style>
+body { font: 14px/1.45 "Liberation Sans", Arial, sans-serif; margin: 0; color: #1b2336; background: #f3f5fa; }
+header { background: #12183a; color: #fff; padding: 16px 28px; } header h1 { margin: 0; font-size: 20px; } header p { margin: 4px 0 0; color: #c9d0ea; }
+.scenario { margin: 18px 28px; } .scenario h2 small { color: #67708a; font-weight: normal; }
+.muted { color: #67708a; }
+.step { background: #fff; border: 1px solid #e2e6f0; border-radius: 8px; margin: 8px 0; padding: 8px 14px; }
+.step summary { cursor: pointer; }
+.badge { display: inline-block; border-radius: 10px; padding: 1px 9px; font-size: 12px; font-weight: 700; }
+.badge.passed { background: #e3f5ea; color: #176c3f; } .badge.failed { background: #fdecea; color: #b3261e; }
+.badge.stopped, .badge.running { background: #fff6e0; color: #6b4a00; }
+.failure { border-left: 4px solid #b3261e; padding: 4px 12px; margin: 8px 0; background: #fff8f7; }
+.snapshot { border-top: 1px solid #eceff5; margin-top: 8px; } .snapshot h4 { margin: 8px 0 4px; font-size: 13px; }
+pre.diff { background: #1b1f33; color: #e4e7f5; padding: 10px; overflow: auto; font: 12px/1.5 "Liberation Mono", monospace; }
+pre.diff .removed { color: #ff8a80; display: block; background: #3a1f27; } pre.diff .added { color: #9be9a8; display: block; background: #1d3a27; }
+img.shot, img.thumb { max-width: 480px; border: 1px solid #ccd; }
+.side { display: flex; gap: 10px; flex-wrap: wrap; } .side figure { margin: 0; } .side img { max-width: 400px; border: 1px solid #ccd; }
+figcaption { font-size: 12px; color: #67708a; }
+.overlay { margin-top: 10px; max-width: 820px; } .stack { position: relative; } .stack img { width: 100%; display: block; border: 1px solid #ccd; }
+.stack img.top { position: absolute; inset: 0; clip-path: inset(0 0 0 50%); }
+.overlay input { width: 100%; }
+</style></head><body>
+"#;
+
+const TAIL: &str = r#"
+<script>
+for (const overlay of document.querySelectorAll('.overlay')) {
+  const top = overlay.querySelector('img.top');
+  const slider = overlay.querySelector('input');
+  slider.addEventListener('input', () => { top.style.clipPath = `inset(0 0 0 ${slider.value}%)`; });
+}
+</script>
+</body></html>
+"#;

@@ -1,0 +1,142 @@
+//! `review`, `accept` and `reject`: the pending snapshots in the snapshot folder, each shown
+//! against its baseline (a line diff for pages, a pixel count for images), and the explicit acts
+//! that turn them into baselines or throw them away.
+
+use std::fmt::Write as _;
+
+use crate::compare::image::{diff, DiffOptions, Image};
+use crate::compare::text::{diff_lines, unified};
+use crate::image_file::decode_rgba;
+use crate::snapshot::{Pending, SnapshotStore, StoreError};
+
+/// A readable account of every pending snapshot matching `filter`.
+pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>) -> String {
+    let pending = store.pending(filter);
+    if pending.is_empty() {
+        return format!("no pending snapshots in {}\n", store.root().display());
+    }
+    let mut out = format!(
+        "{} pending snapshot(s) in {}\n",
+        pending.len(),
+        store.root().display()
+    );
+    for snapshot in &pending {
+        let _ = writeln!(out, "\n{}", snapshot.stem());
+        let _ = writeln!(out, "  pending:  {}", snapshot.path.display());
+        let baseline = snapshot.baseline_path();
+        let has_baseline = baseline.is_file();
+        let _ = writeln!(
+            out,
+            "  baseline: {}",
+            if has_baseline {
+                baseline.display().to_string()
+            } else {
+                "none (new snapshot)".to_string()
+            }
+        );
+        match &snapshot.image {
+            Some(image) => {
+                let _ = writeln!(out, "  image:    {}", image.display());
+                if has_baseline {
+                    let _ = writeln!(out, "  {}", image_change(snapshot));
+                }
+            }
+            None => {
+                let new = body(&snapshot.path);
+                let old = if has_baseline {
+                    body(&baseline)
+                } else {
+                    String::new()
+                };
+                for line in unified(&diff_lines(&old, &new), 2).lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "\naccept with `palette-harness accept [FILTER]`, reject with `palette-harness reject [FILTER]`");
+    out
+}
+
+fn body(path: &std::path::Path) -> String {
+    let content = std::fs::read_to_string(path).unwrap_or_default();
+    let mut separators = 0;
+    content
+        .lines()
+        .skip_while(|line| {
+            if line.trim_end() == "---" {
+                separators += 1;
+                return true;
+            }
+            separators < 2
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn image_change(snapshot: &Pending) -> String {
+    let baseline_image =
+        std::path::PathBuf::from(format!("{}.png", snapshot.baseline_path().display()));
+    let read = |path: &std::path::Path| {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| decode_rgba(&bytes).ok())
+    };
+    let (Some(old), Some(new)) = (
+        read(&baseline_image),
+        snapshot.image.as_deref().and_then(read),
+    ) else {
+        return "change: cannot decode one of the images".to_string();
+    };
+    let options = DiffOptions {
+        detect_antialiasing: true,
+        ..DiffOptions::default()
+    };
+    match diff(
+        Image {
+            width: old.width(),
+            height: old.height(),
+            rgba: old.as_raw(),
+        },
+        Image {
+            width: new.width(),
+            height: new.height(),
+            rgba: new.as_raw(),
+        },
+        &options,
+        None,
+    ) {
+        Ok(counts) => format!(
+            "change:   {} pixels differ ({:.2}%)",
+            counts.different,
+            counts.ratio() * 100.0
+        ),
+        Err(error) => format!("change:   {error}"),
+    }
+}
+
+/// Accepts every pending snapshot matching `filter`; returns one line per snapshot.
+pub fn accept(store: &SnapshotStore, filter: Option<&str>) -> Result<Vec<String>, StoreError> {
+    store
+        .pending(filter)
+        .iter()
+        .map(|pending| {
+            store
+                .accept(pending)
+                .map(|baseline| format!("accepted {}", baseline.display()))
+        })
+        .collect()
+}
+
+/// Rejects every pending snapshot matching `filter`; returns one line per snapshot.
+pub fn reject(store: &SnapshotStore, filter: Option<&str>) -> Result<Vec<String>, StoreError> {
+    store
+        .pending(filter)
+        .iter()
+        .map(|pending| {
+            store
+                .reject(pending)
+                .map(|()| format!("rejected {}", pending.path.display()))
+        })
+        .collect()
+}
