@@ -51,7 +51,7 @@ pub struct DiffArgs {
     /// Leave pixels that look like anti-aliasing out of the count.
     #[arg(long)]
     pub antialiasing: bool,
-    /// Write the diff image (PNG) here.
+    /// Write the diff image (PNG) here when pixels differ (removed when none do).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A region x,y,width,height to leave out of the comparison; repeatable.

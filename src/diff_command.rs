@@ -39,9 +39,12 @@ pub fn run(request: &DiffRequest) -> Result<DiffAnswer, ImageFileError> {
         ignore: request.ignore.clone(),
         ..DiffOptions::default()
     };
+    // Byte-identical images have nothing to draw: skip the diff image altogether.
+    let identical = left.dimensions() == right.dimensions() && left.as_raw() == right.as_raw();
     let mut output = request
         .output
         .as_ref()
+        .filter(|_| !identical)
         .map(|_| RgbaImage::new(left.width(), left.height()));
     let counts = diff(
         Image {
@@ -59,8 +62,14 @@ pub fn run(request: &DiffRequest) -> Result<DiffAnswer, ImageFileError> {
     );
     match counts {
         Ok(counts) => {
-            if let (Some(path), Some(image)) = (&request.output, &output) {
-                write_png(path, image)?;
+            // Like odiff, the diff image is written only when pixels differ; a stale one from an
+            // earlier comparison is removed so it cannot be mistaken for this one.
+            match (&request.output, &output) {
+                (Some(path), Some(image)) if counts.different > 0 => write_png(path, image)?,
+                (Some(path), _) => {
+                    let _ = std::fs::remove_file(path);
+                }
+                (None, _) => {}
             }
             let mut summary = format!(
                 "{} pixels differ ({:.2}%)",

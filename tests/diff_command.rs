@@ -51,12 +51,25 @@ fn the_differing_pixel_count_comes_first_and_the_exit_code_says_different() {
 }
 
 #[test]
-fn identical_images_exit_0() {
+fn identical_images_exit_0_and_leave_no_diff_image() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = dir.path().join("a.png");
+    let (a, stale) = (dir.path().join("a.png"), dir.path().join("diff.png"));
     write_png(&a, 64, 48, Some((1, 1, 5)));
-    let stdout = run_expecting(binary().arg("diff").arg(&a).arg(&a), 0);
+    std::fs::write(&stale, "an earlier comparison's diff").expect("stale diff");
+    let stdout = run_expecting(
+        binary()
+            .arg("diff")
+            .arg(&a)
+            .arg(&a)
+            .arg("--output")
+            .arg(&stale),
+        0,
+    );
     assert_eq!(stdout.trim(), "0 pixels differ (0.00%)");
+    assert!(
+        !stale.exists(),
+        "a stale diff image would be mistaken for this comparison's"
+    );
 }
 
 #[test]

@@ -61,12 +61,7 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
 
     // Compare as CI does, on a new console: nothing may be written, and everything matches.
     let second_console = ConsoleProcess::start(&[]);
-    let mut on_ci = run_against(
-        &second_console,
-        second.path(),
-        store.path(),
-        &[],
-    );
+    let mut on_ci = run_against(&second_console, second.path(), store.path(), &[]);
     on_ci.env("CI", "true");
     let stdout = run_expecting(&mut on_ci, 0);
     assert!(

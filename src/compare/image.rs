@@ -8,6 +8,9 @@
 //! split across threads; every thread reads both images and writes its own rows of the output.
 
 /// An RGBA8 image borrowed from a decoder or a screenshot.
+/// Rows per unit of work handed to a thread.
+const BAND_ROWS: usize = 32;
+
 #[derive(Clone, Copy, Debug)]
 pub struct Image<'a> {
     pub width: u32,
@@ -137,7 +140,6 @@ pub fn diff(
         .map(|count| count.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    let rows_per_band = height.div_ceil(threads).max(16);
     let context = Context {
         a: a.rgba,
         b: b.rgba,
@@ -147,30 +149,49 @@ pub fn diff(
         options,
         identical,
     };
+    // Small bands handed out on demand, so a change concentrated in one part of the image still
+    // keeps every core busy.
+    let mut bands: Vec<(usize, usize, Option<&mut [u8]>)> = Vec::new();
+    match output {
+        Some(output) => {
+            for (index, rows) in output.chunks_mut(BAND_ROWS * width * 4).enumerate() {
+                bands.push((index * BAND_ROWS, rows.len() / (width * 4), Some(rows)));
+            }
+        }
+        None => {
+            for first_row in (0..height).step_by(BAND_ROWS) {
+                bands.push((first_row, BAND_ROWS.min(height - first_row), None));
+            }
+        }
+    }
+    bands.reverse();
+    let queue = std::sync::Mutex::new(bands);
     let mut counts = DiffCounts {
         total,
         identical,
         ..DiffCounts::default()
     };
     std::thread::scope(|scope| {
-        let context = &context;
-        let mut workers = Vec::new();
-        match output {
-            Some(output) => {
-                for (band, rows) in output.chunks_mut(rows_per_band * width * 4).enumerate() {
-                    let first_row = band * rows_per_band;
-                    workers.push(scope.spawn(move || {
-                        context.rows(first_row, rows.len() / (width * 4), Some(rows))
-                    }));
-                }
-            }
-            None => {
-                for first_row in (0..height).step_by(rows_per_band) {
-                    let row_count = rows_per_band.min(height - first_row);
-                    workers.push(scope.spawn(move || context.rows(first_row, row_count, None)));
-                }
-            }
-        }
+        let (context, queue) = (&context, &queue);
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let (mut different, mut antialiased) = (0, 0);
+                    loop {
+                        // A poisoned queue means another worker panicked; that panic surfaces below.
+                        let band = queue.lock().ok().and_then(|mut bands| bands.pop());
+                        let Some((first_row, row_count, rows)) = band else {
+                            break;
+                        };
+                        let (band_different, band_antialiased) =
+                            context.rows(first_row, row_count, rows);
+                        different += band_different;
+                        antialiased += band_antialiased;
+                    }
+                    (different, antialiased)
+                })
+            })
+            .collect();
         for worker in workers {
             // A worker only does arithmetic on in-bounds indices; a panic there is a bug to surface.
             let (different, antialiased) = worker.join().expect("diff worker panicked");
@@ -339,8 +360,24 @@ impl Context<'_> {
     }
 }
 
-/// Differences blended onto pixelmatch's checkerboard when a pixel is not opaque.
+/// Colour differences of two pixels; see [`blended_on_checkerboard`] for translucent ones.
+#[inline(always)]
 fn blended_differences(p1: &[u8], p2: &[u8], k: usize) -> (f64, f64, f64) {
+    if p1[3] == 255 && p2[3] == 255 {
+        return (
+            f64::from(p1[0]) - f64::from(p2[0]),
+            f64::from(p1[1]) - f64::from(p2[1]),
+            f64::from(p1[2]) - f64::from(p2[2]),
+        );
+    }
+    blended_on_checkerboard(p1, p2, k)
+}
+
+/// pixelmatch blends translucent pixels onto a checkerboard keyed by the byte offset `k`.
+/// Screenshots are opaque, so this is kept out of the hot path.
+#[cold]
+#[inline(never)]
+fn blended_on_checkerboard(p1: &[u8], p2: &[u8], k: usize) -> (f64, f64, f64) {
     let (r1, g1, b1, a1) = (
         f64::from(p1[0]),
         f64::from(p1[1]),
@@ -353,13 +390,9 @@ fn blended_differences(p1: &[u8], p2: &[u8], k: usize) -> (f64, f64, f64) {
         f64::from(p2[2]),
         f64::from(p2[3]),
     );
-    if p1[3] == 255 && p2[3] == 255 {
-        return (r1 - r2, g1 - g2, b1 - b2);
-    }
-    let k = k as f64;
-    let rb = 48.0 + 159.0 * (k % 2.0);
-    let gb = 48.0 + 159.0 * ((k / 1.618033988749895).trunc() % 2.0);
-    let bb = 48.0 + 159.0 * ((k / 2.618033988749895).trunc() % 2.0);
+    let rb = 48.0 + 159.0 * (k & 1) as f64;
+    let gb = 48.0 + 159.0 * (((k as f64 / 1.618033988749895) as u64) & 1) as f64;
+    let bb = 48.0 + 159.0 * (((k as f64 / 2.618033988749895) as u64) & 1) as f64;
     let da = a1 - a2;
     (
         (r1 * a1 - r2 * a2 - rb * da) / 255.0,
