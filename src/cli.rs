@@ -24,12 +24,25 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Compare two images: prints the differing pixel count first; exit 0 same, 1 different, 2 unreadable.
     Diff(DiffArgs),
+    /// Print the page outline a page snapshot would compare, for a URL (to write masks against).
+    Outline(OutlineArgs),
     /// List pending snapshots with their changes against the baselines.
     Review(ReviewArgs),
     /// Make pending snapshots (all, or those whose name contains FILTER) the baselines.
     Accept(ReviewArgs),
     /// Delete pending snapshots (all, or those whose name contains FILTER).
     Reject(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutlineArgs {
+    pub url: String,
+    /// A running WebDriver server; without it chromedriver is started.
+    #[arg(long, value_name = "URL")]
+    pub webdriver: Option<String>,
+    /// The chromedriver program to start.
+    #[arg(long, value_name = "PATH", default_value = "chromedriver")]
+    pub chromedriver: PathBuf,
 }
 
 #[derive(Debug, Args)]

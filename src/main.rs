@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use palette_harness::cli::{Cli, Command, ConsoleArgs, DiffArgs};
+use palette_harness::browser::{Browser, BrowserOptions};
+use palette_harness::cli::{Cli, Command, ConsoleArgs, DiffArgs, OutlineArgs};
 use palette_harness::console::{self, ConsoleConfig, Fault};
 use palette_harness::snapshot::{SnapshotStore, StoreError};
 use palette_harness::{diff_command, harness, review, settings};
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
                 args.filter.as_deref(),
             ))
         }
-        Command::Run(_) | Command::Console(_) => {}
+        Command::Run(_) | Command::Console(_) | Command::Outline(_) => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
                 }
             }
             Command::Console(args) => serve_console(args).await,
+            Command::Outline(args) => print_outline(args).await,
             Command::Diff(_) | Command::Review(_) | Command::Accept(_) | Command::Reject(_) => {
                 unreachable!("handled before the runtime starts")
             }
@@ -140,6 +142,36 @@ fn compare_images(args: &DiffArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn print_outline(args: OutlineArgs) -> ExitCode {
+    let options = BrowserOptions {
+        webdriver_url: args.webdriver,
+        chromedriver: args.chromedriver,
+        ..BrowserOptions::default()
+    };
+    let browser = match Browser::start(&options).await {
+        Ok(browser) => browser,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let outline = match browser.goto(&args.url).await {
+        Ok(()) => browser.page_outline().await,
+        Err(error) => Err(error),
+    };
+    browser.close().await;
+    match outline {
+        Ok(outline) => {
+            println!("{outline}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {}: {error}", args.url);
             ExitCode::from(2)
         }
     }
