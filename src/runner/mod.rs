@@ -475,9 +475,7 @@ impl ScenarioRun<'_> {
                     return Ok(());
                 }
                 // The page moved or re-rendered between the check and the click: check again.
-                Err(error) if Instant::now() < deadline => {
-                    let _ = error;
-                }
+                Err(_) if Instant::now() < deadline => continue,
                 Err(error) => return Err(BrowserError::from(error).into()),
             }
         }
