@@ -202,6 +202,14 @@ pub fn diff(
     Ok(counts)
 }
 
+struct Neighbourhood {
+    x0: usize,
+    y0: usize,
+    x2: usize,
+    y2: usize,
+    zeroes: u32,
+}
+
 struct Context<'a> {
     a: &'a [u8],
     b: &'a [u8],
@@ -287,17 +295,35 @@ impl Context<'_> {
         (different, antialiased)
     }
 
+    /// The 3x3 window around a pixel, clipped to the image. pixelmatch counts a pixel on the
+    /// image's border as already having one equal neighbour.
+    #[inline(always)]
+    fn neighbourhood(&self, x1: usize, y1: usize) -> Neighbourhood {
+        let (x0, y0) = (x1.saturating_sub(1), y1.saturating_sub(1));
+        let (x2, y2) = ((x1 + 1).min(self.width - 1), (y1 + 1).min(self.height - 1));
+        let zeroes = u32::from(x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2);
+        Neighbourhood {
+            x0,
+            y0,
+            x2,
+            y2,
+            zeroes,
+        }
+    }
+
     /// pixelmatch's `antialiased`: is the pixel at (x1, y1) of `image` an edge pixel between a
     /// darker and a brighter neighbour, one of which sits in a flat area in both images?
     fn antialiased(&self, image: &[u8], other: &[u8], x1: usize, y1: usize) -> bool {
-        let (width, height) = (self.width, self.height);
-        let x0 = x1.saturating_sub(1);
-        let y0 = y1.saturating_sub(1);
-        let x2 = (x1 + 1).min(width - 1);
-        let y2 = (y1 + 1).min(height - 1);
+        let width = self.width;
+        let Neighbourhood {
+            x0,
+            y0,
+            x2,
+            y2,
+            mut zeroes,
+        } = self.neighbourhood(x1, y1);
         let center = (y1 * width + x1) * 4;
         let center_pixel = &image[center..center + 4];
-        let mut zeroes = u32::from(x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2);
         let (mut min, mut max) = (0.0f64, 0.0f64);
         let (mut min_x, mut min_y, mut max_x, mut max_y) = (0, 0, 0, 0);
         for x in x0..=x2 {
@@ -334,14 +360,16 @@ impl Context<'_> {
 
     /// More than two neighbours share this pixel's exact value.
     fn has_many_siblings(&self, image: &[u8], x1: usize, y1: usize) -> bool {
-        let (width, height) = (self.width, self.height);
-        let x0 = x1.saturating_sub(1);
-        let y0 = y1.saturating_sub(1);
-        let x2 = (x1 + 1).min(width - 1);
-        let y2 = (y1 + 1).min(height - 1);
+        let width = self.width;
+        let Neighbourhood {
+            x0,
+            y0,
+            x2,
+            y2,
+            mut zeroes,
+        } = self.neighbourhood(x1, y1);
         let center = (y1 * width + x1) * 4;
         let value = &image[center..center + 4];
-        let mut zeroes = u32::from(x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2);
         for x in x0..=x2 {
             for y in y0..=y2 {
                 if x == x1 && y == y1 {
