@@ -52,3 +52,29 @@ fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_u
         "{stdout}"
     );
 }
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_built_without_accessibility_semantics() {
+    let html = include_str!("fixtures/div-soup-console.html")
+        .replace("__LOCK_MS__", "1500")
+        .replace("__FAULT__", "none");
+    let url = serve_page(html);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--timeout", "10s", "--console", &url]),
+        0,
+    );
+    assert!(
+        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        "customizations survived: {stdout}"
+    );
+    let merged = std::fs::read_to_string(
+        out.path()
+            .join("upgrade-vmware-non-airgap/merges/kubernetes.merged.yaml"),
+    )
+    .expect("merge kept");
+    assert!(
+        merged.contains("request-timeout: \"300s\""),
+        "the incoming code view was read: {merged}"
+    );
+}

@@ -314,7 +314,9 @@ for (const e of elements) {
         let reply = self
             .client
             .execute(
-                "const e = arguments[0]; return ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) ? e.value : e.innerText;",
+                // Code views built from elements show blank lines and indentation as no-break
+                // spaces; the text a person copies has plain ones.
+                r#"const e = arguments[0]; if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value; return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#,
                 vec![element.as_argument()],
             )
             .await?;
@@ -370,10 +372,12 @@ e.blur();"#,
 const form = arguments[0].closest('form');
 const inForm = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")).find(visible) : null;
 if (inForm) return inForm;
-// No form: the login button a person would press.
+// No form: the login button a person would press, a real button first, else anything clickable.
 const words = /^(log ?in|sign ?in|submit|continue)$/i;
-return Array.from(document.querySelectorAll("button, [role='button'], input[type='submit'], input[type='button']"))
-  .filter(visible).find((b) => words.test((b.innerText || b.value || b.getAttribute('aria-label') || '').trim())) || null;"#,
+const named = (b) => words.test((b.innerText || b.value || b.getAttribute('aria-label') || '').trim());
+const real = Array.from(document.querySelectorAll("button, [role='button'], input[type='submit'], input[type='button']")).filter(visible).find(named);
+if (real) return real;
+return Array.from(document.querySelectorAll("body *")).filter((b) => visible(b) && getComputedStyle(b).cursor === 'pointer').find(named) || null;"#,
                 vec![field.as_argument()],
             )
             .await?;

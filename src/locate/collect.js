@@ -90,6 +90,22 @@ function stateOf(element) {
 function collect() {
   const root = scope || document;
   const found = new Map();
+  // Elements that only look like the role (a div with a pointer cursor in the left menu, a
+  // monospace block of YAML): a second tier, chosen only when nothing of the first matches.
+  const fallback = new Map();
+  const addFallback = (element, names) => {
+    if (found.has(element) || fallback.has(element) || !isVisible(element)) return;
+    fallback.set(element, names.map(normalize).filter(Boolean));
+  };
+  const looksClickable = (element) =>
+    element.matches("a[href], button, [onclick], [tabindex], li, [role='button'], [role='link']") || getComputedStyle(element).cursor === "pointer";
+  const shortText = (element, limit) => { const text = textOf(element); return text.length > 0 && text.length <= limit; };
+  const clickableFallback = (limit, where = () => true) => {
+    for (const element of all("body *")) {
+      if (["script", "style", "svg", "path", "input", "textarea", "select", "option"].includes(element.tagName.toLowerCase())) continue;
+      if (looksClickable(element) && shortText(element, limit) && where(element)) addFallback(element, ownText(element));
+    }
+  };
   const add = (element, names) => {
     if (!isVisible(element)) return;
     const clean = names.map(normalize).filter(Boolean);
@@ -105,14 +121,18 @@ function collect() {
       for (const element of all("[role='menuitem'], [role='menuitemradio'], [role='menuitemcheckbox']")) add(element, ownText(element));
       for (const element of all("nav a[href], nav button, nav [role='link'], nav [role='button'], nav [role='treeitem'], [role='navigation'] a[href], [role='navigation'] button, [role='menu'] a[href], [role='menubar'] a[href], aside a[href], aside button"))
         add(element, ownText(element));
+      // The left Main Menu as a person finds it: clickable entries in the left part of the page.
+      clickableFallback(40, (element) => element.getBoundingClientRect().right <= innerWidth * 0.35);
       break;
     case "tab":
       for (const element of all("[role='tab'], [role='tablist'] > button, [role='tablist'] > a[href], [role='tablist'] > li > a[href], [role='tablist'] > li > button"))
         add(element, ownText(element));
+      clickableFallback(30);
       break;
     case "button":
       for (const element of all("button, [role='button'], input[type='button'], input[type='submit'], input[type='reset'], summary"))
         add(element, ownText(element));
+      clickableFallback(40);
       break;
     case "link":
       for (const element of all("a[href], [role='link']")) add(element, ownText(element));
@@ -121,6 +141,13 @@ function collect() {
       for (const element of all("dialog[open], [role='dialog'], [role='alertdialog'], [aria-modal='true']")) {
         const heading = element.querySelector(HEADING);
         add(element, [explicitName(element), heading ? textOf(heading) : ""]);
+      }
+      // A dialog built without dialog semantics: a fixed layer over the page with a heading.
+      for (const element of all("body *")) {
+        if (getComputedStyle(element).position !== "fixed") continue;
+        const rect = element.getBoundingClientRect();
+        const heading = element.querySelector(HEADING);
+        if (heading && rect.width * rect.height >= 0.1 * innerWidth * innerHeight) addFallback(element, [textOf(heading)]);
       }
       break;
     case "pane":
@@ -149,12 +176,21 @@ function collect() {
         if (element.parentElement && element.parentElement.closest("[contenteditable=''], [contenteditable='true']")) continue;
         add(element, fieldNames(element));
       }
+      // A code view built from plain elements: the innermost monospace block of several lines.
+      {
+        const monospace = all("body *").filter((element) => /mono/i.test(getComputedStyle(element).fontFamily) && textOf(element).length > 0 && (element.innerText || "").trim().includes("\n"));
+        for (const element of monospace) {
+          if (monospace.some((other) => other !== element && element.contains(other))) continue;
+          addFallback(element, fieldNames(element));
+        }
+      }
       break;
     case "layer":
       for (const element of all(CLICKABLE)) {
         if (element.matches("tr") && element.querySelector("th")) continue;
         add(element, ownText(element));
       }
+      clickableFallback(80);
       break;
     case "heading":
       for (const element of all(HEADING)) add(element, [textOf(element)]);
@@ -169,6 +205,7 @@ function collect() {
       throw new Error(`unknown role ${role}`);
   }
 
+  for (const [element, names] of fallback) if (!found.has(element)) found.set(element, names);
   // While a modal dialog is open, a person can only reach what is inside it.
   const modal = role === "dialog" ? null : openModal();
   const elements = Array.from(found.keys()).filter((element) => !modal || modal.contains(element) || (scope && scope.contains(element)));
@@ -184,6 +221,7 @@ function collect() {
       description: describe(element),
       parent,
       selected: stateOf(element),
+      fallback: fallback.has(element),
     };
   });
 }

@@ -25,6 +25,10 @@ pub struct Candidate {
     pub parent: i64,
     /// Selected / current / pressed, where the element says.
     pub selected: Option<bool>,
+    /// Only looks like the role (a clickable div in the left menu, a monospace block): chosen
+    /// only when no element that really has the role matches.
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 impl Candidate {
@@ -117,36 +121,62 @@ impl NoSingleMatch {
     }
 }
 
-/// Picks the candidate `label` means. Without a label, the only candidate is chosen.
+/// Picks the candidate `label` means: among elements that have the role first, then among those
+/// that only look like it. Without a label, the only candidate is chosen.
 pub fn choose(label: Option<&str>, candidates: &[Candidate]) -> Result<usize, NoSingleMatch> {
+    let tier = |fallback: bool| -> Vec<usize> {
+        (0..candidates.len())
+            .filter(|index| candidates[*index].fallback == fallback)
+            .collect()
+    };
+    match choose_among(label, candidates, &tier(false)) {
+        Err(NoSingleMatch::NotFound { .. }) => match choose_among(label, candidates, &tier(true)) {
+            Err(NoSingleMatch::NotFound { .. }) => Err(NoSingleMatch::NotFound {
+                closest: label
+                    .map(|label| closest_names(label, candidates))
+                    .unwrap_or_default(),
+            }),
+            other => other,
+        },
+        other => other,
+    }
+}
+
+fn choose_among(
+    label: Option<&str>,
+    candidates: &[Candidate],
+    among: &[usize],
+) -> Result<usize, NoSingleMatch> {
     let Some(label) = label else {
-        return match candidates {
-            [_] => Ok(0),
+        return match among {
+            [only] => Ok(*only),
             [] => Err(NoSingleMatch::NotFound {
                 closest: Vec::new(),
             }),
             several => Err(NoSingleMatch::Ambiguous {
-                matches: several.iter().map(describe).collect(),
+                matches: several
+                    .iter()
+                    .map(|index| describe(&candidates[*index]))
+                    .collect(),
             }),
         };
     };
-    let tiers: Vec<Option<MatchTier>> = candidates
-        .iter()
-        .map(|candidate| {
-            candidate
-                .names
-                .iter()
-                .filter_map(|name| match_tier(label, name))
-                .min()
-        })
-        .collect();
-    let Some(best) = tiers.iter().flatten().min().copied() else {
+    let tier_of = |index: usize| {
+        candidates[index]
+            .names
+            .iter()
+            .filter_map(|name| match_tier(label, name))
+            .min()
+    };
+    let Some(best) = among.iter().filter_map(|index| tier_of(*index)).min() else {
         return Err(NoSingleMatch::NotFound {
-            closest: closest_names(label, candidates),
+            closest: Vec::new(),
         });
     };
-    let at_best: Vec<usize> = (0..candidates.len())
-        .filter(|index| tiers[*index] == Some(best))
+    let at_best: Vec<usize> = among
+        .iter()
+        .copied()
+        .filter(|index| tier_of(*index) == Some(best))
         .collect();
     // The innermost of nested matches: drop any match that contains another match.
     let innermost: Vec<usize> = at_best
@@ -277,6 +307,14 @@ mod tests {
             description: "button".to_string(),
             parent,
             selected: None,
+            fallback: false,
+        }
+    }
+
+    fn look_alike(name: &str) -> Candidate {
+        Candidate {
+            fallback: true,
+            ..candidate(name, -1)
         }
     }
 
@@ -312,6 +350,7 @@ mod tests {
             description: "input".to_string(),
             parent: -1,
             selected: None,
+            fallback: false,
         };
         assert_eq!(
             choose(Some("Username"), &[candidate("Password", -1), field]),
@@ -331,6 +370,34 @@ mod tests {
             candidate("CSI vSphere", 0),
         ];
         assert_eq!(choose(Some("CSI"), &same_tier), Ok(1));
+    }
+
+    #[test]
+    fn look_alikes_are_chosen_only_when_no_real_element_matches() {
+        let candidates = [
+            look_alike("Update"),
+            candidate("Update Management", -1),
+            candidate("Cancel", -1),
+        ];
+        assert_eq!(
+            choose(Some("Update"), &candidates),
+            Ok(1),
+            "a real button's whole words beat a look-alike's exact name"
+        );
+        assert_eq!(
+            choose(
+                Some("Summary"),
+                &[candidate("Cancel", -1), look_alike("Summary")]
+            ),
+            Ok(1)
+        );
+        let Err(NoSingleMatch::NotFound { closest }) = choose(
+            Some("Profle"),
+            &[candidate("Cancel", -1), look_alike("Profile")],
+        ) else {
+            panic!("expected not found")
+        };
+        assert_eq!(closest[0], "Profile", "closest names come from both tiers");
     }
 
     #[test]
