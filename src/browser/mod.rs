@@ -52,6 +52,14 @@ pub enum BrowserError {
     UnexpectedReply(String),
 }
 
+impl BrowserError {
+    /// The page replaced an element between finding it and using it: worth another look, not
+    /// a failure.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, BrowserError::Command(error) if is_stale(error))
+    }
+}
+
 /// How to get a browser.
 #[derive(Clone, Debug)]
 pub struct BrowserOptions {

@@ -364,7 +364,13 @@ impl ScenarioRun<'_> {
         let mut ambiguous_since: Option<Instant> = None;
         let mut last_report = 0;
         loop {
-            let page_showed = match attempt().await? {
+            let attempt = match attempt().await {
+                Err(error) if error.is_stale() => {
+                    Attempt::NotYet("the page re-rendered while it was being read".to_string())
+                }
+                other => other?,
+            };
+            let page_showed = match attempt {
                 Attempt::Done(value) => return Ok(value),
                 Attempt::Fail(reason) => {
                     return Err(ActionFailure {
