@@ -119,6 +119,20 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     Ok(RunSummary { results })
 }
 
+/// The page outline of any URL, as a page snapshot would compare it (the `outline` command).
+pub async fn outline(
+    url: &str,
+    options: &crate::browser::BrowserOptions,
+) -> Result<String, BrowserError> {
+    let browser = Browser::start(options).await?;
+    let outline = match browser.goto(url).await {
+        Ok(()) => browser.page_outline().await,
+        Err(error) => Err(error),
+    };
+    browser.close().await;
+    outline
+}
+
 /// Clears what an earlier run left in this scenario's folder (recognised by its report), so old
 /// screenshots are never mistaken for new ones; anything else is left alone.
 fn prepare_output(folder: &Path) -> Result<(), HarnessError> {

@@ -1,90 +1,130 @@
 //! Thin entry point: parse arguments, call the library, map results to exit codes.
-//! 0: every scenario passed (or stopped before changing a console without --apply);
-//! 1: a scenario failed; 2: usage or configuration error; 130: interrupted.
+//! 0: every scenario passed (or stopped before changing a console without --apply), or images
+//! are the same; 1: a scenario failed, or images differ; 2: usage or configuration error;
+//! 130: interrupted.
 
+use std::future::Future;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
-use palette_harness::browser::{Browser, BrowserOptions};
-use palette_harness::cli::{Cli, Command, ConsoleArgs, DiffArgs, OutlineArgs};
-use palette_harness::console::{self, ConsoleConfig, Fault};
+use palette_harness::browser::BrowserOptions;
+use palette_harness::cli::{Cli, Command, ConsoleArgs, OutlineArgs, RunArgs};
+use palette_harness::console::{self, ConsoleConfig};
+use palette_harness::diff_command::{self, DiffRequest};
 use palette_harness::snapshot::{SnapshotStore, StoreError};
-use palette_harness::{diff_command, harness, review, settings};
+use palette_harness::{harness, review, settings};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match &cli.command {
-        Command::Diff(args) => return compare_images(args),
+    match Cli::parse().command {
+        Command::Run(args) => in_runtime(run_scenarios(args)),
+        Command::Console(args) => in_runtime(serve_console(args)),
+        Command::Outline(args) => in_runtime(print_outline(args)),
+        Command::Diff(args) => {
+            match DiffRequest::from_args(&args).map_err(|message| message.to_string()) {
+                Ok(request) => match diff_command::run(&request) {
+                    Ok(answer) => {
+                        println!("{}", answer.summary);
+                        ExitCode::from(u8::from(answer.different))
+                    }
+                    Err(error) => usage_error(error),
+                },
+                Err(message) => usage_error(message),
+            }
+        }
         Command::Review(args) => {
+            let store = SnapshotStore::new(&args.snapshots);
             print!(
                 "{}",
-                review::describe_pending(
-                    &SnapshotStore::new(&args.snapshots),
-                    args.filter.as_deref()
-                )
+                review::describe_pending(&store, args.filter.as_deref())
             );
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        Command::Accept(args) => {
-            return print_lines(review::accept(
-                &SnapshotStore::new(&args.snapshots),
-                args.filter.as_deref(),
-            ))
-        }
-        Command::Reject(args) => {
-            return print_lines(review::reject(
-                &SnapshotStore::new(&args.snapshots),
-                args.filter.as_deref(),
-            ))
-        }
-        Command::Run(_) | Command::Console(_) | Command::Outline(_) => {}
+        Command::Accept(args) => print_lines(review::accept(
+            &SnapshotStore::new(&args.snapshots),
+            args.filter.as_deref(),
+        )),
+        Command::Reject(args) => print_lines(review::reject(
+            &SnapshotStore::new(&args.snapshots),
+            args.filter.as_deref(),
+        )),
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+}
+
+fn usage_error(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(2)
+}
+
+fn in_runtime(work: impl Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(runtime) => runtime,
+        Ok(runtime) => runtime.block_on(work),
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(1);
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run_scenarios(args: RunArgs) -> ExitCode {
+    let settings = match settings::resolve(&args, |name| std::env::var(name).ok()) {
+        Ok(settings) => settings,
+        Err(error) => return usage_error(error),
+    };
+    let live = std::io::stdout().is_terminal();
+    tokio::select! {
+        result = harness::run(settings, live) => match result {
+            Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::from(1),
+            Err(error) => usage_error(error),
+        },
+        // Dropping the run future drops the browser, which kills the driver's process group.
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
+            ExitCode::from(130)
+        }
+    }
+}
+
+async fn print_outline(args: OutlineArgs) -> ExitCode {
+    let options = BrowserOptions {
+        webdriver_url: args.webdriver,
+        chromedriver: args.chromedriver,
+        ..BrowserOptions::default()
+    };
+    match harness::outline(&args.url, &options).await {
+        Ok(outline) => {
+            println!("{outline}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(format!("{}: {error}", args.url)),
+    }
+}
+
+async fn serve_console(args: ConsoleArgs) -> ExitCode {
+    let config = match ConsoleConfig::from_args(&args, |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(message) => return usage_error(message),
+    };
+    let username = config.username.clone();
+    let running = match console::start(config, args.port).await {
+        Ok(running) => running,
+        Err(error) => {
+            return usage_error(format!(
+                "cannot listen on 127.0.0.1:{}: {error}; pick another --port (0 picks a free one)",
+                args.port
+            ))
         }
     };
-    runtime.block_on(async {
-        match cli.command {
-            Command::Run(args) => {
-                let settings = match settings::resolve(&args, |name| std::env::var(name).ok()) {
-                    Ok(settings) => settings,
-                    Err(error) => {
-                        eprintln!("error: {error}");
-                        return ExitCode::from(2);
-                    }
-                };
-                let live = std::io::stdout().is_terminal();
-                tokio::select! {
-                    result = harness::run(settings, live) => match result {
-                        Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,
-                        Ok(_) => ExitCode::from(1),
-                        Err(error) => {
-                            eprintln!("error: {error}");
-                            ExitCode::from(2)
-                        }
-                    },
-                    // Dropping the run future drops the browser, which kills the driver's group.
-                    _ = tokio::signal::ctrl_c() => {
-                        eprintln!("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
-                        ExitCode::from(130)
-                    }
-                }
-            }
-            Command::Console(args) => serve_console(args).await,
-            Command::Outline(args) => print_outline(args).await,
-            Command::Diff(_) | Command::Review(_) | Command::Accept(_) | Command::Reject(_) => {
-                unreachable!("handled before the runtime starts")
-            }
-        }
-    })
+    println!(
+        "Reference console listening on {} (log in as {username})",
+        running.url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
 }
 
 fn print_lines(result: Result<Vec<String>, StoreError>) -> ExitCode {
@@ -99,114 +139,6 @@ fn print_lines(result: Result<Vec<String>, StoreError>) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
+        Err(error) => usage_error(error),
     }
-}
-
-/// `diff` needs no async runtime: it is decode, compare, encode.
-fn compare_images(args: &DiffArgs) -> ExitCode {
-    if !(0.0..=1.0).contains(&args.threshold) {
-        eprintln!(
-            "error: --threshold must be between 0 and 1, found {}",
-            args.threshold
-        );
-        return ExitCode::from(2);
-    }
-    let ignore = match args
-        .ignore
-        .iter()
-        .map(|text| diff_command::parse_region(text))
-        .collect::<Result<Vec<_>, _>>()
-    {
-        Ok(ignore) => ignore,
-        Err(error) => {
-            eprintln!("error: --ignore: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let request = diff_command::DiffRequest {
-        left: args.left.clone(),
-        right: args.right.clone(),
-        threshold: args.threshold,
-        detect_antialiasing: args.antialiasing,
-        output: args.output.clone(),
-        ignore,
-    };
-    match diff_command::run(&request) {
-        Ok(answer) => {
-            println!("{}", answer.summary);
-            ExitCode::from(u8::from(answer.different))
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-async fn print_outline(args: OutlineArgs) -> ExitCode {
-    let options = BrowserOptions {
-        webdriver_url: args.webdriver,
-        chromedriver: args.chromedriver,
-        ..BrowserOptions::default()
-    };
-    let browser = match Browser::start(&options).await {
-        Ok(browser) => browser,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let outline = match browser.goto(&args.url).await {
-        Ok(()) => browser.page_outline().await,
-        Err(error) => Err(error),
-    };
-    browser.close().await;
-    match outline {
-        Ok(outline) => {
-            println!("{outline}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {}: {error}", args.url);
-            ExitCode::from(2)
-        }
-    }
-}
-
-async fn serve_console(args: ConsoleArgs) -> ExitCode {
-    let fault = match args.fault.as_deref().map(str::parse::<Fault>).transpose() {
-        Ok(fault) => fault,
-        Err(error) => {
-            eprintln!("error: --fault: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let config = ConsoleConfig {
-        from_version: args.from,
-        to_version: args.to,
-        lock_duration: Duration::from_secs(args.lock_seconds),
-        username: std::env::var(settings::USERNAME_VARIABLE)
-            .unwrap_or_else(|_| "admin".to_string()),
-        password: std::env::var(settings::PASSWORD_VARIABLE)
-            .unwrap_or_else(|_| "admin".to_string()),
-        fault,
-    };
-    let username = config.username.clone();
-    let running = match console::start(config, args.port).await {
-        Ok(running) => running,
-        Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}; pick another --port (0 picks a free one)", args.port);
-            return ExitCode::from(2);
-        }
-    };
-    println!(
-        "Reference console listening on {} (log in as {username})",
-        running.url()
-    );
-    let _ = tokio::signal::ctrl_c().await;
-    ExitCode::SUCCESS
 }
