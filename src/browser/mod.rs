@@ -441,7 +441,7 @@ if (!blockers.length) return null;
 const blocker = blockers[0];
 const bar = blocker.querySelector("[role='progressbar'][aria-valuenow]");
 const text = (blocker.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 120);
-return bar ? `${text} (${bar.getAttribute('aria-valuenow')}%)` : (text || 'the page is busy');"#,
+return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the page is busy');"#,
                 vec![],
             )
             .await?;

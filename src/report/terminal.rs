@@ -33,8 +33,15 @@ impl TerminalReporter {
     }
 }
 
+/// `4.2s` under a minute, `14m58s` above.
 fn seconds(duration: &Duration) -> String {
-    format!("{:.1}s", duration.as_secs_f64())
+    let total = duration.as_secs_f64();
+    if total < 60.0 {
+        format!("{total:.1}s")
+    } else {
+        let whole = duration.as_secs();
+        format!("{}m{:02}s", whole / 60, whole % 60)
+    }
 }
 
 impl Reporter for TerminalReporter {
@@ -69,7 +76,7 @@ impl Reporter for TerminalReporter {
                     .map(|text| format!(" — {text}"))
                     .unwrap_or_default();
                 let text = format!(
-                    "    … {action}: waiting for {waiting_for} {}/{}{says}",
+                    "    … {action}: {} of {}{says} (waiting for {waiting_for})",
                     seconds(elapsed),
                     seconds(timeout)
                 );
