@@ -126,17 +126,7 @@ impl HtmlReport {
     }
 
     fn render_snapshot(&self, html: &mut String, check: &SnapshotCheck) {
-        let kind = match check.kind {
-            SnapshotKind::Page => "page",
-            SnapshotKind::Image => "image",
-        };
-        let verdict = match check.verdict {
-            Verdict::Matched => "matched",
-            Verdict::Recorded => "recorded",
-            Verdict::Updated => "updated",
-            Verdict::Changed => "changed",
-            Verdict::Missing => "missing",
-        };
+        let (kind, verdict) = (check.kind.word(), check.verdict.word());
         let class = if check.verdict.is_failure() {
             "failed"
         } else {

@@ -108,10 +108,7 @@ impl Reporter for TerminalReporter {
             }
             Event::ArtifactWritten { .. } => {}
             Event::SnapshotChecked(check) => {
-                let kind = match check.kind {
-                    crate::runner::SnapshotKind::Page => "page",
-                    crate::runner::SnapshotKind::Image => "image",
-                };
+                let kind = check.kind.word();
                 let stored = check
                     .stored
                     .as_ref()

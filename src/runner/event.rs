@@ -39,6 +39,15 @@ pub enum SnapshotKind {
     Image,
 }
 
+impl SnapshotKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            SnapshotKind::Page => "page",
+            SnapshotKind::Image => "image",
+        }
+    }
+}
+
 /// One snapshot compared (or recorded), with the files a reviewer needs.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SnapshotCheck {

@@ -26,6 +26,16 @@ pub use event::{
 pub use snapshot::SnapshotSettings;
 
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// Screenshots taken at most, until two consecutive ones are identical.
+const STABLE_SHOTS: usize = 5;
+const UNSETTLED: &str =
+    "the page never held still for two screenshots in a row; the last one was kept";
+
+/// A screenshot and whether the page held still for it.
+struct StableShot {
+    png: Vec<u8>,
+    settled: bool,
+}
 /// How long two elements may match equally before that is an error rather than a page in motion.
 const AMBIGUITY_GRACE: Duration = Duration::from_secs(1);
 /// How long the lock wait gives the console to show that it locked at all.
@@ -303,7 +313,7 @@ impl ScenarioRun<'_> {
                 Ok(None)
             }
             ActionKind::Screenshot { image_name } => {
-                let png = self.stable_screenshot().await?;
+                let shot = self.stable_screenshot().await?;
                 let stem = image_name
                     .rsplit_once('.')
                     .map(|(stem, _)| stem)
@@ -313,8 +323,8 @@ impl ScenarioRun<'_> {
                     .output_dir
                     .join("screenshots")
                     .join(format!("{stem}.png"));
-                self.save_or_fail(ArtifactKind::Screenshot, path, &png)?;
-                Ok(None)
+                self.save_or_fail(ArtifactKind::Screenshot, path, &shot.png)?;
+                Ok((!shot.settled).then(|| UNSETTLED.to_string()))
             }
             ActionKind::BackUpLayer { layer } => {
                 let values = self.open_layer(action, layer, deadline).await?;
@@ -531,17 +541,24 @@ impl ScenarioRun<'_> {
         .await
     }
 
-    /// Retakes the screenshot until two consecutive shots are identical (at most five shots).
-    async fn stable_screenshot(&mut self) -> Result<Vec<u8>, ActionFailure> {
+    /// Retakes the screenshot until two consecutive shots are byte-identical, at most
+    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed.
+    async fn stable_screenshot(&mut self) -> Result<StableShot, ActionFailure> {
         let mut previous = self.browser.screenshot().await?;
-        for _ in 0..4 {
+        for _ in 1..STABLE_SHOTS {
             let next = self.browser.screenshot().await?;
             if next == previous {
-                return Ok(next);
+                return Ok(StableShot {
+                    png: next,
+                    settled: true,
+                });
             }
             previous = next;
         }
-        Ok(previous)
+        Ok(StableShot {
+            png: previous,
+            settled: false,
+        })
     }
 
     /// Reads an editor's text once two consecutive reads agree.

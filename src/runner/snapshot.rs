@@ -31,8 +31,6 @@ pub struct SnapshotSettings {
 
 /// The colour of a mask box: no page uses it, so a masked area is obvious in any image.
 const MASK_COLOR: [u8; 3] = [255, 0, 255];
-/// Screenshots taken at most, until two consecutive ones are identical.
-const STABLE_SHOTS: usize = 5;
 
 impl ScenarioRun<'_> {
     pub(super) async fn snapshot(
@@ -72,9 +70,10 @@ impl ScenarioRun<'_> {
         // The image: hidden elements hidden, masked elements painted over, ignored ones measured.
         let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
         self.browser.set_hidden(&hide, true).await?;
-        let shot = self.stable_png().await;
+        let shot = self.stable_screenshot().await;
         self.browser.set_hidden(&hide, false).await?;
-        let mut actual = decode_rgba(&shot?).map_err(|message| ActionFailure {
+        let shot = shot?;
+        let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
             expected: "the browser's screenshot to be a PNG".to_string(),
             page_showed: message,
         })?;
@@ -102,10 +101,21 @@ impl ScenarioRun<'_> {
             &folder,
         )?;
 
+        let mut image_check = image_check;
+        if !shot.settled {
+            image_check
+                .detail
+                .push_str(&format!("; {}", super::UNSETTLED));
+        }
         let notes: Vec<String> = [&page_check, &image_check]
             .iter()
             .map(|check| {
-                format!("{:?} {}: {}", check.kind, verdict_word(check), check.detail).to_lowercase()
+                format!(
+                    "{} {}: {}",
+                    check.kind.word(),
+                    check.verdict.word(),
+                    check.detail
+                )
             })
             .collect();
         for check in [page_check, image_check] {
@@ -148,19 +158,6 @@ impl ScenarioRun<'_> {
             .into_iter()
             .filter_map(|rect| region_of(rect, scale, image.width(), image.height()))
             .collect())
-    }
-
-    /// Retakes the screenshot until two consecutive ones are byte-identical (bounded).
-    async fn stable_png(&mut self) -> Result<Vec<u8>, ActionFailure> {
-        let mut previous = self.browser.screenshot().await?;
-        for _ in 1..STABLE_SHOTS {
-            let next = self.browser.screenshot().await?;
-            if next == previous {
-                return Ok(next);
-            }
-            previous = next;
-        }
-        Ok(previous)
     }
 
     fn snapshot_settings(&self) -> &SnapshotSettings {
@@ -387,11 +384,4 @@ impl ScenarioRun<'_> {
         });
         Ok(path)
     }
-}
-
-fn verdict_word(check: &SnapshotCheck) -> String {
-    serde_json::to_value(check.verdict)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -54,6 +54,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Matched => "matched",
+            Verdict::Recorded => "recorded",
+            Verdict::Updated => "updated",
+            Verdict::Changed => "changed",
+            Verdict::Missing => "missing",
+        }
+    }
+
     pub fn is_failure(self) -> bool {
         matches!(self, Verdict::Changed | Verdict::Missing)
     }
