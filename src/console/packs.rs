@@ -21,43 +21,49 @@ pub struct Layer {
     pub values: String,
 }
 
+/// What distinguishes the installed profile from the one an upgrade brings.
+struct ProfileRelease {
+    calico_version: &'static str,
+    vsphere_csi_version: &'static str,
+    pod_cidr: &'static str,
+    service_cluster_ip_range: &'static str,
+    storage_policy: &'static str,
+    /// The newer Kubernetes pack values (extra arguments the upgrade introduces).
+    newer_kubernetes_values: bool,
+}
+
+/// As installed at the `from` version, with this installation's customizations.
+const INSTALLED: ProfileRelease = ProfileRelease {
+    calico_version: "3.29.2",
+    vsphere_csi_version: "3.3.1",
+    pod_cidr: "172.30.0.0/16",
+    service_cluster_ip_range: "10.150.0.0/16",
+    storage_policy: "vsan-default-storage-policy",
+    newer_kubernetes_values: false,
+};
+
+/// What the upgrade brings: newer packs with their default values.
+const INCOMING: ProfileRelease = ProfileRelease {
+    calico_version: "3.29.4",
+    vsphere_csi_version: "3.5.0",
+    pod_cidr: "192.168.0.0/16",
+    service_cluster_ip_range: "10.96.0.0/12",
+    storage_policy: "",
+    newer_kubernetes_values: true,
+};
+
 /// The layers as installed at the `from` version, customizations included.
 pub fn installed_layers() -> Vec<Layer> {
-    vec![
-        Layer {
-            kind: "OS",
-            pack: "Ubuntu",
-            registry_name: "ubuntu-vsphere",
-            version: "22.04",
-            values: OS_VALUES.to_string(),
-        },
-        Layer {
-            kind: "Kubernetes",
-            pack: "Palette eXtended Kubernetes",
-            registry_name: "kubernetes",
-            version: "1.32.9",
-            values: kubernetes_values("172.30.0.0/16", "10.150.0.0/16", false),
-        },
-        Layer {
-            kind: "CNI",
-            pack: "Calico",
-            registry_name: "cni-calico",
-            version: "3.29.2",
-            values: calico_values("3.29.2", "172.30.0.0/16"),
-        },
-        Layer {
-            kind: "CSI",
-            pack: "vSphere CSI",
-            registry_name: "csi-vsphere-csi",
-            version: "3.3.1",
-            values: vsphere_csi_values("3.3.1", "vsan-default-storage-policy"),
-        },
-    ]
+    profile(&INSTALLED)
 }
 
 /// The layers the upgrade brings, with the packs' default values: what the **Incoming changes**
 /// pane shows. Applying them unchanged loses the installation's customizations.
 pub fn incoming_layers() -> Vec<Layer> {
+    profile(&INCOMING)
+}
+
+fn profile(release: &ProfileRelease) -> Vec<Layer> {
     vec![
         Layer {
             kind: "OS",
@@ -71,21 +77,25 @@ pub fn incoming_layers() -> Vec<Layer> {
             pack: "Palette eXtended Kubernetes",
             registry_name: "kubernetes",
             version: "1.32.9",
-            values: kubernetes_values("192.168.0.0/16", "10.96.0.0/12", true),
+            values: kubernetes_values(
+                release.pod_cidr,
+                release.service_cluster_ip_range,
+                release.newer_kubernetes_values,
+            ),
         },
         Layer {
             kind: "CNI",
             pack: "Calico",
             registry_name: "cni-calico",
-            version: "3.29.4",
-            values: calico_values("3.29.4", "192.168.0.0/16"),
+            version: release.calico_version,
+            values: calico_values(release.calico_version, release.pod_cidr),
         },
         Layer {
             kind: "CSI",
             pack: "vSphere CSI",
             registry_name: "csi-vsphere-csi",
-            version: "3.5.0",
-            values: vsphere_csi_values("3.5.0", ""),
+            version: release.vsphere_csi_version,
+            values: vsphere_csi_values(release.vsphere_csi_version, release.storage_policy),
         },
     ]
 }
