@@ -17,6 +17,8 @@ function isVisible(element) {
 }
 
 function textOf(element) {
+  // An option's innerText is empty while its select is closed.
+  if (element.tagName === "OPTION") return normalize(element.textContent);
   return normalize(element.innerText !== undefined ? element.innerText : element.textContent);
 }
 
@@ -79,6 +81,7 @@ function openModal() {
 }
 
 function stateOf(element) {
+  if (element.tagName === "OPTION") return element.selected;
   for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked", "aria-expanded"]) {
     const value = element.getAttribute(attribute);
     if (value !== null) return value !== "false";
@@ -130,8 +133,12 @@ function collect() {
       clickableFallback(30);
       break;
     case "button":
-      for (const element of all("button, [role='button'], input[type='button'], input[type='submit'], input[type='reset'], summary"))
-        add(element, ownText(element));
+      // A person asked to click a button looks at the page before the menu: buttons in the
+      // navigation (Logout) come second.
+      for (const element of all("button, [role='button'], input[type='button'], input[type='submit'], input[type='reset'], summary")) {
+        if (element.closest("nav, aside, [role='navigation'], [role='menu'], [role='menubar']")) addFallback(element, ownText(element));
+        else add(element, ownText(element));
+      }
       clickableFallback(40);
       break;
     case "link":
@@ -189,6 +196,10 @@ function collect() {
       for (const element of all(CLICKABLE)) {
         if (element.matches("tr") && element.querySelector("th")) continue;
         add(element, ownText(element));
+      }
+      // Layers offered in a drop-down: its options, visible through their select.
+      for (const element of all("select option")) {
+        if (isVisible(element.closest("select"))) { found.set(element, [textOf(element), normalize(element.label)].filter(Boolean)); }
       }
       clickableFallback(80);
       break;

@@ -1,6 +1,8 @@
 // palette-harness actionability probe: can a person act on this element right now?
 // Argument: element. Returns {visible, enabled, rect, coveredBy, selected}.
-const [element] = arguments;
+const [given] = arguments;
+// An option is seen, covered and clicked through its select.
+const element = given.tagName === "OPTION" && given.closest("select") ? given.closest("select") : given;
 
 function describe(node) {
   if (!node || !node.tagName) return "nothing";
@@ -9,7 +11,7 @@ function describe(node) {
   return `${node.tagName.toLowerCase()}${role ? `[role=${role}]` : ""}${text ? ` "${text}"` : ""}`;
 }
 
-if (!element.isConnected) return { visible: false, enabled: false, rect: null, coveredBy: null, selected: null, detached: true };
+if (!given.isConnected) return { visible: false, enabled: false, rect: null, coveredBy: null, selected: null, detached: true };
 let rect = element.getBoundingClientRect();
 if (rect.top < 0 || rect.left < 0 || rect.bottom > innerHeight || rect.right > innerWidth) {
   element.scrollIntoView({ block: "center", inline: "center" });
@@ -24,7 +26,7 @@ if (visible) {
   const hit = document.elementFromPoint(x, y);
   if (hit && hit !== element && !element.contains(hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describe(hit);
 }
-let selected = null;
+let selected = given.tagName === "OPTION" ? given.selected : null;
 for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked"]) {
   const value = element.getAttribute(attribute);
   if (value !== null) { selected = value !== "false"; break; }

@@ -605,10 +605,41 @@ impl ScenarioRun<'_> {
             label: Some(layer.to_string()),
             within: None,
         };
-        self.click(action, &target, deadline).await?;
+        let editor = EditorQuery::OfLayer(layer.to_string());
+        // A console may show a layer to click, or every layer's values at once, each editor
+        // titled with its layer: a person reads the right one without clicking anything.
+        let browser = self.browser;
+        let (target_ref, editor_ref) = (&target, &editor);
+        let opening = self
+            .poll(
+                action,
+                &format!("layer \"{layer}\" to be selectable or its values visible"),
+                deadline,
+                || async move {
+                    Ok(match find(browser, target_ref).await? {
+                        Found::One(..) => Attempt::Done(LayerOpening::Click),
+                        Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+                        Found::Missing(reason) => match editor_ref.find(browser).await? {
+                            Found::One(..)
+                                if browser
+                                    .collect(Role::Editor.script_name(), None)
+                                    .await?
+                                    .len()
+                                    > 1 =>
+                            {
+                                Attempt::Done(LayerOpening::AlreadyShown)
+                            }
+                            _ => Attempt::NotYet(reason),
+                        },
+                    })
+                },
+            )
+            .await?;
+        if opening == LayerOpening::Click {
+            self.click(action, &target, deadline).await?;
+        }
         self.last_layer = Some(layer.to_string());
-        self.read_stable(action, &EditorQuery::OfLayer(layer.to_string()), deadline)
-            .await
+        self.read_stable(action, &editor, deadline).await
     }
 
     async fn merge(
@@ -950,6 +981,14 @@ fn closest_lines(wanted: &str, page: &str) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LayerOpening {
+    /// The layer is an element to click, after which its values show.
+    Click,
+    /// Several editors are shown at once and one is titled with the layer.
+    AlreadyShown,
 }
 
 enum LoginAnswer {
