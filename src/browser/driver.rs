@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use super::BrowserError;
@@ -16,8 +16,19 @@ pub struct DriverProcess {
 }
 
 impl DriverProcess {
-    /// Starts `chromedriver --port=0` and reads the port it took from its first lines.
+    /// Starts `chromedriver --port=0` and reads the port it took from its first lines. A driver
+    /// that exits before saying so is started again, up to three times in all.
     pub fn start(program: &Path, temp_dir: PathBuf) -> Result<DriverProcess, BrowserError> {
+        let mut attempt = 1;
+        loop {
+            match DriverProcess::start_once(program, temp_dir.clone()) {
+                Err(BrowserError::DriverSilent { .. }) if attempt < 3 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn start_once(program: &Path, temp_dir: PathBuf) -> Result<DriverProcess, BrowserError> {
         std::fs::create_dir_all(&temp_dir).map_err(|source| BrowserError::TempDir {
             path: temp_dir.clone(),
             source,
@@ -28,7 +39,7 @@ impl DriverProcess {
             .env("TMPDIR", &temp_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(Stdio::piped());
         // Its own process group, so killing the group also kills the Chromium it started.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
@@ -37,22 +48,37 @@ impl DriverProcess {
                 program: program.to_path_buf(),
                 source,
             })?;
-        let Some(stdout) = child.stdout.take() else {
+        let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(BrowserError::DriverSilent);
+            return Err(BrowserError::DriverSilent {
+                said: String::new(),
+            });
         };
+        let said = Arc::new(Mutex::new(String::new()));
         let (sender, receiver) = mpsc::channel();
-        // Keeps draining the driver's output for its whole life so it never blocks on a full pipe.
+        // Both streams are drained for the driver's whole life so it never blocks on a full
+        // pipe; what it says before the port is kept for the error message.
+        let stdout_said = Arc::clone(&said);
         std::thread::spawn(move || {
             let mut reported = false;
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if !reported {
-                    if let Some(port) = port_from_banner(&line) {
+                if reported {
+                    continue;
+                }
+                match port_from_banner(&line) {
+                    Some(port) => {
                         let _ = sender.send(port);
                         reported = true;
                     }
+                    None => remember(&stdout_said, &line),
                 }
+            }
+        });
+        let stderr_said = Arc::clone(&said);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                remember(&stderr_said, &line);
             }
         });
         let mut driver = DriverProcess {
@@ -65,7 +91,14 @@ impl DriverProcess {
                 driver.port = port;
                 Ok(driver)
             }
-            Err(_) => Err(BrowserError::DriverSilent),
+            Err(_) => {
+                let status = driver.child.try_wait().ok().flatten();
+                let mut said = said.lock().map(|said| said.clone()).unwrap_or_default();
+                if let Some(status) = status {
+                    said = format!("it exited ({status}) after saying: {said}");
+                }
+                Err(BrowserError::DriverSilent { said })
+            }
         }
     }
 
@@ -75,6 +108,21 @@ impl DriverProcess {
 
     pub fn temp_dir(&self) -> &Path {
         &self.temp_dir
+    }
+}
+
+/// Keeps the driver's last words (at most 2 KB) for an error message.
+fn remember(said: &Mutex<String>, line: &str) {
+    if let Ok(mut said) = said.lock() {
+        said.push_str(line.trim());
+        said.push_str(" / ");
+        if said.len() > 2048 {
+            let cut = said.len() - 2048;
+            let boundary = (cut..said.len())
+                .find(|index| said.is_char_boundary(*index))
+                .unwrap_or(said.len());
+            said.drain(..boundary);
+        }
     }
 }
 

@@ -31,8 +31,11 @@ pub enum BrowserError {
         #[source]
         source: std::io::Error,
     },
-    #[error("chromedriver started but never said which port it took (waited 20 s); run `chromedriver --port=0` by hand to see why")]
-    DriverSilent,
+    #[error(
+        "chromedriver started three times but never said which port it took ({said}); run \
+         `chromedriver --port=0` by hand to see why"
+    )]
+    DriverSilent { said: String },
     #[error("cannot create the driver's temp directory {}: {source}", path.display())]
     TempDir {
         path: PathBuf,
