@@ -114,9 +114,13 @@ pub struct RunArgs {
     /// or none when the CI variable is set.
     #[arg(long, value_name = "WHICH")]
     pub update_snapshots: Option<String>,
-    /// The snapshot folder.
+    /// The snapshot folder; each console's baselines sit in a subfolder named after it.
     #[arg(long, value_name = "DIR", default_value = "snapshots")]
     pub snapshots: PathBuf,
+    /// The console's name in the snapshot folder. Default: `reference-console` for the built-in
+    /// one, else the --console URL's host (and port, when not the scheme's default).
+    #[arg(long, value_name = "NAME")]
+    pub console_name: Option<String>,
 }
 
 #[derive(Debug, Args)]

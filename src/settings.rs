@@ -24,6 +24,8 @@ pub enum SettingsError {
     ScenarioTimeout(String),
     #[error("--update-snapshots: {0}")]
     UpdateSnapshots(String),
+    #[error("--console-name: expected letters, digits, `.`, `-` or `_`, found `{0}`")]
+    ConsoleName(String),
     #[error("--viewport: expected WIDTHxHEIGHT such as 1280x800, found `{0}`")]
     Viewport(String),
     #[error("--console: `{url}` is not a console URL ({reason}); expected something like https://palette.example.com/system")]
@@ -54,6 +56,8 @@ pub struct RunSettings {
     pub step_timeout: Duration,
     pub scenario_timeout: Duration,
     pub credentials: Credentials,
+    /// This console's snapshot folder: `--snapshots` joined with the console's name, so the
+    /// baselines of different consoles never meet.
     pub snapshots_dir: PathBuf,
     pub update_snapshots: UpdatePolicy,
     /// The CI variable is set: nothing is written into the snapshot folder.
@@ -115,6 +119,21 @@ pub fn resolve(
             )
         }
     };
+    let console_name = match &args.console_name {
+        Some(name)
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) =>
+        {
+            name.clone()
+        }
+        Some(name) => return Err(SettingsError::ConsoleName(name.clone())),
+        None => match &console {
+            ConsoleTarget::BuiltIn { .. } => "reference-console".to_string(),
+            ConsoleTarget::External { url } => console_name_of(url),
+        },
+    };
     Ok(RunSettings {
         scenarios,
         console,
@@ -130,10 +149,34 @@ pub fn resolve(
         step_timeout,
         scenario_timeout,
         credentials,
-        snapshots_dir: args.snapshots.clone(),
+        snapshots_dir: args.snapshots.join(console_name),
         update_snapshots,
         on_ci,
     })
+}
+
+/// `https://palette.example.com/system` → `palette.example.com`; `http://127.0.0.1:8443/system` →
+/// `127.0.0.1-8443`.
+fn console_name_of(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return "console".to_string();
+    };
+    let host: String = parsed
+        .host_str()
+        .unwrap_or("console")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    match parsed.port() {
+        Some(port) => format!("{host}-{port}"),
+        None => host,
+    }
 }
 
 fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
@@ -227,6 +270,37 @@ mod tests {
         let explicit = resolve(&args(&["x.toml", "--update-snapshots", "changed"]), ci).unwrap();
         assert_eq!(explicit.update_snapshots, UpdatePolicy::Changed);
         assert!(explicit.on_ci);
+    }
+
+    #[test]
+    fn each_console_has_its_own_snapshot_folder() {
+        let with_credentials = |_: &str| Some("x".to_string());
+        let built_in = resolve(&args(&["x.toml"]), |_| None).unwrap();
+        assert_eq!(
+            built_in.snapshots_dir,
+            PathBuf::from("snapshots/reference-console")
+        );
+        let real = resolve(
+            &args(&["x.toml", "--console", "https://palette.example.com/system"]),
+            with_credentials,
+        )
+        .unwrap();
+        assert_eq!(
+            real.snapshots_dir,
+            PathBuf::from("snapshots/palette.example.com")
+        );
+        let local = resolve(
+            &args(&["x.toml", "--console", "http://127.0.0.1:8443/system"]),
+            with_credentials,
+        )
+        .unwrap();
+        assert_eq!(
+            local.snapshots_dir,
+            PathBuf::from("snapshots/127.0.0.1-8443")
+        );
+        let named = resolve(&args(&["x.toml", "--console-name", "staging"]), |_| None).unwrap();
+        assert_eq!(named.snapshots_dir, PathBuf::from("snapshots/staging"));
+        assert!(resolve(&args(&["x.toml", "--console-name", "../up"]), |_| None).is_err());
     }
 
     #[test]

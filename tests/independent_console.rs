@@ -17,6 +17,14 @@ fn independent_console(fault: &str) -> String {
 fn the_shipped_scenario_upgrades_a_console_built_independently() {
     let url = independent_console("none");
     let out = tempfile::tempdir().expect("temp dir");
+    // The project's own baselines are there, as in a checkout: they belong to the reference
+    // console and must neither fail nor be touched by a run against another console.
+    let store = out.path().join("snapshot-store");
+    copy_folder(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"),
+        &store,
+    );
+    let before = files_under(&store.join("reference-console")).len();
     let stdout = run_expecting(
         scenario_command(out.path()).args(["--apply", "--console", &url]),
         0,
@@ -36,6 +44,24 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
         stdout.contains("kept storagePolicyName = \"gold\""),
         "{stdout}"
     );
+    assert!(!stdout.contains("✗"), "{stdout}");
+    assert_eq!(files_under(&store.join("reference-console")).len(), before);
+    let port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/system");
+    assert!(store
+        .join(format!(
+            "127.0.0.1-{port}/upgrade-vmware-non-airgap__validate-2-summary.snap"
+        ))
+        .is_file());
+}
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    for file in files_under(from) {
+        let target = to.join(file.strip_prefix(from).expect("inside the folder"));
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("folder");
+        std::fs::copy(&file, &target).expect("copy");
+    }
 }
 
 #[test]

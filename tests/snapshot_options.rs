@@ -50,7 +50,13 @@ fn hidden_masked_and_ignored_areas_do_not_fail_a_snapshot() {
         with_credentials(&mut command)
             .arg("run")
             .arg(&scenario)
-            .args(["--console", &console.url, "--snapshots"])
+            .args([
+                "--console-name",
+                "test-console",
+                "--console",
+                &console.url,
+                "--snapshots",
+            ])
             .arg(&store)
             .arg("--out")
             .arg(dir.path().join(out));

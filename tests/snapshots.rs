@@ -15,6 +15,9 @@ fn run_against(console: &ConsoleProcess, out: &Path, store: &Path, extra: &[&str
             "run",
             SCENARIO,
             "--apply",
+            // Every console process has its own port; one name keeps one set of baselines.
+            "--console-name",
+            "test-console",
             "--console",
             &console.url,
             "--snapshots",
@@ -48,7 +51,7 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
     );
     let summary_baseline = store
         .path()
-        .join("upgrade-vmware-non-airgap__validate-2-summary.snap");
+        .join("test-console/upgrade-vmware-non-airgap__validate-2-summary.snap");
     let baseline_text = std::fs::read_to_string(&summary_baseline).expect("Summary page baseline");
     assert!(
         baseline_text.contains("You are using the latest version of Palette"),
