@@ -108,6 +108,21 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
         "the closest line is shown: {stdout}"
     );
 
+    // The broken console's pages never become baselines: they wait for review instead.
+    let stored: Vec<String> = files_under(&out.path().join("snapshot-store"))
+        .iter()
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !stored.iter().any(|path| path.ends_with(".snap")),
+        "{stored:?}"
+    );
+    assert!(
+        stored.iter().any(|path| path.ends_with(".snap.new")),
+        "{stored:?}"
+    );
+    assert!(stdout.contains("left pending"), "{stdout}");
+
     let folder = out.path().join("upgrade-vmware-non-airgap");
     assert!(folder.join("failures/validate-2.png").is_file());
     let html =

@@ -65,7 +65,7 @@ fn hidden_masked_and_ignored_areas_do_not_fail_a_snapshot() {
 
     let recorded = run_expecting(&mut run_on(&ConsoleProcess::start(&[]), "first"), 0);
     assert_eq!(
-        recorded.matches("recorded image snapshot").count(),
+        recorded.matches("new image snapshot").count(),
         3,
         "{recorded}"
     );

@@ -46,7 +46,7 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
         0,
     );
     assert!(
-        stdout.contains("recorded page snapshot \"validate-2-summary\""),
+        stdout.contains("new page snapshot \"validate-2-summary\""),
         "{stdout}"
     );
     let summary_baseline = store

@@ -107,6 +107,24 @@ impl Reporter for TerminalReporter {
                 self.line(&format!("    ✓ {action} ({}){note}", seconds(elapsed)));
             }
             Event::ArtifactWritten { .. } => {}
+            Event::NewSnapshotsSettled {
+                recorded,
+                left_pending,
+                folder,
+            } => {
+                if *recorded > 0 {
+                    self.line(&format!(
+                        "  recorded {recorded} new baseline(s) in {}",
+                        folder.display()
+                    ));
+                }
+                if *left_pending > 0 {
+                    self.line(&format!(
+                        "  {left_pending} new snapshot(s) left pending in {} because the scenario failed: `palette-harness review` shows them",
+                        folder.display()
+                    ));
+                }
+            }
             Event::SnapshotChecked(check) => {
                 let kind = check.kind.word();
                 let stored = check
@@ -116,7 +134,7 @@ impl Reporter for TerminalReporter {
                     .unwrap_or_default();
                 match check.verdict {
                     Verdict::Matched => {}
-                    Verdict::Recorded => self.line(&format!("      recorded {kind} snapshot \"{}\"{stored}", check.name)),
+                    Verdict::Recorded => self.line(&format!("      new {kind} snapshot \"{}\"{stored}", check.name)),
                     Verdict::Updated => self.line(&format!("      updated {kind} snapshot \"{}\": {}{stored}", check.name, check.detail)),
                     Verdict::Missing => self.line(&format!(
                         "      ✗ {kind} snapshot \"{}\" has no baseline, and this run may not record one (use --update-snapshots missing)",

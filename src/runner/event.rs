@@ -114,6 +114,12 @@ pub enum Event {
         path: PathBuf,
     },
     SnapshotChecked(SnapshotCheck),
+    /// The scenario's first-time snapshots: made baselines (it passed) or left pending (it failed).
+    NewSnapshotsSettled {
+        recorded: usize,
+        left_pending: usize,
+        folder: PathBuf,
+    },
     StepPassed {
         step: String,
         elapsed: Duration,

@@ -124,8 +124,10 @@ pub async fn run_scenario(
         backups: HashMap::new(),
         last_layer: None,
         snapshot_failures: 0,
+        new_snapshots: Vec::new(),
     };
     let outcome = run.steps(scenario).await;
+    run.settle_new_snapshots(&outcome);
     run.reporter.on_event(&Event::ScenarioFinished {
         scenario: scenario.name(),
         outcome: outcome.clone(),
@@ -145,6 +147,8 @@ struct ScenarioRun<'a> {
     last_layer: Option<String>,
     /// Snapshots that changed or had no baseline; the scenario fails at its end if any did.
     snapshot_failures: usize,
+    /// Snapshots seen for the first time, written as pending until the scenario's outcome is known.
+    new_snapshots: Vec<crate::snapshot::SnapshotId>,
 }
 
 impl ScenarioRun<'_> {

@@ -17,7 +17,7 @@ use crate::compare::text::{diff_lines, unified, Line};
 use crate::image_file::{decode_rgba, encode_png};
 use crate::runner::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
 use crate::scenario::{Action, Step, Target};
-use crate::snapshot::policy::{decide, Comparison, Decision, UpdatePolicy};
+use crate::snapshot::policy::{decide, Comparison, Decision, UpdatePolicy, Verdict};
 use crate::snapshot::{Metadata, Slot, SnapshotId, SnapshotStore};
 
 /// Where snapshots live and which baselines this run may write.
@@ -360,6 +360,13 @@ impl ScenarioRun<'_> {
             expected: "to write the snapshot".to_string(),
             page_showed: error.to_string(),
         };
+        if decision.verdict == Verdict::Recorded {
+            // A first capture becomes the baseline only if the whole scenario passes: a console
+            // that is broken in a later step must not leave its pages behind as the truth.
+            let written = write(&store, Slot::Pending).map_err(failed)?;
+            self.new_snapshots.push(id.clone());
+            return Ok(Some(written));
+        }
         if decision.write_baseline {
             store.remove_pending(id);
             return write(&store, Slot::Baseline).map(Some).map_err(failed);
@@ -371,6 +378,37 @@ impl ScenarioRun<'_> {
             store.remove_pending(id);
         }
         Ok(None)
+    }
+
+    /// After the scenario: its new snapshots become baselines if it passed (or stopped before
+    /// changing a console), and stay pending for review if it failed.
+    pub(super) fn settle_new_snapshots(&mut self, outcome: &super::Outcome) {
+        if self.new_snapshots.is_empty() {
+            return;
+        }
+        let store = self.snapshot_settings().store.clone();
+        let promote = *outcome != super::Outcome::Failed;
+        let mut recorded = 0;
+        let mut left_pending = 0;
+        for id in std::mem::take(&mut self.new_snapshots) {
+            let pending = crate::snapshot::Pending {
+                path: store.path(&id, Slot::Pending),
+                image: id
+                    .variant
+                    .as_ref()
+                    .map(|_| store.image_path(&id, Slot::Pending)),
+            };
+            if promote && store.accept(&pending).is_ok() {
+                recorded += 1;
+            } else {
+                left_pending += 1;
+            }
+        }
+        self.reporter.on_event(&Event::NewSnapshotsSettled {
+            recorded,
+            left_pending,
+            folder: store.root().to_path_buf(),
+        });
     }
 
     fn copy(&mut self, path: PathBuf, bytes: &[u8]) -> Result<PathBuf, ActionFailure> {
