@@ -98,7 +98,8 @@ pub struct RunArgs {
     /// The most a whole scenario may take, lock waits included.
     #[arg(long, value_name = "DURATION", default_value = "60m")]
     pub scenario_timeout: String,
-    /// Browser capabilities JSON; default: the shipped webdriver/chromium.json.
+    /// Browser capabilities JSON; default: ./webdriver/chromium.json when it exists, else the
+    /// copy built into the binary.
     #[arg(long, value_name = "FILE")]
     pub capabilities: Option<PathBuf>,
     /// The chromedriver program to start.

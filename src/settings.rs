@@ -11,6 +11,8 @@ use crate::scenario::parse_duration;
 use crate::snapshot::policy::UpdatePolicy;
 
 pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
+/// Browser capabilities, edited in place; the binary carries a copy for runs elsewhere.
+pub const DEFAULT_CAPABILITIES_FILE: &str = "webdriver/chromium.json";
 pub const PASSWORD_VARIABLE: &str = "PALETTE_PASSWORD";
 
 /// Usage and configuration problems: exit code 2.
@@ -140,7 +142,10 @@ pub fn resolve(
         browser: BrowserOptions {
             webdriver_url: args.webdriver.clone(),
             chromedriver: args.chromedriver.clone(),
-            capabilities_file: args.capabilities.clone(),
+            // The shipped, editable file when run from the project; the built-in copy elsewhere.
+            capabilities_file: args.capabilities.clone().or_else(|| {
+                Some(PathBuf::from(DEFAULT_CAPABILITIES_FILE)).filter(|path| path.is_file())
+            }),
             headed: args.headed,
             viewport,
         },

@@ -116,3 +116,27 @@ fn a_run_that_cannot_start_a_browser_keeps_the_previous_results() {
         "the previous run's screenshot was deleted"
     );
 }
+
+#[test]
+fn capabilities_naming_a_missing_browser_say_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let capabilities = dir.path().join("capabilities.json");
+    std::fs::write(
+        &capabilities,
+        r#"{"browserName":"chrome","goog:chromeOptions":{"binary":"/nonexistent/chromium","args":["--headless=new","--no-sandbox"]}}"#,
+    )
+    .expect("capabilities written");
+    let output = run(binary()
+        .arg("run")
+        .arg("--capabilities")
+        .arg(&capabilities)
+        .arg("--out")
+        .arg(dir.path().join("out")));
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("did not open a browser session"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("/nonexistent/chromium"), "{stderr}");
+}
