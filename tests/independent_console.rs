@@ -104,3 +104,23 @@ fn the_shipped_scenario_upgrades_a_console_built_without_accessibility_semantics
         "the incoming code view was read: {merged}"
     );
 }
+
+#[test]
+fn a_console_that_demands_a_new_password_at_first_login_gets_a_clear_error() {
+    // After the first sign-in, this console shows an Account Info form instead of the Summary.
+    let html = r#"<!doctype html><html><body><div id="root"></div><script>
+const root = document.getElementById("root");
+function login() {
+  root.innerHTML = '<h2>Palette</h2><label for="u">Username</label><input id="u"><label for="p">Password</label><input id="p" type="password"><button>Login</button>';
+  root.querySelector("button").onclick = () => {
+    root.innerHTML = '<h2>Account Info</h2><label for="c">Current password</label><input id="c" type="password"><label for="n">New password</label><input id="n" type="password"><button>Save</button>';
+  };
+}
+login();
+</script></body></html>"#;
+    let url = serve_page(html.to_string());
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(scenario_command(out.path()).args(["--console", &url]), 1);
+    assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
+    assert!(stdout.contains("asks for a new password"), "{stdout}");
+}

@@ -805,6 +805,13 @@ impl ScenarioRun<'_> {
                     if !form.has_password_field {
                         return Ok(Attempt::Done(LoginAnswer::Accepted));
                     }
+                    if asks_for_new_password(browser).await? {
+                        return Ok(Attempt::Fail(
+                            "the console accepted the login but asks for a new password (a first login): set one in \
+                             the console, then pass it in PALETTE_PASSWORD"
+                                .to_string(),
+                        ));
+                    }
                     if form.alert.is_empty() {
                         return Ok(Attempt::NotYet("the login form is still shown".to_string()));
                     }
@@ -926,6 +933,17 @@ impl ScenarioRun<'_> {
             )
         }))
     }
+}
+
+/// A first login's password change: a visible field named "New password".
+async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> {
+    let fields = browser.collect(Role::Field.script_name(), None).await?;
+    Ok(fields.iter().any(|(_, field)| {
+        field
+            .names
+            .iter()
+            .any(|name| name.to_lowercase().contains("new password"))
+    }))
 }
 
 /// A person could use the Main Menu now: some menu item is visible and nothing covers it.
