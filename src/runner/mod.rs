@@ -154,6 +154,11 @@ struct ScenarioRun<'a> {
 impl ScenarioRun<'_> {
     async fn steps(&mut self, scenario: &Scenario) -> Outcome {
         if let Err(error) = self.browser.goto(&self.settings.console_url).await {
+            let first = &scenario.steps[0];
+            self.reporter.on_event(&Event::StepStarted {
+                step: first.title(),
+                guide_words: first.guide_words.clone(),
+            });
             let failure = self
                 .failure_report(
                     &scenario.steps[0],
@@ -176,16 +181,23 @@ impl ScenarioRun<'_> {
             });
             let deadline = (Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout))
                 .min(scenario_deadline);
+            // A step marked mutating stops before its first mutating action, or before it starts
+            // when no action says which one changes the console.
+            let stop_at_any_action = !step.actions.iter().any(|action| action.mutating);
             for action in &step.actions {
                 if step.mutating
                     && !self.settings.may_mutate
-                    && (action.mutating || !step.actions.iter().any(|a| a.mutating))
+                    && (action.mutating || stop_at_any_action)
                 {
                     self.reporter.on_event(&Event::StoppedBeforeMutation {
                         step: step.title(),
                         action: action.text.clone(),
                     });
-                    return Outcome::StoppedBeforeMutation;
+                    return if self.snapshot_failures > 0 {
+                        Outcome::Failed
+                    } else {
+                        Outcome::StoppedBeforeMutation
+                    };
                 }
                 self.reporter.on_event(&Event::ActionStarted {
                     action: action.text.clone(),
