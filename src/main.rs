@@ -1,7 +1,7 @@
 //! Thin entry point: parse arguments, call the library, map results to exit codes.
 //! 0: every scenario passed (or stopped before changing a console without --apply), or images
 //! are the same; 1: a scenario failed, or images differ; 2: usage or configuration error;
-//! 130: interrupted.
+//! 129, 130, 143: stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM, after stopping every child.
 
 use std::future::Future;
 use std::io::IsTerminal;
@@ -82,10 +82,29 @@ async fn run_scenarios(args: RunArgs) -> ExitCode {
             Err(error) => usage_error(error),
         },
         // Dropping the run future drops the browser, which kills the driver's process group.
-        _ = tokio::signal::ctrl_c() => {
+        code = termination() => {
             eprintln!("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
-            ExitCode::from(130)
+            code
         }
+    }
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, `kill`, a closed terminal) with the
+/// conventional exit code, so the caller can drop its work, and with it every child process,
+/// instead of dying with them still running.
+async fn termination() -> ExitCode {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut terminate), Ok(mut hang_up)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return ExitCode::from(130);
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => ExitCode::from(130),
+        _ = terminate.recv() => ExitCode::from(143),
+        _ = hang_up.recv() => ExitCode::from(129),
     }
 }
 
@@ -95,12 +114,15 @@ async fn print_outline(args: OutlineArgs) -> ExitCode {
         chromedriver: args.chromedriver,
         ..BrowserOptions::default()
     };
-    match harness::outline(&args.url, &options).await {
-        Ok(outline) => {
-            println!("{outline}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => usage_error(format!("{}: {error}", args.url)),
+    tokio::select! {
+        outline = harness::outline(&args.url, &options) => match outline {
+            Ok(outline) => {
+                println!("{outline}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => usage_error(format!("{}: {error}", args.url)),
+        },
+        code = termination() => code,
     }
 }
 

@@ -30,6 +30,21 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
 
 #[test]
 fn ctrl_c_during_the_lock_stops_the_browser_and_driver_and_leaves_a_report() {
+    stop_during_the_lock(libc::SIGINT, 130);
+}
+
+#[test]
+fn a_closed_terminal_during_the_lock_stops_the_browser_and_driver() {
+    // Closing a terminal (or a tmux session) sends SIGHUP.
+    stop_during_the_lock(libc::SIGHUP, 129);
+}
+
+#[test]
+fn kill_during_the_lock_stops_the_browser_and_driver() {
+    stop_during_the_lock(libc::SIGTERM, 143);
+}
+
+fn stop_during_the_lock(signal: libc::c_int, exit_code: i32) {
     let temp = tempfile::tempdir().expect("temp dir");
     let needle = temp.path().to_string_lossy().into_owned();
     let out = temp.path().join("out");
@@ -63,7 +78,7 @@ fn ctrl_c_during_the_lock_stops_the_browser_and_driver_and_leaves_a_report() {
     );
 
     // SAFETY: signalling a child process this test started and has not yet waited for.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -75,7 +90,7 @@ fn ctrl_c_during_the_lock_stops_the_browser_and_driver_and_leaves_a_report() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(status.code(), Some(exit_code));
 
     // The group kill is immediate; give the kernel a moment to reap what it killed.
     let deadline = Instant::now() + Duration::from_secs(10);
