@@ -53,9 +53,11 @@ fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
         "incoming change kept: {merged}"
     );
 
-    // Every step of the guide ran and passed, Validate included.
+    // Every step of the guide ran and passed, Validate included, and its 10 page and 10 image
+    // snapshots became this console's baselines.
     let report = report(&folder);
     assert_eq!(report["outcome"], "passed");
+    assert_eq!(report["new_snapshots"]["recorded"], 20, "{report}");
     let steps: Vec<String> = report["steps"]
         .as_array()
         .expect("steps")
@@ -130,6 +132,8 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     assert!(html.contains("A new version of Palette is available"));
     let report = report(&folder);
     assert_eq!(report["outcome"], "failed");
+    assert!(report["new_snapshots"]["left_pending"].as_u64().unwrap_or(0) > 0, "{report}");
+    assert_eq!(report["new_snapshots"]["recorded"], 0);
     let failure = &report["steps"][8]["failure"];
     assert_eq!(failure["step"], "Validate 2");
     assert!(failure["location"]

@@ -24,6 +24,8 @@ struct ScenarioEntry {
     console: String,
     outcome: Option<Outcome>,
     steps: Vec<StepEntry>,
+    /// What became of the first-time snapshots, once the outcome is known.
+    new_snapshots: Option<String>,
 }
 
 pub struct HtmlReport {
@@ -79,6 +81,9 @@ impl HtmlReport {
                 escape(&scenario.name),
                 escape(&scenario.console)
             );
+            if let Some(note) = &scenario.new_snapshots {
+                let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
+            }
             for step in &scenario.steps {
                 self.render_step(&mut html, step);
             }
@@ -209,6 +214,7 @@ impl Reporter for HtmlReport {
                     console: console_url.clone(),
                     outcome: None,
                     steps: Vec::new(),
+                    new_snapshots: None,
                 });
                 self.write();
             }
@@ -255,6 +261,22 @@ impl Reporter for HtmlReport {
             Event::StoppedBeforeMutation { .. } => {
                 if let Some(step) = current_step(&mut self.scenarios) {
                     step.status = "stopped";
+                }
+            }
+            Event::NewSnapshotsSettled {
+                recorded,
+                left_pending,
+                folder,
+            } => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.new_snapshots = Some(if *left_pending > 0 {
+                        format!("{left_pending} new snapshot(s) left pending in {} because the scenario failed", folder.display())
+                    } else {
+                        format!(
+                            "{recorded} new snapshot(s) recorded as baselines in {}",
+                            folder.display()
+                        )
+                    });
                 }
             }
             Event::ScenarioFinished { outcome, .. } => {

@@ -20,6 +20,16 @@ struct Report {
     seconds: f64,
     steps: Vec<StepReport>,
     artifacts: Vec<Artifact>,
+    /// First-time snapshots: made baselines when the scenario passed, else left pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_snapshots: Option<NewSnapshots>,
+}
+
+#[derive(Serialize)]
+struct NewSnapshots {
+    recorded: usize,
+    left_pending: usize,
+    folder: PathBuf,
 }
 
 #[derive(Serialize)]
@@ -95,6 +105,7 @@ impl Reporter for JsonReport {
                 seconds: 0.0,
                 steps: Vec::new(),
                 artifacts: Vec::new(),
+                new_snapshots: None,
             });
             self.write();
             return;
@@ -113,6 +124,17 @@ impl Reporter for JsonReport {
                 failure: None,
                 snapshots: Vec::new(),
             }),
+            Event::NewSnapshotsSettled {
+                recorded,
+                left_pending,
+                folder,
+            } => {
+                report.new_snapshots = Some(NewSnapshots {
+                    recorded: *recorded,
+                    left_pending: *left_pending,
+                    folder: folder.clone(),
+                });
+            }
             Event::SnapshotChecked(check) => {
                 if let Some(step) = report.steps.last_mut() {
                     step.snapshots.push(check.clone());
