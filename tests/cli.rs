@@ -63,6 +63,7 @@ fn a_real_console_needs_credentials_from_the_environment() {
 #[test]
 fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
     let out = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("TMPDIR");
     let output = run(binary()
         .args([
             "run",
@@ -70,7 +71,13 @@ fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
             "/nonexistent/chromedriver",
             "--out",
         ])
-        .arg(out.path()));
+        .arg(out.path())
+        .env("TMPDIR", temp.path()));
+    let leftovers = std::fs::read_dir(temp.path()).expect("TMPDIR").count();
+    assert_eq!(
+        leftovers, 0,
+        "a driver that never started left its temp folder"
+    );
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(

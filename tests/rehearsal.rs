@@ -132,7 +132,13 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     assert!(html.contains("A new version of Palette is available"));
     let report = report(&folder);
     assert_eq!(report["outcome"], "failed");
-    assert!(report["new_snapshots"]["left_pending"].as_u64().unwrap_or(0) > 0, "{report}");
+    assert!(
+        report["new_snapshots"]["left_pending"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0,
+        "{report}"
+    );
     assert_eq!(report["new_snapshots"]["recorded"], 0);
     let failure = &report["steps"][8]["failure"];
     assert_eq!(failure["step"], "Validate 2");

@@ -42,15 +42,23 @@ impl DriverProcess {
             .stderr(Stdio::piped());
         // Its own process group, so killing the group also kills the Chromium it started.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command
-            .spawn()
-            .map_err(|source| BrowserError::DriverNotStarted {
-                program: program.to_path_buf(),
-                source,
-            })?;
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(source) => {
+                let _ = std::fs::remove_dir_all(&temp_dir);
+                return Err(BrowserError::DriverNotStarted {
+                    program: program.to_path_buf(),
+                    source,
+                });
+            }
+        };
         let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-            let _ = child.kill();
-            let _ = child.wait();
+            // Dropping the process kills it and removes its temp directory.
+            drop(DriverProcess {
+                child,
+                port: 0,
+                temp_dir,
+            });
             return Err(BrowserError::DriverSilent {
                 said: String::new(),
             });
