@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use image::RgbaImage;
 
-use crate::compare::image::{diff, DiffError, DiffOptions, Image, Region};
+use crate::compare::image::{diff, DiffCounts, DiffError, DiffOptions, Image, Region};
 use crate::image_file::{read_rgba, write_png, ImageFileError};
 
 #[derive(Clone, Debug)]
@@ -64,27 +64,27 @@ pub fn run(request: &DiffRequest) -> Result<DiffAnswer, ImageFileError> {
         ignore: request.ignore.clone(),
         ..DiffOptions::default()
     };
-    // Byte-identical images have nothing to draw: skip the diff image altogether.
+    // Byte-identical images need no comparison and have nothing to draw.
     let identical = left.dimensions() == right.dimensions() && left.as_raw() == right.as_raw();
     let mut output = request
         .output
         .as_ref()
         .filter(|_| !identical)
         .map(|_| RgbaImage::new(left.width(), left.height()));
-    let counts = diff(
-        Image {
-            width: left.width(),
-            height: left.height(),
-            rgba: left.as_raw(),
-        },
-        Image {
-            width: right.width(),
-            height: right.height(),
-            rgba: right.as_raw(),
-        },
-        &options,
-        output.as_deref_mut(),
-    );
+    let counts = if identical {
+        Ok(DiffCounts {
+            total: u64::from(left.width()) * u64::from(left.height()),
+            identical,
+            ..DiffCounts::default()
+        })
+    } else {
+        diff(
+            Image::from(&left),
+            Image::from(&right),
+            &options,
+            output.as_deref_mut(),
+        )
+    };
     match counts {
         Ok(counts) => {
             // Like odiff, the diff image is written only when pixels differ; a stale one from an

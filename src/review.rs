@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::compare::image::{diff, DiffOptions, Image};
 use crate::compare::text::{diff_lines, unified};
 use crate::image_file::decode_rgba;
-use crate::snapshot::{Pending, SnapshotStore, StoreError};
+use crate::snapshot::{read_body, Pending, SnapshotStore, StoreError};
 
 /// A readable account of every pending snapshot matching `filter`.
 pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>) -> String {
@@ -42,9 +42,9 @@ pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>) -> String {
                 }
             }
             None => {
-                let new = body(&snapshot.path);
+                let new = read_body(&snapshot.path);
                 let old = if has_baseline {
-                    body(&baseline)
+                    read_body(&baseline)
                 } else {
                     String::new()
                 };
@@ -58,25 +58,8 @@ pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>) -> String {
     out
 }
 
-fn body(path: &std::path::Path) -> String {
-    let content = std::fs::read_to_string(path).unwrap_or_default();
-    let mut separators = 0;
-    content
-        .lines()
-        .skip_while(|line| {
-            if line.trim_end() == "---" {
-                separators += 1;
-                return true;
-            }
-            separators < 2
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn image_change(snapshot: &Pending) -> String {
-    let baseline_image =
-        std::path::PathBuf::from(format!("{}.png", snapshot.baseline_path().display()));
+    let baseline_image = snapshot.baseline_image_path();
     let read = |path: &std::path::Path| {
         std::fs::read(path)
             .ok()
@@ -92,20 +75,7 @@ fn image_change(snapshot: &Pending) -> String {
         detect_antialiasing: true,
         ..DiffOptions::default()
     };
-    match diff(
-        Image {
-            width: old.width(),
-            height: old.height(),
-            rgba: old.as_raw(),
-        },
-        Image {
-            width: new.width(),
-            height: new.height(),
-            rgba: new.as_raw(),
-        },
-        &options,
-        None,
-    ) {
+    match diff(Image::from(&old), Image::from(&new), &options, None) {
         Ok(counts) => format!(
             "change:   {} pixels differ ({:.2}%)",
             counts.different,

@@ -19,6 +19,16 @@ pub struct Image<'a> {
     pub rgba: &'a [u8],
 }
 
+impl<'a> From<&'a image::RgbaImage> for Image<'a> {
+    fn from(picture: &'a image::RgbaImage) -> Self {
+        Image {
+            width: picture.width(),
+            height: picture.height(),
+            rgba: picture.as_raw(),
+        }
+    }
+}
+
 /// A rectangle in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Region {

@@ -266,16 +266,8 @@ impl ScenarioRun<'_> {
             ),
             Some(baseline) => {
                 let counts = diff(
-                    Image {
-                        width: baseline.width(),
-                        height: baseline.height(),
-                        rgba: baseline.as_raw(),
-                    },
-                    Image {
-                        width: actual.width(),
-                        height: actual.height(),
-                        rgba: actual.as_raw(),
-                    },
+                    Image::from(baseline),
+                    Image::from(actual),
                     &options,
                     diff_output.as_deref_mut(),
                 );

@@ -76,6 +76,11 @@ impl Pending {
         PathBuf::from(self.path.to_string_lossy().trim_end_matches(".new"))
     }
 
+    /// Where the baseline's image sits (`….snap.png`).
+    pub fn baseline_image_path(&self) -> PathBuf {
+        PathBuf::from(format!("{}.png", self.baseline_path().display()))
+    }
+
     pub fn stem(&self) -> String {
         let name = self
             .path
@@ -198,8 +203,7 @@ impl SnapshotStore {
     pub fn accept(&self, pending: &Pending) -> Result<PathBuf, StoreError> {
         let baseline = pending.baseline_path();
         if let Some(image) = &pending.image {
-            let target = PathBuf::from(format!("{}.png", baseline.display()));
-            std::fs::rename(image, &target).map_err(|source| StoreError {
+            std::fs::rename(image, pending.baseline_image_path()).map_err(|source| StoreError {
                 action: "accept",
                 path: image.clone(),
                 source,
@@ -280,6 +284,13 @@ fn header_end(content: &str) -> usize {
         .find(|(_, line)| line.trim_end() == "---")
         .map(|(index, _)| index)
         .unwrap_or(0)
+}
+
+/// The body of a text snapshot file (what follows its header), empty when it cannot be read.
+pub fn read_body(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .map(|content| body_of(&content))
+        .unwrap_or_default()
 }
 
 fn body_of(content: &str) -> String {
@@ -373,8 +384,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn accepting_makes_the_pending_snapshot_the_baseline_without_its_line() {
+    /// A text baseline "old", its pending "new", and a pending image with no baseline.
+    fn store_with_a_baseline_and_two_pending() -> (tempfile::TempDir, SnapshotStore) {
         let dir = tempfile::tempdir().unwrap();
         let store = SnapshotStore::new(dir.path());
         store
@@ -386,6 +397,12 @@ mod tests {
         store
             .write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png")
             .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn accepting_makes_the_pending_snapshot_the_baseline_without_its_line() {
+        let (_dir, store) = store_with_a_baseline_and_two_pending();
         let pending = store.pending(None);
         assert_eq!(pending.len(), 2);
         for snapshot in &pending {
@@ -406,17 +423,7 @@ mod tests {
 
     #[test]
     fn rejecting_deletes_only_the_pending_files_matching_the_filter() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SnapshotStore::new(dir.path());
-        store
-            .write_text(&id(None), Slot::Baseline, &metadata(), "old")
-            .unwrap();
-        store
-            .write_text(&id(None), Slot::Pending, &metadata(), "new")
-            .unwrap();
-        store
-            .write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png")
-            .unwrap();
+        let (_dir, store) = store_with_a_baseline_and_two_pending();
         let matching = store.pending(Some("summary@v"));
         assert_eq!(matching.len(), 1);
         store.reject(&matching[0]).unwrap();
