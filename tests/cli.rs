@@ -14,9 +14,7 @@ fn a_malformed_scenario_exits_2_with_its_file_line_and_column() {
         "title = \"Bad\"\n\n[[step]]\nsection = \"Upgrade\"\nnumber = 1\nguide = \"Click Update.\"\ndo = ['click buton \"Update\"']\n",
     )
     .expect("write scenario");
-    let output = run(binary().arg("run").arg(&scenario));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(binary().arg("run").arg(&scenario), 2);
     assert!(
         stderr.contains("bad.toml:7:14: expected a role (menu item, tab, button"),
         "{stderr}"
@@ -30,30 +28,26 @@ fn a_toml_syntax_error_exits_2_with_its_location() {
     let scenario = dir.path().join("broken.toml");
     std::fs::write(&scenario, "title = \"Broken\"\n[[step]\nsection = 1\n")
         .expect("write scenario");
-    let output = run(binary().arg("run").arg(&scenario));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(binary().arg("run").arg(&scenario), 2);
     assert!(stderr.contains("broken.toml:2:"), "{stderr}");
 }
 
 #[test]
 fn an_unreachable_console_exits_2_and_says_what_was_tried() {
-    let output = run(with_credentials(&mut binary()).args([
-        "run",
-        "--console",
-        "http://127.0.0.1:9/system",
-    ]));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(
+        with_credentials(&mut binary()).args(["run", "--console", "http://127.0.0.1:9/system"]),
+        2,
+    );
     assert!(stderr.contains("cannot reach the console at http://127.0.0.1:9/system: tried a TCP connection to 127.0.0.1:9"), "{stderr}");
     assert!(stderr.contains("Check the --console URL"), "{stderr}");
 }
 
 #[test]
 fn a_real_console_needs_credentials_from_the_environment() {
-    let output = run(binary().args(["run", "--console", "https://palette.example.com/system"]));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(
+        binary().args(["run", "--console", "https://palette.example.com/system"]),
+        2,
+    );
     assert!(
         stderr.contains("PALETTE_USERNAME and PALETTE_PASSWORD must be set"),
         "{stderr}"
@@ -90,11 +84,12 @@ fn a_missing_chromedriver_says_how_to_install_the_browser_stack() {
 #[test]
 fn an_unreachable_webdriver_server_is_named() {
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(binary()
-        .args(["run", "--webdriver", "http://127.0.0.1:9", "--out"])
-        .arg(out.path()));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(
+        binary()
+            .args(["run", "--webdriver", "http://127.0.0.1:9", "--out"])
+            .arg(out.path()),
+        2,
+    );
     assert!(
         stderr
             .contains("the WebDriver server at http://127.0.0.1:9 did not open a browser session"),
@@ -133,14 +128,15 @@ fn capabilities_naming_a_missing_browser_say_so() {
         r#"{"browserName":"chrome","goog:chromeOptions":{"binary":"/nonexistent/chromium","args":["--headless=new","--no-sandbox"]}}"#,
     )
     .expect("capabilities written");
-    let output = run(binary()
-        .arg("run")
-        .arg("--capabilities")
-        .arg(&capabilities)
-        .arg("--out")
-        .arg(dir.path().join("out")));
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_expecting(
+        binary()
+            .arg("run")
+            .arg("--capabilities")
+            .arg(&capabilities)
+            .arg("--out")
+            .arg(dir.path().join("out")),
+        2,
+    );
     assert!(
         stderr.contains("did not open a browser session"),
         "{stderr}"

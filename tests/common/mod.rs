@@ -66,6 +66,14 @@ pub fn run_expecting(command: &mut Command, code: i32) -> String {
     stdout
 }
 
+/// Runs a harness command, checks its exit code, and returns what it printed on stderr.
+pub fn stderr_expecting(command: &mut Command, code: i32) -> String {
+    let output = run(command);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
