@@ -55,6 +55,8 @@ fn hidden_masked_and_ignored_areas_do_not_fail_a_snapshot() {
                 "test-console",
                 "--console",
                 &console.url,
+                "--update-snapshots",
+                "missing",
                 "--snapshots",
             ])
             .arg(&store)
