@@ -98,6 +98,10 @@ pub struct RunArgs {
     /// The most a whole scenario may take, lock waits included.
     #[arg(long, value_name = "DURATION", default_value = "60m")]
     pub scenario_timeout: String,
+    /// Retry a failed step up to N times, from its first action, as long as nothing in it has
+    /// changed the console yet. A step that needed a retry never records a baseline.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retries: u32,
     /// Browser capabilities JSON; default: ./webdriver/chromium.json when it exists, else the
     /// copy built into the binary.
     #[arg(long, value_name = "FILE")]
@@ -139,7 +143,8 @@ pub struct ConsoleArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 8)]
     pub lock_seconds: u64,
     /// A deliberate defect for testing the harness: `skip-upgrade` locks and unlocks but never
-    /// upgrades; `reworded-summary` words the Summary page's health message differently.
+    /// upgrades; `reworded-summary` words the Summary page's health message differently;
+    /// `flaky-profile` fails the first request for the Enterprise Cluster profile.
     #[arg(long, value_name = "FAULT")]
     pub fault: Option<String>,
 }

@@ -106,6 +106,7 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             may_mutate,
             step_timeout: settings.step_timeout,
             scenario_timeout: settings.scenario_timeout,
+            retries: settings.retries,
             credentials: settings.credentials.clone(),
             output_dir: output_dir.clone(),
             redactor: redactor.clone(),

@@ -57,6 +57,8 @@ pub struct RunSettings {
     pub apply: bool,
     pub step_timeout: Duration,
     pub scenario_timeout: Duration,
+    /// How many times a failed step may be retried (`--retries`).
+    pub retries: u32,
     pub credentials: Credentials,
     /// This console's snapshot folder: `--snapshots` joined with the console's name, so the
     /// baselines of different consoles never meet.
@@ -153,6 +155,7 @@ pub fn resolve(
         apply: args.apply,
         step_timeout,
         scenario_timeout,
+        retries: args.retries,
         credentials,
         snapshots_dir: args.snapshots.join(console_name),
         update_snapshots,

@@ -429,6 +429,24 @@ return { hasPasswordField: password, alert };"#,
         Ok(reply.as_str().unwrap_or_default().to_string())
     }
 
+    /// The visible texts of the page's alerts (`role="alert"`, `aria-live="assertive"`): the error
+    /// a console shows when something it tried went wrong.
+    pub async fn alerts(&self) -> Result<Vec<String>, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                r#"const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
+return Array.from(document.querySelectorAll("[role='alert'], [aria-live='assertive']"))
+  .filter(shown)
+  .map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 200))
+  .filter((text) => text.length > 0);"#,
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(reply)
+            .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))
+    }
+
     /// What a page that blocks the user says about itself (a lock screen, a busy overlay, an
     /// alert dialog), or `None` when nothing blocks the page. Progress bars alone do not count:
     /// dashboards show them for other reasons; a bar inside the blocker adds its percentage.

@@ -156,6 +156,11 @@ fn refusal(refusal: Refusal) -> Reply {
             "UnknownLayer",
             format!("The profile has no {kind} layer."),
         ),
+        Refusal::NotReady(message) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceNotReady",
+            message.to_string(),
+        ),
     };
     json(
         status,
@@ -282,10 +287,13 @@ async fn authorized(
     };
     match (&method, path) {
         (&Method::GET, "/v1/system/summary") => json(StatusCode::OK, &lock().summary()),
-        (&Method::GET, "/v1/system/profile") => json(
-            StatusCode::OK,
-            &serde_json::json!({ "layers": lock().profile() }),
-        ),
+        (&Method::GET, "/v1/system/profile") => {
+            let mut state = lock();
+            match state.profile() {
+                Ok(layers) => json(StatusCode::OK, &serde_json::json!({ "layers": layers })),
+                Err(refused) => refusal(refused),
+            }
+        }
         (&Method::GET, "/v1/system/updates") => json(StatusCode::OK, &lock().update_offer()),
         (&Method::POST, "/v1/system/updates/apply") => {
             let confirm: ConfirmRequest = match read_json(request).await {

@@ -40,6 +40,9 @@ pub enum Fault {
     SilentlySkipUpgrade,
     /// The Summary page words its health message differently (a UI change a snapshot catches).
     RewordedSummary,
+    /// The first request for the Enterprise Cluster profile fails with a transient error, as a
+    /// console still warming up does; every later one succeeds (a flaky step a retry recovers).
+    FlakyProfile,
 }
 
 impl std::str::FromStr for Fault {
@@ -48,8 +51,9 @@ impl std::str::FromStr for Fault {
         match text {
             "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
             "reworded-summary" => Ok(Fault::RewordedSummary),
+            "flaky-profile" => Ok(Fault::FlakyProfile),
             other => Err(format!(
-                "unknown fault `{other}`; known: skip-upgrade, reworded-summary"
+                "unknown fault `{other}`; known: skip-upgrade, reworded-summary, flaky-profile"
             )),
         }
     }
@@ -68,6 +72,8 @@ pub enum Refusal {
     NoSuchUpdate,
     /// 400: a layer the profile does not have.
     UnknownLayer(String),
+    /// 503: a service behind the console is not ready yet; the same request succeeds later.
+    NotReady(&'static str),
 }
 
 /// An upgrade being applied while the console is locked.
@@ -89,6 +95,7 @@ pub struct ConsoleState {
     upgrade: Option<UpgradeInProgress>,
     issued_tokens: u64,
     token_seed: u64,
+    profile_requests: u64,
 }
 
 /// What the Summary page shows.
@@ -140,6 +147,7 @@ impl ConsoleState {
             upgrade: None,
             issued_tokens: 0,
             token_seed,
+            profile_requests: 0,
         }
     }
 
@@ -242,8 +250,15 @@ impl ConsoleState {
         }
     }
 
-    pub fn profile(&self) -> &[Layer] {
-        &self.layers
+    /// The profile layers; under the `flaky-profile` fault the first request is refused.
+    pub fn profile(&mut self) -> Result<&[Layer], Refusal> {
+        self.profile_requests += 1;
+        if self.config.fault == Some(Fault::FlakyProfile) && self.profile_requests == 1 {
+            return Err(Refusal::NotReady(
+                "The cluster profile service is starting. Try again.",
+            ));
+        }
+        Ok(&self.layers)
     }
 
     pub fn update_offer(&self) -> UpdateOffer {
@@ -385,16 +400,27 @@ mod tests {
         assert!(!summary.update_available);
         let kubernetes = state
             .profile()
+            .expect("the profile")
             .iter()
             .find(|layer| layer.kind == "Kubernetes")
             .unwrap();
         assert_eq!(kubernetes.values, "podCIDR: merged");
         let calico = state
             .profile()
+            .expect("the profile")
             .iter()
             .find(|layer| layer.kind == "CNI")
             .unwrap();
         assert_eq!(calico.version, "3.29.4");
+    }
+
+    #[test]
+    fn the_flaky_profile_fault_refuses_only_the_first_request() {
+        let (mut state, _) = console(Some(Fault::FlakyProfile));
+        assert!(matches!(state.profile(), Err(Refusal::NotReady(_))));
+        assert_eq!(state.profile().expect("the second request").len(), 4);
+        let (mut healthy, _) = console(None);
+        assert!(healthy.profile().is_ok());
     }
 
     #[test]

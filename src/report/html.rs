@@ -14,7 +14,13 @@ struct StepEntry {
     title: String,
     guide: String,
     status: &'static str,
+    /// Earlier attempts that failed before a retry, oldest first.
+    failed_attempts: Vec<StepFailure>,
+    /// Attempts made so far.
+    attempts: u32,
     failure: Option<StepFailure>,
+    /// Why a failed step was not retried although retries were allowed.
+    not_retried: Option<String>,
     snapshots: Vec<SnapshotCheck>,
 }
 
@@ -94,40 +100,73 @@ impl HtmlReport {
     }
 
     fn render_step(&self, html: &mut String, step: &StepEntry) {
-        let open = if step.status == "passed" { "" } else { " open" };
+        let flaky = step.status == "passed" && step.attempts > 1;
+        let open = if step.status == "passed" && !flaky {
+            ""
+        } else {
+            " open"
+        };
+        let flaky_badge = if flaky {
+            format!(
+                " <span class=\"badge flaky\">flaky: passed on attempt {}</span>",
+                step.attempts
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             html,
-            "<details class=\"step\"{open}><summary><span class=\"badge {}\">{}</span> <b>{}</b> {}</summary>",
+            "<details class=\"step\"{open}><summary><span class=\"badge {}\">{}</span>{flaky_badge} <b>{}</b> {}</summary>",
             step.status.split(':').next().unwrap_or("running"),
             escape(step.status),
             escape(&step.title),
             escape(&step.guide.replace("**", ""))
         );
+        for (number, failure) in step.failed_attempts.iter().enumerate() {
+            self.render_failure(html, &format!("attempt {} failed", number + 1), failure);
+        }
         if let Some(failure) = &step.failure {
+            let heading = if step.attempts > 1 {
+                format!("attempt {} failed", step.attempts)
+            } else {
+                "failed".to_string()
+            };
+            self.render_failure(html, &heading, failure);
+        }
+        if let Some(reason) = &step.not_retried {
             let _ = write!(
                 html,
-                "<div class=\"failure\"><p><b>{}</b> at <code>{}</code></p><p>expected: {}</p><p>page showed: {}</p>",
-                escape(&failure.action),
-                escape(&failure.location),
-                escape(&failure.expected),
-                escape(&failure.page_showed)
+                "<p class=\"muted\">not retried: {}</p>",
+                escape(reason)
             );
-            if let Some(screenshot) = &failure.screenshot {
-                let _ = write!(
-                    html,
-                    "<img class=\"shot\" src=\"{}\" alt=\"the page when the step failed\">",
-                    self.link(screenshot)
-                );
-            }
-            if let Some(page) = &failure.page_html {
-                let _ = write!(html, "<p><a href=\"{}\">page HTML</a></p>", self.link(page));
-            }
-            html.push_str("</div>");
         }
         for check in &step.snapshots {
             self.render_snapshot(html, check);
         }
         html.push_str("</details>");
+    }
+
+    fn render_failure(&self, html: &mut String, heading: &str, failure: &StepFailure) {
+        let _ = write!(
+            html,
+            "<div class=\"failure\"><p>{}: <b>{}</b> at <code>{}</code></p><p>expected: {}</p><p>page showed: {}</p>",
+            escape(heading),
+            escape(&failure.action),
+            escape(&failure.location),
+            escape(&failure.expected),
+            escape(&failure.page_showed)
+        );
+        if let Some(screenshot) = &failure.screenshot {
+            let _ = write!(
+                html,
+                "<img class=\"shot\" src=\"{}\" alt=\"the page when the attempt failed\">",
+                self.link(screenshot)
+            );
+        }
+        if let Some(page) = &failure.page_html {
+            let _ = write!(html, "<p><a href=\"{}\">page HTML</a></p>", self.link(page));
+        }
+        html.push_str("</div>");
     }
 
     fn render_snapshot(&self, html: &mut String, check: &SnapshotCheck) {
@@ -227,7 +266,10 @@ impl Reporter for HtmlReport {
                         title: title.clone(),
                         guide: guide_words.clone(),
                         status: "running",
+                        failed_attempts: Vec::new(),
+                        attempts: 1,
                         failure: None,
+                        not_retried: None,
                         snapshots: Vec::new(),
                     });
                 }
@@ -236,6 +278,17 @@ impl Reporter for HtmlReport {
                 if let Some(step) = current_step(&mut self.scenarios) {
                     step.snapshots.push(check.clone());
                 }
+            }
+            Event::StepRetrying {
+                failure, attempt, ..
+            } => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.failed_attempts.push(failure.clone());
+                    step.attempts = attempt + 1;
+                    // The next attempt checks every snapshot again.
+                    step.snapshots.clear();
+                }
+                self.write();
             }
             Event::StepPassed { .. } => {
                 if let Some(step) = current_step(&mut self.scenarios) {
@@ -251,10 +304,16 @@ impl Reporter for HtmlReport {
                 }
                 self.write();
             }
-            Event::StepFailed { failure } => {
+            Event::StepFailed {
+                failure,
+                attempts,
+                not_retried,
+            } => {
                 if let Some(step) = current_step(&mut self.scenarios) {
                     step.status = "failed";
                     step.failure = Some(failure.clone());
+                    step.attempts = *attempts;
+                    step.not_retried = not_retried.clone();
                 }
                 self.write();
             }
@@ -314,7 +373,7 @@ header { background: #12183a; color: #fff; padding: 16px 28px; } header h1 { mar
 .step summary { cursor: pointer; }
 .badge { display: inline-block; border-radius: 10px; padding: 1px 9px; font-size: 12px; font-weight: 700; }
 .badge.passed { background: #e3f5ea; color: #176c3f; } .badge.failed { background: #fdecea; color: #b3261e; }
-.badge.stopped, .badge.running { background: #fff6e0; color: #6b4a00; }
+.badge.stopped, .badge.running, .badge.flaky { background: #fff6e0; color: #6b4a00; }
 .failure { border-left: 4px solid #b3261e; padding: 4px 12px; margin: 8px 0; background: #fff8f7; }
 .snapshot { border-top: 1px solid #eceff5; margin-top: 8px; } .snapshot h4 { margin: 8px 0 4px; font-size: 13px; }
 pre.diff { background: #1b1f33; color: #e4e7f5; padding: 10px; overflow: auto; font: 12px/1.5 "Liberation Mono", monospace; }

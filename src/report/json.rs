@@ -38,6 +38,15 @@ struct StepReport {
     guide: String,
     status: String,
     seconds: f64,
+    /// 1 unless the step was retried (`--retries`): more means it passed or failed on a retry.
+    attempts: u32,
+    /// Why each earlier attempt failed, with its screenshot and page HTML.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failed_attempts: Vec<StepFailure>,
+    /// Why a failed step was not retried although retries were allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_retried: Option<String>,
+    /// The actions of the last attempt.
     actions: Vec<ActionReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<StepFailure>,
@@ -120,6 +129,9 @@ impl Reporter for JsonReport {
                 guide: guide_words.clone(),
                 status: "running".to_string(),
                 seconds: 0.0,
+                attempts: 1,
+                failed_attempts: Vec::new(),
+                not_retried: None,
                 actions: Vec::new(),
                 failure: None,
                 snapshots: Vec::new(),
@@ -157,6 +169,18 @@ impl Reporter for JsonReport {
                 kind: kind.clone(),
                 path: path.clone(),
             }),
+            Event::StepRetrying {
+                failure, attempt, ..
+            } => {
+                if let Some(step) = report.steps.last_mut() {
+                    step.failed_attempts.push(failure.clone());
+                    step.attempts = attempt + 1;
+                    // The next attempt checks everything again.
+                    step.actions.clear();
+                    step.snapshots.clear();
+                }
+                changed_step = true;
+            }
             Event::StepPassed { elapsed, .. } => {
                 if let Some(step) = report.steps.last_mut() {
                     let snapshot_failed = step
@@ -173,10 +197,16 @@ impl Reporter for JsonReport {
                 }
                 changed_step = true;
             }
-            Event::StepFailed { failure } => {
+            Event::StepFailed {
+                failure,
+                attempts,
+                not_retried,
+            } => {
                 if let Some(step) = report.steps.last_mut() {
                     step.status = "failed".to_string();
                     step.failure = Some(failure.clone());
+                    step.attempts = *attempts;
+                    step.not_retried = not_retried.clone();
                 }
                 changed_step = true;
             }

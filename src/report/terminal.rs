@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::runner::{Event, Outcome, Reporter, Verdict};
+use crate::runner::{Event, Outcome, Reporter, StepFailure, Verdict};
 
 pub struct TerminalReporter {
     live: bool,
@@ -30,6 +30,18 @@ impl TerminalReporter {
         }
         let _ = writeln!(self.output, "{text}");
         let _ = self.output.flush();
+    }
+
+    /// What was expected, what the page showed, and where the evidence is.
+    fn failure_details(&mut self, failure: &StepFailure) {
+        self.line(&format!("    expected:    {}", failure.expected));
+        self.line(&format!("    page showed: {}", failure.page_showed));
+        if let Some(path) = &failure.screenshot {
+            self.line(&format!("    screenshot:  {}", path.display()));
+        }
+        if let Some(path) = &failure.page_html {
+            self.line(&format!("    page HTML:   {}", path.display()));
+        }
     }
 }
 
@@ -140,6 +152,10 @@ impl Reporter for TerminalReporter {
                         "      ✗ {kind} snapshot \"{}\" has no baseline, and this run may not record one (use --update-snapshots missing)",
                         check.name
                     )),
+                    Verdict::NotRecorded => self.line(&format!(
+                        "      ✗ {kind} snapshot \"{}\" has no baseline, and a retried step records none: review it{stored}",
+                        check.name
+                    )),
                     Verdict::Changed => {
                         self.line(&format!("      ✗ {kind} snapshot \"{}\" changed: {}{stored}", check.name, check.detail));
                         if let Some(diff) = &check.text_diff {
@@ -153,20 +169,41 @@ impl Reporter for TerminalReporter {
                     }
                 }
             }
-            Event::StepPassed { .. } => {}
-            Event::StepFailed { failure } => {
+            Event::StepPassed { step, attempts, .. } => {
+                if *attempts > 1 {
+                    self.line(&format!("  ✓ {step} passed on attempt {attempts} (flaky)"));
+                }
+            }
+            Event::StepRetrying {
+                failure,
+                attempt,
+                max_attempts,
+            } => {
                 self.line(&format!("    ✗ {}", failure.action));
                 self.line(&format!(
-                    "  FAILED at {} ({})",
+                    "  ↻ attempt {attempt} of {max_attempts} failed at {} ({}); retrying the step",
                     failure.step, failure.location
                 ));
-                self.line(&format!("    expected:    {}", failure.expected));
-                self.line(&format!("    page showed: {}", failure.page_showed));
-                if let Some(path) = &failure.screenshot {
-                    self.line(&format!("    screenshot:  {}", path.display()));
-                }
-                if let Some(path) = &failure.page_html {
-                    self.line(&format!("    page HTML:   {}", path.display()));
+                self.failure_details(failure);
+            }
+            Event::StepFailed {
+                failure,
+                attempts,
+                not_retried,
+            } => {
+                self.line(&format!("    ✗ {}", failure.action));
+                let attempt = if *attempts > 1 {
+                    format!(", attempt {attempts}")
+                } else {
+                    String::new()
+                };
+                self.line(&format!(
+                    "  FAILED at {} ({}{attempt})",
+                    failure.step, failure.location
+                ));
+                self.failure_details(failure);
+                if let Some(reason) = not_retried {
+                    self.line(&format!("    not retried: {reason}"));
                 }
             }
             Event::StoppedBeforeMutation { step, action } => {

@@ -123,9 +123,24 @@ pub enum Event {
     StepPassed {
         step: String,
         elapsed: Duration,
+        /// 1 unless the step was retried: a step that passed on a later attempt is flaky.
+        attempts: u32,
+    },
+    /// An attempt at a step failed and the step starts again from its first action. What the
+    /// attempt checked is superseded; its failure and artifacts stay on record.
+    StepRetrying {
+        failure: StepFailure,
+        /// The attempt that failed, from 1.
+        attempt: u32,
+        /// The most attempts this step gets (`--retries` + 1).
+        max_attempts: u32,
     },
     StepFailed {
         failure: StepFailure,
+        /// Attempts made, the last one included.
+        attempts: u32,
+        /// Why the step was not retried although retries were allowed, if so.
+        not_retried: Option<String>,
     },
     StoppedBeforeMutation {
         step: String,

@@ -67,6 +67,8 @@ pub struct RunnerSettings {
     pub step_timeout: Duration,
     /// The whole scenario's deadline; a step never waits past it, whatever its own timeout.
     pub scenario_timeout: Duration,
+    /// How many times a failed step may be retried, if nothing in it has changed the console.
+    pub retries: u32,
     pub credentials: Credentials,
     /// This scenario's output folder.
     pub output_dir: PathBuf,
@@ -88,6 +90,17 @@ impl From<BrowserError> for ActionFailure {
             page_showed: error.to_string(),
         }
     }
+}
+
+/// How one attempt at a step ended.
+enum StepAttempt {
+    Passed,
+    StoppedBeforeMutation,
+    Failed {
+        failure: StepFailure,
+        /// A mutating action had started: repeating the step could repeat the change.
+        changed_console: bool,
+    },
 }
 
 /// One poll of a condition.
@@ -125,6 +138,7 @@ pub async fn run_scenario(
         last_layer: None,
         snapshot_failures: 0,
         new_snapshots: Vec::new(),
+        attempt: 1,
     };
     let outcome = run.steps(scenario).await;
     run.settle_new_snapshots(&outcome);
@@ -149,6 +163,8 @@ struct ScenarioRun<'a> {
     snapshot_failures: usize,
     /// Snapshots seen for the first time, written as pending until the scenario's outcome is known.
     new_snapshots: Vec<crate::snapshot::SnapshotId>,
+    /// The current step's attempt, from 1; later attempts never write baselines.
+    attempt: u32,
 }
 
 impl ScenarioRun<'_> {
@@ -169,7 +185,11 @@ impl ScenarioRun<'_> {
                     },
                 )
                 .await;
-            self.reporter.on_event(&Event::StepFailed { failure });
+            self.reporter.on_event(&Event::StepFailed {
+                failure,
+                attempts: 1,
+                not_retried: None,
+            });
             return Outcome::Failed;
         }
         let scenario_deadline = Instant::now() + self.settings.scenario_timeout;
@@ -179,46 +199,55 @@ impl ScenarioRun<'_> {
                 step: step.title(),
                 guide_words: step.guide_words.clone(),
             });
-            let deadline = (Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout))
-                .min(scenario_deadline);
-            // A step marked mutating stops before its first mutating action, or before it starts
-            // when no action says which one changes the console.
-            let stop_at_any_action = !step.actions.iter().any(|action| action.mutating);
-            for action in &step.actions {
-                if step.mutating
-                    && !self.settings.may_mutate
-                    && (action.mutating || stop_at_any_action)
-                {
-                    self.reporter.on_event(&Event::StoppedBeforeMutation {
-                        step: step.title(),
-                        action: action.text.clone(),
-                    });
-                    return if self.snapshot_failures > 0 {
-                        Outcome::Failed
-                    } else {
-                        Outcome::StoppedBeforeMutation
-                    };
-                }
-                self.reporter.on_event(&Event::ActionStarted {
-                    action: action.text.clone(),
-                });
-                let action_started = Instant::now();
-                match self.perform(step, action, deadline).await {
-                    Ok(note) => self.reporter.on_event(&Event::ActionPassed {
-                        action: action.text.clone(),
-                        elapsed: action_started.elapsed(),
-                        note: note.map(|note| self.settings.redactor.redact(&note)),
-                    }),
-                    Err(failure) => {
-                        let failure = self.failure_report(step, action, failure).await;
-                        self.reporter.on_event(&Event::StepFailed { failure });
-                        return Outcome::Failed;
+            let max_attempts = self.settings.retries.saturating_add(1);
+            self.attempt = 1;
+            loop {
+                let snapshot_failures_before = self.snapshot_failures;
+                let new_snapshots_before = self.new_snapshots.len();
+                match self.attempt_step(step, scenario_deadline).await {
+                    StepAttempt::Passed => break,
+                    StepAttempt::StoppedBeforeMutation => {
+                        return if self.snapshot_failures > 0 {
+                            Outcome::Failed
+                        } else {
+                            Outcome::StoppedBeforeMutation
+                        };
+                    }
+                    StepAttempt::Failed {
+                        failure,
+                        changed_console,
+                    } => {
+                        let not_retried = if changed_console {
+                            Some("the step had already changed the console".to_string())
+                        } else if Instant::now() >= scenario_deadline {
+                            Some("the scenario's time is up".to_string())
+                        } else {
+                            None
+                        };
+                        if self.attempt >= max_attempts || not_retried.is_some() {
+                            self.reporter.on_event(&Event::StepFailed {
+                                failure,
+                                attempts: self.attempt,
+                                not_retried: not_retried.filter(|_| max_attempts > 1),
+                            });
+                            return Outcome::Failed;
+                        }
+                        self.reporter.on_event(&Event::StepRetrying {
+                            failure,
+                            attempt: self.attempt,
+                            max_attempts,
+                        });
+                        // What the failed attempt checked is superseded by the next attempt.
+                        self.snapshot_failures = snapshot_failures_before;
+                        self.new_snapshots.truncate(new_snapshots_before);
+                        self.attempt += 1;
                     }
                 }
             }
             self.reporter.on_event(&Event::StepPassed {
                 step: step.title(),
                 elapsed: step_started.elapsed(),
+                attempts: self.attempt,
             });
         }
         if self.snapshot_failures > 0 {
@@ -228,6 +257,47 @@ impl ScenarioRun<'_> {
         }
     }
 
+    /// One attempt at a step: its actions in order, from the first.
+    async fn attempt_step(&mut self, step: &Step, scenario_deadline: Instant) -> StepAttempt {
+        let deadline = (Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout))
+            .min(scenario_deadline);
+        // A step marked mutating stops before its first mutating action, or before it starts
+        // when no action says which one changes the console.
+        let stop_at_any_action = !step.actions.iter().any(|action| action.mutating);
+        let mut changed_console = false;
+        for action in &step.actions {
+            let mutates = step.mutating && (action.mutating || stop_at_any_action);
+            if mutates && !self.settings.may_mutate {
+                self.reporter.on_event(&Event::StoppedBeforeMutation {
+                    step: step.title(),
+                    action: action.text.clone(),
+                });
+                return StepAttempt::StoppedBeforeMutation;
+            }
+            // From here on a retry could repeat a change, so this step is not retried.
+            changed_console |= mutates;
+            self.reporter.on_event(&Event::ActionStarted {
+                action: action.text.clone(),
+            });
+            let action_started = Instant::now();
+            match self.perform(step, action, deadline).await {
+                Ok(note) => self.reporter.on_event(&Event::ActionPassed {
+                    action: action.text.clone(),
+                    elapsed: action_started.elapsed(),
+                    note: note.map(|note| self.settings.redactor.redact(&note)),
+                }),
+                Err(failure) => {
+                    let failure = self.failure_report(step, action, failure).await;
+                    return StepAttempt::Failed {
+                        failure,
+                        changed_console,
+                    };
+                }
+            }
+        }
+        StepAttempt::Passed
+    }
+
     /// Leaves a screenshot and the page's HTML beside the report and describes the failure.
     async fn failure_report(
         &mut self,
@@ -235,7 +305,11 @@ impl ScenarioRun<'_> {
         action: &Action,
         failure: ActionFailure,
     ) -> StepFailure {
-        let stem = format!("{}-{}", slug(&step.section), step.number);
+        // Every attempt keeps its own evidence: `upgrade-2`, then `upgrade-2-attempt-2`, ...
+        let stem = match self.attempt {
+            1 => format!("{}-{}", slug(&step.section), step.number),
+            attempt => format!("{}-{}-attempt-{attempt}", slug(&step.section), step.number),
+        };
         let folder = self.settings.output_dir.join("failures");
         let screenshot = match self.browser.screenshot().await {
             Ok(png) => self.save(
@@ -421,6 +495,15 @@ impl ScenarioRun<'_> {
             };
             let elapsed = started.elapsed();
             if Instant::now() >= deadline {
+                // An error the console shows usually explains a missing element best.
+                let alerts = self.browser.alerts().await.unwrap_or_default();
+                let page_showed = match alerts.as_slice() {
+                    [] => page_showed,
+                    alerts => format!(
+                        "{page_showed}; the page says \"{}\"",
+                        alerts.join("\" / \"")
+                    ),
+                };
                 return Err(ActionFailure {
                     expected: format!("{waiting_for} (waited {:.1} s)", elapsed.as_secs_f64()),
                     page_showed,

@@ -17,7 +17,9 @@ use crate::compare::text::{diff_lines, unified, Line};
 use crate::image_file::{decode_rgba, encode_png};
 use crate::runner::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
 use crate::scenario::{Action, Step, Target};
-use crate::snapshot::policy::{decide, Comparison, Decision, UpdatePolicy, Verdict};
+use crate::snapshot::policy::{
+    decide, decide_on_retry, Comparison, Decision, UpdatePolicy, Verdict,
+};
 use crate::snapshot::{Metadata, Slot, SnapshotId, SnapshotStore};
 
 /// Where snapshots live and which baselines this run may write.
@@ -164,6 +166,16 @@ impl ScenarioRun<'_> {
         &self.settings.snapshots
     }
 
+    /// What to write for this comparison; a step's retry never writes a baseline.
+    fn decide(&self, comparison: Comparison) -> Decision {
+        let settings = self.snapshot_settings();
+        if self.attempt > 1 {
+            decide_on_retry(settings.policy, comparison, settings.pending_allowed)
+        } else {
+            decide(settings.policy, comparison, settings.pending_allowed)
+        }
+    }
+
     fn check_page(
         &mut self,
         step: &Step,
@@ -181,7 +193,7 @@ impl ScenarioRun<'_> {
             Some(baseline) if baseline == outline => Comparison::Matches,
             Some(_) => Comparison::Differs,
         };
-        let decision = decide(settings.policy, comparison, settings.pending_allowed);
+        let decision = self.decide(comparison);
         let stored = self.store(decision, id, |store, slot| {
             store.write_text(id, slot, metadata, outline)
         })?;
@@ -310,7 +322,7 @@ impl ScenarioRun<'_> {
                 }
             }
         };
-        let decision = decide(settings.policy, comparison, settings.pending_allowed);
+        let decision = self.decide(comparison);
         let stored = self.store(decision, id, |store, slot| {
             store.write_image(id, slot, metadata, &actual_png)
         })?;

@@ -51,6 +51,9 @@ pub enum Verdict {
     Changed,
     /// No baseline and none may be written: a failure.
     Missing,
+    /// No baseline, and this capture came from a step that needed a retry, so it is not trusted
+    /// to become one: a failure, with a pending snapshot to review.
+    NotRecorded,
 }
 
 impl Verdict {
@@ -61,11 +64,15 @@ impl Verdict {
             Verdict::Updated => "updated",
             Verdict::Changed => "changed",
             Verdict::Missing => "missing",
+            Verdict::NotRecorded => "not recorded",
         }
     }
 
     pub fn is_failure(self) -> bool {
-        matches!(self, Verdict::Changed | Verdict::Missing)
+        matches!(
+            self,
+            Verdict::Changed | Verdict::Missing | Verdict::NotRecorded
+        )
     }
 }
 
@@ -92,6 +99,30 @@ pub fn decide(policy: UpdatePolicy, comparison: Comparison, pending_allowed: boo
     Decision {
         verdict,
         write_baseline,
+        write_pending: verdict.is_failure() && pending_allowed,
+    }
+}
+
+/// The decision for a capture taken in a step's retry: compared like any other, but never written
+/// as a baseline, whatever the policy. A page that only came right on a second try is not trusted
+/// to define the truth; what would have been written is left pending for review instead.
+pub fn decide_on_retry(
+    policy: UpdatePolicy,
+    comparison: Comparison,
+    pending_allowed: bool,
+) -> Decision {
+    let first_try = decide(policy, comparison, pending_allowed);
+    if !first_try.write_baseline {
+        return first_try;
+    }
+    let verdict = match comparison {
+        Comparison::Matches => Verdict::Matched,
+        Comparison::NoBaseline => Verdict::NotRecorded,
+        Comparison::Differs => Verdict::Changed,
+    };
+    Decision {
+        verdict,
+        write_baseline: false,
         write_pending: verdict.is_failure() && pending_allowed,
     }
 }
@@ -139,5 +170,37 @@ mod tests {
         );
         assert!(!decide(UpdatePolicy::Changed, Comparison::Matches, true).write_baseline);
         assert!(decide(UpdatePolicy::All, Comparison::Matches, true).write_baseline);
+    }
+
+    #[test]
+    fn a_retried_step_never_writes_a_baseline() {
+        let policies = [
+            UpdatePolicy::None,
+            UpdatePolicy::Missing,
+            UpdatePolicy::Changed,
+            UpdatePolicy::All,
+        ];
+        let comparisons = [
+            Comparison::NoBaseline,
+            Comparison::Matches,
+            Comparison::Differs,
+        ];
+        for policy in policies {
+            for comparison in comparisons {
+                let decision = decide_on_retry(policy, comparison, true);
+                assert!(!decision.write_baseline, "{policy:?} {comparison:?}");
+                assert_eq!(
+                    decision.verdict.is_failure(),
+                    comparison != Comparison::Matches,
+                    "{policy:?} {comparison:?}"
+                );
+            }
+        }
+        let new_page = decide_on_retry(UpdatePolicy::Missing, Comparison::NoBaseline, true);
+        assert_eq!(new_page.verdict, Verdict::NotRecorded);
+        assert!(new_page.write_pending, "kept for review");
+        assert!(
+            !decide_on_retry(UpdatePolicy::Missing, Comparison::NoBaseline, false).write_pending
+        );
     }
 }

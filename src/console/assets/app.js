@@ -85,7 +85,11 @@ async function route() {
       state.flash = state.flash || "Your session has ended. Log in again.";
       return showLogin();
     }
-    mount(h("div", { class: "content" }, h("p", { role: "alert", class: "form-error" }, `Something went wrong: ${error.message}`)));
+    // The page failed to load: keep the Main Menu, so the user can go on or try again.
+    const alert = h("p", { role: "alert", class: "form-error" }, `Something went wrong: ${error.message}`);
+    const entry = MENU.find(([, slug]) => slug === page());
+    if (entry && localStorage.getItem(TOKEN_KEY)) shell(entry[1], entry[0], "System Console", alert);
+    else mount(h("div", { class: "content" }, alert));
   }
 }
 
