@@ -124,3 +124,61 @@ login();
     assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
     assert!(stdout.contains("asks for a new password"), "{stdout}");
 }
+
+/// The console whose YAML lives in real code editors (tests/fixtures/code-editor-console.html).
+fn code_editor_console(editor: &str) -> String {
+    let html = include_str!("fixtures/code-editor-console.html")
+        .replace("__LOCK_MS__", "1500")
+        .replace("__FAULT__", "none")
+        .replace("__EDITOR__", editor);
+    serve_page_with_vendor(html, editor_packages())
+}
+
+/// Runs the shipped scenario on a code-editor console and checks what a QA engineer would: every
+/// layer backed up whole (not just the lines the editor had rendered), the customizations carried
+/// into Current configuration through the editor, and kept after the upgrade.
+fn upgrade_through_code_editors(editor: &str) {
+    let url = code_editor_console(editor);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--timeout", "15s", "--console", &url]),
+        0,
+    );
+    let folder = out.path().join("upgrade-vmware-non-airgap");
+    let backup =
+        std::fs::read_to_string(folder.join("backups/kubernetes.yaml")).expect("Kubernetes backup");
+    assert!(backup.contains("podCIDR: \"10.200.0.0/16\""), "{backup}");
+    assert!(
+        backup.contains("    - 'chmod 600 /var/lib/kubelet/config.yaml'"),
+        "the backup holds the layer's last line, which the editor had not rendered:\n{backup}"
+    );
+    let merged = std::fs::read_to_string(folder.join("merges/kubernetes.merged.yaml"))
+        .expect("Kubernetes merge");
+    assert!(merged.contains("request-timeout: \"300s\""), "{merged}");
+    assert!(
+        merged.contains("serviceClusterIpRange: \"10.201.0.0/16\""),
+        "{merged}"
+    );
+    assert!(
+        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        "customizations survived: {stdout}"
+    );
+    assert!(
+        stdout.contains("kept CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("kept storagePolicyName = \"gold\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_monaco_editors() {
+    upgrade_through_code_editors("monaco");
+}
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_codemirror_editors() {
+    upgrade_through_code_editors("codemirror");
+}

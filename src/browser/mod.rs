@@ -18,6 +18,8 @@ use driver::DriverProcess;
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
 pub const DEFAULT_CAPABILITIES: &str = include_str!("../../webdriver/chromium.json");
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// Reads and writes the text of code editor widgets (Monaco, CodeMirror, Ace) through the editor.
+const CODE_EDITOR_JS: &str = include_str!("code_editor.js");
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrowserError {
@@ -327,7 +329,14 @@ for (const e of elements) {
             .execute(
                 // Code views built from elements show blank lines and indentation as no-break
                 // spaces; the text a person copies has plain ones.
-                r#"const e = arguments[0]; if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value; return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#,
+                &format!(
+                    "{CODE_EDITOR_JS}\n{}",
+                    r#"const e = arguments[0];
+const codeEditor = codeEditorOf(e);
+if (codeEditor) return codeEditor.get();
+if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value;
+return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#
+                ),
                 vec![element.as_argument()],
             )
             .await?;
@@ -346,7 +355,9 @@ for (const e of elements) {
     ) -> Result<(), BrowserError> {
         self.client
             .execute(
-                r#"const [e, text] = arguments;
+                &format!("{CODE_EDITOR_JS}\n{}", r#"const [e, text] = arguments;
+const codeEditor = codeEditorOf(e);
+if (codeEditor) { codeEditor.set(text); return; }
 e.focus();
 if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
   const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -360,7 +371,7 @@ if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
   document.execCommand('selectAll', false);
   document.execCommand('insertText', false, text);
 }
-e.blur();"#,
+e.blur();"#),
                 vec![element.as_argument(), json!(text)],
             )
             .await?;

@@ -205,3 +205,105 @@ fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str
         .unwrap_or_default()
         .to_string()
 }
+
+/// The code editors some fixture consoles are built with (Monaco, CodeMirror), installed from
+/// npm into tests/fixtures/editors/node_modules by `npm ci` the first time a test needs them.
+/// A failed install fails the test: these tests are never skipped.
+pub fn editor_packages() -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/editors");
+            let modules = folder.join("node_modules");
+            let installed = [
+                "monaco-editor/min/vs/loader.js",
+                "codemirror/lib/codemirror.js",
+            ]
+            .iter()
+            .all(|file| modules.join(file).is_file());
+            if !installed {
+                let output = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                    .current_dir(&folder)
+                    .stdin(Stdio::null())
+                    .output()
+                    .map_err(|error| {
+                        format!("npm could not start ({error}); install Node.js and npm")
+                    })?;
+                if !output.status.success() {
+                    return Err(format!(
+                        "`npm ci` in {} failed:\n{}",
+                        folder.display(),
+                        text(&output.stderr)
+                    ));
+                }
+            }
+            Ok(modules)
+        })
+        .clone()
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Serves `html` for every path but `/vendor/...`, which comes from files under `vendor`, on a
+/// loopback port, from threads, until the test ends.
+pub fn serve_page_with_vendor(html: String, vendor: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let html = std::sync::Arc::new(html);
+    let vendor = std::sync::Arc::new(vendor);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (html, vendor) = (html.clone(), vendor.clone());
+            std::thread::spawn(move || answer(stream, &html, &vendor));
+        }
+    });
+    format!("http://{address}/system")
+}
+
+fn answer(mut stream: std::net::TcpStream, html: &str, vendor: &Path) {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => request.extend_from_slice(&buffer[..read]),
+        }
+    }
+    let request = text(&request);
+    let path = request
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let (status, content_type, body) = match path.strip_prefix("/vendor/") {
+        Some(file) if !file.split('/').any(|part| part == "..") => {
+            let file = vendor.join(file);
+            let content_type = match file.extension().and_then(|extension| extension.to_str()) {
+                Some("js") => "text/javascript",
+                Some("css") => "text/css",
+                Some("ttf") => "font/ttf",
+                _ => "application/octet-stream",
+            };
+            match std::fs::read(&file) {
+                Ok(bytes) => ("200 OK", content_type, bytes),
+                Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),
+            }
+        }
+        Some(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        None => (
+            "200 OK",
+            "text/html; charset=utf-8",
+            html.as_bytes().to_vec(),
+        ),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
