@@ -182,3 +182,8 @@ fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_monaco_editors() {
 fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_codemirror_editors() {
     upgrade_through_code_editors("codemirror");
 }
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_whose_update_preview_is_a_monaco_diff_editor() {
+    upgrade_through_code_editors("monaco-diff");
+}

@@ -44,12 +44,38 @@ const PANE = "section, article, aside, fieldset, [role='region'], [role='group']
 const CODE_EDITOR = ".monaco-editor, .CodeMirror, .cm-editor, .ace_editor";
 const CLICKABLE = "button, a[href], [role='button'], [role='link'], [role='option'], [role='tab'], [role='treeitem'], [role='menuitem'], [role='listitem'], [role='row'], li, tr, [onclick], [tabindex]";
 
+// The nearest heading inside `node` whose text sits above `element` and within its width.
+function headingAbove(node, element) {
+  const box = element.getBoundingClientRect();
+  let best = "";
+  let bestGap = Infinity;
+  for (const heading of node.querySelectorAll(HEADING)) {
+    if (heading.contains(element) || !isVisible(heading)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(heading);
+    const text = range.getBoundingClientRect();
+    const center = (text.left + text.right) / 2;
+    const gap = box.top - text.bottom;
+    if (gap < -2 || center < box.left || center > box.right) continue;
+    if (gap < bestGap) { best = textOf(heading); bestGap = gap; }
+  }
+  return best;
+}
+
 // The title a person reads for a pane, card or field: the nearest heading that comes before the
-// element inside the smallest container that holds both and no other field.
+// element inside the smallest container that holds both and no other field; where fields share
+// containers, the nearest heading right above the element.
 function containerTitle(element) {
   let node = element.parentElement;
   while (node && node !== document.body) {
-    if (node.querySelectorAll(FIELD).length > 1) return "";
+    // A container with several fields: only a heading right above this one names it, as column
+    // headings over side-by-side editors do.
+    if (node.querySelectorAll(FIELD).length > 1) {
+      const above = headingAbove(node, element);
+      if (above) return above;
+      node = node.parentElement;
+      continue;
+    }
     const own = explicitName(node);
     if (own && node !== element) return own;
     const headings = Array.from(node.querySelectorAll(HEADING)).filter((heading) =>

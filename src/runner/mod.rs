@@ -139,6 +139,7 @@ pub async fn run_scenario(
         snapshot_failures: 0,
         new_snapshots: Vec::new(),
         attempt: 1,
+        scenario_deadline: started + settings.scenario_timeout,
     };
     let outcome = run.steps(scenario).await;
     run.settle_new_snapshots(&outcome);
@@ -165,6 +166,8 @@ struct ScenarioRun<'a> {
     new_snapshots: Vec<crate::snapshot::SnapshotId>,
     /// The current step's attempt, from 1; later attempts never write baselines.
     attempt: u32,
+    /// No wait goes past this, whatever a step or action allows.
+    scenario_deadline: Instant,
 }
 
 impl ScenarioRun<'_> {
@@ -192,7 +195,6 @@ impl ScenarioRun<'_> {
             });
             return Outcome::Failed;
         }
-        let scenario_deadline = Instant::now() + self.settings.scenario_timeout;
         for step in &scenario.steps {
             let step_started = Instant::now();
             self.reporter.on_event(&Event::StepStarted {
@@ -204,7 +206,7 @@ impl ScenarioRun<'_> {
             loop {
                 let snapshot_failures_before = self.snapshot_failures;
                 let new_snapshots_before = self.new_snapshots.len();
-                match self.attempt_step(step, scenario_deadline).await {
+                match self.attempt_step(step).await {
                     StepAttempt::Passed => break,
                     StepAttempt::StoppedBeforeMutation => {
                         return if self.snapshot_failures > 0 {
@@ -219,7 +221,7 @@ impl ScenarioRun<'_> {
                     } => {
                         let not_retried = if changed_console {
                             Some("the step had already changed the console".to_string())
-                        } else if Instant::now() >= scenario_deadline {
+                        } else if Instant::now() >= self.scenario_deadline {
                             Some("the scenario's time is up".to_string())
                         } else {
                             None
@@ -258,9 +260,9 @@ impl ScenarioRun<'_> {
     }
 
     /// One attempt at a step: its actions in order, from the first.
-    async fn attempt_step(&mut self, step: &Step, scenario_deadline: Instant) -> StepAttempt {
-        let deadline = (Instant::now() + step.timeout.unwrap_or(self.settings.step_timeout))
-            .min(scenario_deadline);
+    async fn attempt_step(&mut self, step: &Step) -> StepAttempt {
+        let step_timeout = step.timeout.unwrap_or(self.settings.step_timeout);
+        let mut deadline = (Instant::now() + step_timeout).min(self.scenario_deadline);
         // A step marked mutating stops before its first mutating action, or before it starts
         // when no action says which one changes the console.
         let stop_at_any_action = !step.actions.iter().any(|action| action.mutating);
@@ -281,11 +283,17 @@ impl ScenarioRun<'_> {
             });
             let action_started = Instant::now();
             match self.perform(step, action, deadline).await {
-                Ok(note) => self.reporter.on_event(&Event::ActionPassed {
-                    action: action.text.clone(),
-                    elapsed: action_started.elapsed(),
-                    note: note.map(|note| self.settings.redactor.redact(&note)),
-                }),
+                Ok(note) => {
+                    self.reporter.on_event(&Event::ActionPassed {
+                        action: action.text.clone(),
+                        elapsed: action_started.elapsed(),
+                        note: note.map(|note| self.settings.redactor.redact(&note)),
+                    });
+                    // A wait with its own time (the lock) does not eat the rest of the step's.
+                    if let ActionKind::WaitUntilUnlocked { within: Some(_) } = action.kind {
+                        deadline = (Instant::now() + step_timeout).min(self.scenario_deadline);
+                    }
+                }
                 Err(failure) => {
                     let failure = self.failure_report(step, action, failure).await;
                     return StepAttempt::Failed {
@@ -443,7 +451,14 @@ impl ScenarioRun<'_> {
                 self.browser.type_into(&field, text).await?;
                 Ok(None)
             }
-            ActionKind::WaitUntilUnlocked => self.wait_until_unlocked(action, deadline).await,
+            ActionKind::WaitUntilUnlocked { within } => {
+                // The lock has its own time; every other action keeps the step's.
+                let deadline = match within {
+                    Some(within) => (Instant::now() + *within).min(self.scenario_deadline),
+                    None => deadline,
+                };
+                self.wait_until_unlocked(action, deadline).await
+            }
         }
     }
 

@@ -9,7 +9,7 @@
 //! merge editor "Incoming changes" into editor "Current configuration" keeping "podCIDR"
 //! check layer "Kubernetes" kept "podCIDR", "serviceClusterIpRange"
 //! type "value" into field "Username"
-//! wait until unlocked
+//! wait until unlocked within 15m
 //! ```
 //!
 //! A target is a role and the label a person reads (`button "Update"`), optionally inside another
@@ -140,8 +140,11 @@ pub enum ActionKind {
         text: String,
         into: Target,
     },
-    /// Waits through the console's upgrade lock until a login form or the Main Menu is usable.
-    WaitUntilUnlocked,
+    /// Waits through the console's upgrade lock until a login form or the Main Menu is usable,
+    /// for as long as `within` says (the lock's own time) or else the step's timeout.
+    WaitUntilUnlocked {
+        within: Option<std::time::Duration>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -307,6 +310,17 @@ impl Cursor {
         matches
     }
 
+    fn word(&mut self, what: &str) -> Result<String, ActionSyntaxError> {
+        match self.peek_word(0) {
+            Some(word) => {
+                let word = word.to_string();
+                self.position += 1;
+                Ok(word)
+            }
+            None => self.error(what),
+        }
+    }
+
     fn expect_words(&mut self, words: &str) -> Result<(), ActionSyntaxError> {
         if self.eat_words(words) {
             Ok(())
@@ -466,7 +480,17 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
             into: cursor.target()?,
         }
     } else if cursor.eat_words("wait until unlocked") {
-        ActionKind::WaitUntilUnlocked
+        let within = if cursor.eat_words("within") {
+            let offset = cursor.offset();
+            let word = cursor.word("a duration such as `15m`")?;
+            Some(
+                super::parse_duration(&word)
+                    .map_err(|message| ActionSyntaxError { offset, message })?,
+            )
+        } else {
+            None
+        };
+        ActionKind::WaitUntilUnlocked { within }
     } else {
         return cursor.error(ACTIONS_HELP);
     };
@@ -519,6 +543,25 @@ mod tests {
                 .and_then(|within| within.label.as_deref()),
             Some("Palette version update")
         );
+    }
+
+    #[test]
+    fn the_lock_wait_may_have_its_own_time() {
+        assert_eq!(
+            parse_action("wait until unlocked within 15m"),
+            Ok(ActionKind::WaitUntilUnlocked {
+                within: Some(std::time::Duration::from_secs(900))
+            })
+        );
+        assert_eq!(
+            parse_action("wait until unlocked"),
+            Ok(ActionKind::WaitUntilUnlocked { within: None })
+        );
+        let error = parse_action("wait until unlocked within soon").unwrap_err();
+        assert_eq!(error.offset, 27);
+        assert!(error.message.contains("`15m`"), "{}", error.message);
+        let error = parse_action("wait until unlocked within").unwrap_err();
+        assert!(error.message.contains("a duration"), "{}", error.message);
     }
 
     #[test]
