@@ -1,0 +1,222 @@
+//! The console session: logging in through whatever login form the console shows, and waiting
+//! through the upgrade lock, which ends the session.
+
+use std::time::{Duration, Instant};
+
+use super::wait::{page_summary, Attempt};
+use super::{ActionFailure, ScenarioRun};
+use crate::browser::{Browser, BrowserError, ElementHandle};
+use crate::locate::{self, Candidate};
+use crate::runner::event::Event;
+use crate::scenario::{Action, Role};
+
+/// How long the lock wait gives the console to show that it locked at all.
+const LOCK_APPEARANCE: Duration = Duration::from_secs(30);
+
+enum LoginAnswer {
+    Accepted,
+    /// The console refused because it is locked; the alert says so.
+    Locked(String),
+}
+
+impl ScenarioRun<'_> {
+    /// Logs in through whatever login form the console shows; does nothing when logged in.
+    pub(super) async fn log_in(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
+        let browser = self.browser;
+        let page = self
+            .poll(
+                action,
+                "a login form or the Main Menu",
+                deadline,
+                || async move {
+                    if browser.login_form().await?.has_password_field {
+                        return Ok(Attempt::Done(true));
+                    }
+                    if main_menu_usable(browser).await? {
+                        return Ok(Attempt::Done(false));
+                    }
+                    Ok(Attempt::NotYet(page_summary(browser).await?))
+                },
+            )
+            .await?;
+        if !page {
+            return Ok(Some("already logged in".to_string()));
+        }
+        loop {
+            let username_field = self
+                .find_field(
+                    action,
+                    &["Username", "Email", "Email address", "User name"],
+                    deadline,
+                )
+                .await?;
+            let password_field = self.find_field(action, &["Password"], deadline).await?;
+            self.browser
+                .type_into(&username_field, &self.settings.credentials.username)
+                .await?;
+            self.browser
+                .type_into(&password_field, &self.settings.credentials.password)
+                .await?;
+            self.browser.submit_form_of(&password_field).await?;
+            let answer = self
+                .poll(action, "the console to accept the login", deadline, || async move {
+                    let form = browser.login_form().await?;
+                    if !form.has_password_field {
+                        return Ok(Attempt::Done(LoginAnswer::Accepted));
+                    }
+                    if asks_for_new_password(browser).await? {
+                        return Ok(Attempt::Fail(
+                            "the console accepted the login but asks for a new password (a first login): set one in \
+                             the console, then pass it in PALETTE_PASSWORD"
+                                .to_string(),
+                        ));
+                    }
+                    if form.alert.is_empty() {
+                        return Ok(Attempt::NotYet("the login form is still shown".to_string()));
+                    }
+                    // A console that is still locked refuses logins until it unlocks: try again.
+                    if form.alert.to_lowercase().contains("lock") {
+                        return Ok(Attempt::Done(LoginAnswer::Locked(form.alert)));
+                    }
+                    Ok(Attempt::Fail(format!(
+                        "the console refused the login: \"{}\"; check PALETTE_USERNAME and PALETTE_PASSWORD",
+                        form.alert
+                    )))
+                })
+                .await?;
+            match answer {
+                LoginAnswer::Accepted => return Ok(Some("logged in".to_string())),
+                LoginAnswer::Locked(alert) if Instant::now() >= deadline => {
+                    return Err(ActionFailure {
+                        expected: "the console to accept the login".to_string(),
+                        page_showed: format!("the console is still locked: \"{alert}\""),
+                    })
+                }
+                LoginAnswer::Locked(alert) => {
+                    self.reporter.on_event(&Event::Waiting {
+                        action: action.text.clone(),
+                        waiting_for: "the console to accept logins".to_string(),
+                        elapsed: Duration::ZERO,
+                        timeout: deadline.saturating_duration_since(Instant::now()),
+                        page_says: Some(alert),
+                    });
+                    // Poll interval before the next attempt, not a wait for the page.
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    /// The first of `labels` that names a visible field.
+    async fn find_field(
+        &mut self,
+        action: &Action,
+        labels: &[&str],
+        deadline: Instant,
+    ) -> Result<ElementHandle, ActionFailure> {
+        let browser = self.browser;
+        let waiting_for = format!(
+            "a field labelled {}",
+            labels
+                .iter()
+                .map(|label| format!("\"{label}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+        self.poll(action, &waiting_for, deadline, || async move {
+            let candidates = browser.collect(Role::Field.script_name(), None).await?;
+            let names: Vec<Candidate> = candidates
+                .iter()
+                .map(|(_, candidate)| candidate.clone())
+                .collect();
+            let mut last_miss = String::new();
+            for label in labels {
+                match locate::choose(Some(label), &names) {
+                    Ok(index) => return Ok(Attempt::Done(candidates[index].0.clone())),
+                    Err(miss) => last_miss = miss.explain(&format!("field \"{label}\"")),
+                }
+            }
+            Ok(Attempt::NotYet(last_miss))
+        })
+        .await
+    }
+
+    /// Waits through the upgrade lock: first for the console to lock (or log out), then until a
+    /// login form or a usable Main Menu is back, reporting the lock screen's progress.
+    pub(super) async fn wait_until_unlocked(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
+        let browser = self.browser;
+        let started = Instant::now();
+        let appearance_deadline = deadline.min(Instant::now() + LOCK_APPEARANCE);
+        let saw_lock = self
+            .poll(
+                action,
+                "the console to lock for the upgrade",
+                appearance_deadline,
+                || async move {
+                    if browser.login_form().await?.has_password_field
+                        || browser.blocking_status().await?.is_some()
+                        || !main_menu_usable(browser).await?
+                    {
+                        return Ok(Attempt::Done(()));
+                    }
+                    Ok(Attempt::NotYet("the console is still usable".to_string()))
+                },
+            )
+            .await
+            .is_ok();
+        self.poll(action, "the console to unlock", deadline, || async move {
+            let busy = browser.blocking_status().await?;
+            if busy.is_none()
+                && (browser.login_form().await?.has_password_field
+                    || main_menu_usable(browser).await?)
+            {
+                return Ok(Attempt::Done(()));
+            }
+            Ok(Attempt::NotYet(match busy {
+                Some(status) => status,
+                None => page_summary(browser).await?,
+            }))
+        })
+        .await?;
+        let seconds = started.elapsed().as_secs_f64();
+        Ok(Some(if saw_lock {
+            format!("the console was locked and unlocked after {seconds:.1} s")
+        } else {
+            format!(
+                "the console never showed a lock within {} s",
+                LOCK_APPEARANCE.as_secs()
+            )
+        }))
+    }
+}
+
+/// A first login's password change: a visible field named "New password".
+async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> {
+    let fields = browser.collect(Role::Field.script_name(), None).await?;
+    Ok(fields.iter().any(|(_, field)| {
+        field
+            .names
+            .iter()
+            .any(|name| name.to_lowercase().contains("new password"))
+    }))
+}
+
+/// A person could use the Main Menu now: some menu item is visible and nothing covers it.
+async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
+    let items = browser.collect(Role::MenuItem.script_name(), None).await?;
+    for (element, _) in items.iter().take(3) {
+        let probe = browser.probe(element).await?;
+        if probe.visible && probe.covered_by.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

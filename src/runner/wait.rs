@@ -1,0 +1,304 @@
+//! Waiting for the page, never sleeping for it: the one `poll` loop with its deadline and
+//! progress events, actionability (visible, enabled, stable, not covered), expected text, stable
+//! screenshots, and the short descriptions of the page that failures quote.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use super::find::{find, Found, Need};
+use super::{ActionFailure, ScenarioRun};
+use crate::browser::{Browser, BrowserError, ElementHandle};
+use crate::locate::{self, Candidate};
+use crate::runner::event::Event;
+use crate::scenario::{Action, Target};
+
+/// The pause between two checks of a condition; never a wait for the page itself.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// How long two elements may match equally before that is an error rather than a page in motion.
+const AMBIGUITY_GRACE: Duration = Duration::from_secs(1);
+
+/// Screenshots taken at most, until two consecutive ones are identical.
+const STABLE_SHOTS: usize = 5;
+
+pub(super) const UNSETTLED: &str =
+    "the page never held still for two screenshots in a row; the last one was kept";
+
+/// A screenshot and whether the page held still for it.
+pub(super) struct StableShot {
+    pub(super) png: Vec<u8>,
+    pub(super) settled: bool,
+}
+
+/// One poll of a condition.
+pub(super) enum Attempt<T> {
+    Done(T),
+    /// Not yet; what the page shows instead.
+    NotYet(String),
+    /// Several elements match; an error once it persists.
+    Ambiguous(String),
+    /// Will never succeed: fail now.
+    Fail(String),
+}
+
+impl ScenarioRun<'_> {
+    /// Polls `attempt` until it is done, fails, or the deadline passes, reporting progress.
+    pub(super) async fn poll<T, F, Fut>(
+        &mut self,
+        action: &Action,
+        waiting_for: &str,
+        deadline: Instant,
+        mut attempt: F,
+    ) -> Result<T, ActionFailure>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Attempt<T>, BrowserError>>,
+    {
+        let started = Instant::now();
+        let timeout = deadline.saturating_duration_since(started);
+        let mut ambiguous_since: Option<Instant> = None;
+        let mut last_report = 0;
+        loop {
+            let attempt = match attempt().await {
+                Err(error) if error.is_stale() => {
+                    Attempt::NotYet("the page re-rendered while it was being read".to_string())
+                }
+                other => other?,
+            };
+            let page_showed = match attempt {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Fail(reason) => {
+                    return Err(ActionFailure {
+                        expected: waiting_for.to_string(),
+                        page_showed: reason,
+                    })
+                }
+                Attempt::Ambiguous(reason) => {
+                    let since = *ambiguous_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= AMBIGUITY_GRACE {
+                        return Err(ActionFailure {
+                            expected: waiting_for.to_string(),
+                            page_showed: reason,
+                        });
+                    }
+                    reason
+                }
+                Attempt::NotYet(reason) => {
+                    ambiguous_since = None;
+                    reason
+                }
+            };
+            let elapsed = started.elapsed();
+            if Instant::now() >= deadline {
+                // An error the console shows usually explains a missing element best.
+                let alerts = self.browser.alerts().await.unwrap_or_default();
+                let page_showed = match alerts.as_slice() {
+                    [] => page_showed,
+                    alerts => format!(
+                        "{page_showed}; the page says \"{}\"",
+                        alerts.join("\" / \"")
+                    ),
+                };
+                return Err(ActionFailure {
+                    expected: format!("{waiting_for} (waited {:.1} s)", elapsed.as_secs_f64()),
+                    page_showed,
+                });
+            }
+            if elapsed.as_secs() > last_report {
+                last_report = elapsed.as_secs();
+                self.reporter.on_event(&Event::Waiting {
+                    action: action.text.clone(),
+                    waiting_for: waiting_for.to_string(),
+                    elapsed,
+                    timeout,
+                    page_says: Some(self.settings.redactor.redact(&page_showed)),
+                });
+            }
+            // A poll interval between checks of a condition, not a wait for the page.
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+
+    pub(super) async fn wait_for(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        need: Need,
+        deadline: Instant,
+    ) -> Result<(ElementHandle, Candidate), ActionFailure> {
+        let browser = self.browser;
+        let waiting_for = match need {
+            Need::Visible => format!("{target} to be visible"),
+            Need::Clickable => format!("{target} to be visible, enabled, stable and not covered"),
+        };
+        // The element's box at the previous poll: an element is stable when it has not moved.
+        let previous_rect = std::cell::Cell::new(None);
+        let previous_rect = &previous_rect;
+        self.poll(action, &waiting_for, deadline, || async move {
+            let (element, candidate) = match find(browser, target).await? {
+                Found::One(element, candidate) => (element, candidate),
+                Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
+                Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
+            };
+            let probe = browser.probe(&element).await?;
+            let before = previous_rect.replace(probe.rect);
+            if !probe.visible {
+                let shown = candidate.display_name().to_string();
+                return Ok(Attempt::NotYet(format!(
+                    "{target} (\"{shown}\") is on the page but hidden"
+                )));
+            }
+            if need == Need::Visible {
+                return Ok(Attempt::Done((element, candidate)));
+            }
+            if !probe.enabled {
+                return Ok(Attempt::NotYet(format!("{target} is disabled")));
+            }
+            if let Some(cover) = probe.covered_by {
+                return Ok(Attempt::NotYet(format!("{target} is covered by {cover}")));
+            }
+            if probe.rect.is_none() || probe.rect != before {
+                return Ok(Attempt::NotYet(format!("{target} is still moving")));
+            }
+            Ok(Attempt::Done((element, candidate)))
+        })
+        .await
+    }
+
+    /// Clicks a target once it can be clicked; when the target shows a selected state (tabs,
+    /// layers), waits until the click has selected it.
+    pub(super) async fn click(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
+        loop {
+            let (element, candidate) = self
+                .wait_for(action, target, Need::Clickable, deadline)
+                .await?;
+            match self.browser.click(&element).await {
+                Ok(()) => {
+                    if candidate.selected == Some(false) {
+                        self.wait_selected(action, target, deadline).await?;
+                    }
+                    return Ok(());
+                }
+                // The page moved or re-rendered between the check and the click: check again.
+                Err(_) if Instant::now() < deadline => continue,
+                Err(error) => return Err(BrowserError::from(error).into()),
+            }
+        }
+    }
+
+    async fn wait_selected(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
+        let browser = self.browser;
+        let waiting_for = format!("{target} to become selected after the click");
+        self.poll(action, &waiting_for, deadline, || async move {
+            Ok(match find(browser, target).await? {
+                Found::One(_, candidate) if candidate.selected != Some(false) => Attempt::Done(()),
+                Found::One(_, _) => Attempt::NotYet(format!("{target} is not selected")),
+                // The click navigated away: nothing left to check.
+                Found::Missing(_) => Attempt::Done(()),
+                Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+            })
+        })
+        .await
+    }
+
+    pub(super) async fn expect_text(
+        &mut self,
+        action: &Action,
+        text: &str,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
+        let browser = self.browser;
+        let wanted = collapse(text);
+        let wanted = &wanted;
+        self.poll(
+            action,
+            &format!("the page to show the text \"{text}\""),
+            deadline,
+            || async move {
+                let page = browser.page_text().await?;
+                if collapse(&page).contains(wanted.as_str()) {
+                    return Ok(Attempt::Done(()));
+                }
+                Ok(Attempt::NotYet(closest_lines(wanted, &page)))
+            },
+        )
+        .await
+    }
+
+    /// Retakes the screenshot until two consecutive shots are byte-identical, at most
+    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed.
+    pub(super) async fn stable_screenshot(&mut self) -> Result<StableShot, ActionFailure> {
+        let mut previous = self.browser.screenshot().await?;
+        for _ in 1..STABLE_SHOTS {
+            let next = self.browser.screenshot().await?;
+            if next == previous {
+                return Ok(StableShot {
+                    png: next,
+                    settled: true,
+                });
+            }
+            previous = next;
+        }
+        Ok(StableShot {
+            png: previous,
+            settled: false,
+        })
+    }
+}
+
+/// The first line or two of what the page says, for progress and failure messages.
+pub(super) async fn page_summary(browser: &Browser) -> Result<String, BrowserError> {
+    let text = browser.page_text().await?;
+    let summary: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .take(3)
+        .collect();
+    Ok(if summary.is_empty() {
+        format!(
+            "an empty page at {}",
+            browser.current_url().await.unwrap_or_default()
+        )
+    } else {
+        format!("the page shows \"{}\"", summary.join(" / "))
+    })
+}
+
+pub(super) fn meaningful_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+pub(super) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The page's lines most like `wanted`, for a failed text expectation.
+fn closest_lines(wanted: &str, page: &str) -> String {
+    let lines = page.lines().map(|line| line.trim().to_string());
+    let closest = locate::most_similar(wanted, lines, 3);
+    if closest.is_empty() {
+        return "the text is not on the page, which shows no text".to_string();
+    }
+    format!(
+        "the text is not on the page; closest lines: {}",
+        closest
+            .iter()
+            .map(|line| format!("\"{line}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
