@@ -187,3 +187,54 @@ fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_codemirror_editors()
 fn the_shipped_scenario_upgrades_a_console_whose_update_preview_is_a_monaco_diff_editor() {
     upgrade_through_code_editors("monaco-diff");
 }
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_served_over_https_with_a_self_signed_certificate() {
+    // A self-hosted console ships with a self-signed certificate; webdriver/chromium.json accepts it.
+    let html = include_str!("fixtures/independent-console.html")
+        .replace("__LOCK_MS__", "1500")
+        .replace("__FAULT__", "none");
+    let console = HttpsPage::serve(&html);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--console", &console.url]),
+        0,
+    );
+    assert!(
+        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_browser_that_refuses_the_self_signed_certificate_gets_a_clear_error() {
+    let console = HttpsPage::serve("<!doctype html><title>Palette</title><p>Palette</p>");
+    let out = tempfile::tempdir().expect("temp dir");
+    let capabilities = out.path().join("strict.json");
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("webdriver/chromium.json"),
+    )
+    .expect("shipped capabilities");
+    std::fs::write(
+        &capabilities,
+        shipped.replace(
+            "\"acceptInsecureCerts\": true",
+            "\"acceptInsecureCerts\": false",
+        ),
+    )
+    .expect("capabilities written");
+    let mut command = scenario_command(out.path());
+    command
+        .args(["--console", &console.url, "--capabilities"])
+        .arg(&capabilities);
+    let stdout = run_expecting(&mut command, 1);
+    assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
+    assert!(
+        stdout.contains("ERR_CERT"),
+        "the certificate error is named: {stdout}"
+    );
+}

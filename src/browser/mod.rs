@@ -151,14 +151,24 @@ impl Browser {
             }
         };
         let capabilities = capabilities(options, user_data_dir.as_deref())?;
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&url)
-            .await
-            .map_err(|error| BrowserError::Session {
-                url: url.clone(),
-                message: error.to_string(),
-            })?;
+        let session_failed = |message: String| BrowserError::Session {
+            url: url.clone(),
+            message,
+        };
+        let client = if url.starts_with("https:") {
+            // A remote WebDriver (Selenium Grid) behind TLS, checked against the system's roots.
+            ClientBuilder::rustls()
+                .map_err(|error| session_failed(format!("TLS set-up failed: {error}")))?
+                .capabilities(capabilities)
+                .connect(&url)
+                .await
+        } else {
+            ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities)
+                .connect(&url)
+                .await
+        }
+        .map_err(|error| session_failed(error.to_string()))?;
         let tag = browser_tag(client.capabilities(), options.viewport);
         let browser = Browser {
             client,
@@ -257,6 +267,20 @@ for (const e of elements) {
 
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
         Ok(self.client.goto(url).await?)
+    }
+
+    /// What the browser's own error page says, when it shows one instead of the page (a refused
+    /// certificate, a refused connection): `None` for any page a server sent.
+    pub async fn error_page(&self) -> Result<Option<String>, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                r#"if (!/^(chrome-error|about|moz-neterror):/.test(document.URL) || document.URL === 'about:blank') return null;
+return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim().slice(0, 400);"#,
+                vec![],
+            )
+            .await?;
+        Ok(reply.as_str().map(str::to_string))
     }
 
     pub async fn current_url(&self) -> Result<String, BrowserError> {

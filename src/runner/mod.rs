@@ -149,7 +149,7 @@ struct ScenarioRun<'a> {
 
 impl ScenarioRun<'_> {
     async fn steps(&mut self, scenario: &Scenario) -> Outcome {
-        if let Err(error) = self.browser.goto(&self.settings.console_url).await {
+        if let Some(page_showed) = self.open_console().await {
             let first = &scenario.steps[0];
             self.reporter.on_event(&Event::StepStarted {
                 step: first.title(),
@@ -161,7 +161,7 @@ impl ScenarioRun<'_> {
                     &scenario.steps[0].actions[0],
                     ActionFailure {
                         expected: format!("the console to load at {}", self.settings.console_url),
-                        page_showed: error.to_string(),
+                        page_showed,
                     },
                 )
                 .await;
@@ -233,6 +233,18 @@ impl ScenarioRun<'_> {
             Outcome::Failed
         } else {
             Outcome::Passed
+        }
+    }
+
+    /// Opens the console's URL; `Some` says why the console's page is not what the browser shows.
+    async fn open_console(&mut self) -> Option<String> {
+        if let Err(error) = self.browser.goto(&self.settings.console_url).await {
+            return Some(error.to_string());
+        }
+        match self.browser.error_page().await {
+            Ok(None) => None,
+            Ok(Some(text)) => Some(explain_error_page(&text)),
+            Err(error) => Some(error.to_string()),
         }
     }
 
@@ -437,5 +449,60 @@ impl ScenarioRun<'_> {
                 self.wait_until_unlocked(action, deadline).await
             }
         }
+    }
+}
+
+/// The browser's error page in one line, with what to do about a refused certificate.
+fn explain_error_page(text: &str) -> String {
+    let code = text
+        .split_whitespace()
+        .find(|word| {
+            word.contains("ERR_") || word.contains("SEC_ERROR") || word.contains("SSL_ERROR")
+        })
+        .map(|word| {
+            word.trim_matches(|character: char| {
+                !character.is_ascii_alphanumeric() && character != '_' && character != ':'
+            })
+        });
+    let mut explained = match code {
+        Some(code) => format!("the browser's own error page, {code}"),
+        None => format!("the browser's own error page: \"{text}\""),
+    };
+    if code.is_some_and(|code| {
+        code.contains("CERT") || code.contains("SSL") || code.contains("SEC_ERROR")
+    }) {
+        explained.push_str(
+            ". The browser refused the console's certificate: a self-hosted console with a \
+             self-signed certificate needs \"acceptInsecureCerts\": true in the capabilities file \
+             (webdriver/chromium.json has it)",
+        );
+    }
+    explained
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_error_page;
+
+    #[test]
+    fn a_refused_certificate_is_named_with_its_fix() {
+        let explained = explain_error_page(
+            "Your connection is not private Attackers might be trying to steal your information \
+             from 127.0.0.1 NET::ERR_CERT_AUTHORITY_INVALID Advanced Back to safety",
+        );
+        assert!(
+            explained.starts_with("the browser's own error page, NET::ERR_CERT_AUTHORITY_INVALID."),
+            "{explained}"
+        );
+        assert!(explained.contains("acceptInsecureCerts"), "{explained}");
+    }
+
+    #[test]
+    fn other_error_pages_are_quoted() {
+        let explained = explain_error_page("This site can't be reached ERR_CONNECTION_REFUSED");
+        assert_eq!(
+            explained,
+            "the browser's own error page, ERR_CONNECTION_REFUSED"
+        );
     }
 }

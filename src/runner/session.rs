@@ -209,9 +209,14 @@ async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> 
     }))
 }
 
-/// A person could use the Main Menu now: some menu item is visible and nothing covers it.
+/// A person could use the Main Menu now: there is a menu (a few entries, not one stray button on
+/// an error page), and some entry is visible with nothing covering it.
 async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
+    const FEWEST_MENU_ITEMS: usize = 3;
     let items = browser.collect(Role::MenuItem.script_name(), None).await?;
+    if items.len() < FEWEST_MENU_ITEMS {
+        return Ok(false);
+    }
     for (element, _) in items.iter().take(3) {
         let probe = browser.probe(element).await?;
         if probe.visible && probe.covered_by.is_none() {

@@ -307,3 +307,52 @@ fn answer(mut stream: std::net::TcpStream, html: &str, vendor: &Path) {
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
 }
+
+/// A page served over https with a self-signed certificate (tests/fixtures/https_console.py, with
+/// python3 and openssl), in its own process group, killed when dropped.
+pub struct HttpsPage {
+    child: Child,
+    pub url: String,
+    _folder: tempfile::TempDir,
+}
+
+impl HttpsPage {
+    pub fn serve(html: &str) -> HttpsPage {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let page = folder.path().join("page.html");
+        std::fs::write(&page, html).expect("page written");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/https_console.py");
+        let mut command = Command::new("python3");
+        command
+            .arg(script)
+            .arg(&page)
+            .arg(folder.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command
+            .spawn()
+            .expect("python3 starts (the https test server needs python3 and openssl)");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first_line)
+            .expect("the https server prints its URL");
+        assert!(
+            first_line.starts_with("https://"),
+            "the https server did not start: {first_line:?}"
+        );
+        HttpsPage {
+            child,
+            url: first_line.trim().to_string(),
+            _folder: folder,
+        }
+    }
+}
+
+impl Drop for HttpsPage {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
