@@ -140,6 +140,9 @@ fn a_retried_step_never_records_a_baseline() {
             .any(|path| path.to_string_lossy().ends_with("profile.snap.new")),
         "the capture is kept for review: {stored:?}"
     );
+    let html = std::fs::read_to_string(dir.path().join("flaky/report.html")).expect("report.html");
+    assert!(html.contains("flaky: passed on attempt 2"), "{html}");
+    assert!(html.contains("not recorded"), "{html}");
 
     // The same step on a healthy console passes at once and records its baselines.
     let healthy = ConsoleProcess::start(&[]);

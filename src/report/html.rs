@@ -100,7 +100,9 @@ impl HtmlReport {
     }
 
     fn render_step(&self, html: &mut String, step: &StepEntry) {
-        let flaky = step.status == "passed" && step.attempts > 1;
+        // Its actions passed on a retry; a snapshot may still have failed it.
+        let flaky =
+            (step.status == "passed" || step.status.starts_with("failed:")) && step.attempts > 1;
         let open = if step.status == "passed" && !flaky {
             ""
         } else {
