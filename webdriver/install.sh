@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the browser stack palette-harness drives: Debian's Chromium and ChromeDriver, plus the
-# two font packages that decide every pixel of a screenshot. Idempotent: a second run installs
-# nothing and exits 0.
+# Installs the browser stack palette-harness drives: Debian's Chromium and ChromeDriver, the two
+# font packages that decide every pixel of a screenshot, and Xvfb, a display for `--headed` on a
+# machine without one (`xvfb-run -a palette-harness run --headed`). Idempotent: a second run
+# installs nothing and exits 0.
 set -euo pipefail
 
-packages=(chromium chromium-driver fonts-liberation fonts-dejavu-core)
+packages=(chromium chromium-driver fonts-liberation fonts-dejavu-core xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
