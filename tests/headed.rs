@@ -30,7 +30,14 @@ fn a_headed_run_renders_exactly_the_committed_baselines() {
         .env_remove("PALETTE_PASSWORD")
         .args(["-a", "-s", "-screen 0 1600x1200x24"])
         .arg(env!("CARGO_BIN_EXE_palette-harness"))
-        .args(["run", SCENARIO, "--headed", "--update-snapshots", "none", "--snapshots"])
+        .args([
+            "run",
+            SCENARIO,
+            "--headed",
+            "--update-snapshots",
+            "none",
+            "--snapshots",
+        ])
         .arg(&store)
         .arg("--out")
         .arg(out.path().join("out"));

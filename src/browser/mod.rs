@@ -210,7 +210,10 @@ impl Browser {
     pub async fn page_outline(&self) -> Result<String, BrowserError> {
         let reply = self
             .client
-            .execute(crate::capture::OUTLINE_SCRIPT, vec![])
+            .execute(
+                &format!("{CODE_EDITOR_JS}\n{}", crate::capture::OUTLINE_SCRIPT),
+                vec![],
+            )
             .await?;
         reply
             .as_str()

@@ -1,7 +1,11 @@
 // palette-harness page outline: what a person sees on the page, in document order, as an
 // indented list of roles, names, states and text (like an accessibility-tree snapshot).
 // Generic containers (div, span) are transparent; hidden content is left out. No arguments.
+// A code editor widget is one textbox whose value is its whole text, read through the editor
+// (`codeEditorOf`, from browser/code_editor.js, runs before this script): its internals render
+// only the lines in view and change with timing, which no person would call a page change.
 const lines = [];
+const CODE_EDITOR_WIDGETS = ".monaco-editor, .CodeMirror, .cm-editor, .ace_editor";
 
 function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
@@ -23,6 +27,7 @@ function byIds(ids) {
 }
 
 function roleOf(element) {
+  if (element.matches(CODE_EDITOR_WIDGETS)) return "textbox";
   const explicit = element.getAttribute("role");
   if (explicit && explicit !== "none" && explicit !== "presentation") return explicit.split(/\s+/)[0];
   if (explicit) return null;
@@ -90,6 +95,7 @@ function nameOf(element, role) {
 function statesOf(element, role) {
   const states = [];
   if (role === "heading") states.push(`level=${element.getAttribute("aria-level") || element.tagName.slice(1)}`);
+  if (element.matches(CODE_EDITOR_WIDGETS)) states.push("code");
   const flag = (attribute, word) => {
     const value = element.getAttribute(attribute);
     if (value !== null && value !== "false") states.push(value === "true" || value === "" ? word : `${word}=${value}`);
@@ -115,6 +121,8 @@ function quote(text) {
 
 function fieldValue(element) {
   if (element.type === "password") return element.value ? "********" : "";
+  const codeEditor = element.matches(CODE_EDITOR_WIDGETS) ? codeEditorOf(element) : null;
+  if (codeEditor) return codeEditor.get();
   const value = "value" in element && typeof element.value === "string" ? element.value : element.innerText;
   return value || "";
 }
