@@ -79,7 +79,7 @@ impl ScenarioRun<'_> {
                         return Ok(Attempt::NotYet("the login form is still shown".to_string()));
                     }
                     // A console that is still locked refuses logins until it unlocks: try again.
-                    if form.alert.to_lowercase().contains("lock") {
+                    if says_try_later(&form.alert) {
                         return Ok(Attempt::Done(LoginAnswer::Locked(form.alert)));
                     }
                     Ok(Attempt::Fail(format!(
@@ -224,4 +224,51 @@ async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
         }
     }
     Ok(false)
+}
+
+/// A login refusal that means "not now" rather than "wrong credentials": the console is locked,
+/// upgrading or in maintenance, and the same login will work once it is done.
+fn says_try_later(alert: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "lock",
+        "upgrad",
+        "maintenance",
+        "try again later",
+        "in progress",
+        "unavailable",
+        "not ready",
+    ];
+    let alert = alert.to_lowercase();
+    let wrong_credentials = ["invalid", "incorrect", "wrong"]
+        .iter()
+        .any(|word| alert.contains(word));
+    !wrong_credentials && WORDS.iter().any(|word| alert.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_try_later;
+
+    #[test]
+    fn a_console_that_is_busy_upgrading_is_asked_again_later() {
+        for alert in [
+            "The system console is locked while the upgrade is applied (41s left).",
+            "Palette is upgrading. Try again later.",
+            "Service unavailable",
+            "Upgrade in progress",
+        ] {
+            assert!(says_try_later(alert), "{alert}");
+        }
+    }
+
+    #[test]
+    fn wrong_credentials_are_not_retried() {
+        for alert in [
+            "Invalid username or password.",
+            "Wrong email or password",
+            "Incorrect password. Try again later or reset it.",
+        ] {
+            assert!(!says_try_later(alert), "{alert}");
+        }
+    }
 }
