@@ -134,24 +134,30 @@ fn code_editor_console(editor: &str) -> String {
     serve_page_with_vendor(html, editor_packages())
 }
 
+/// The shipped scenario with `--apply` on a code-editor console, its snapshots recorded (or
+/// compared) under one console name whatever port the console got.
+fn run_on_code_editor_console(out: &std::path::Path, url: &str) -> String {
+    run_expecting(
+        scenario_command(out).args([
+            "--apply",
+            "--timeout",
+            "15s",
+            "--console",
+            url,
+            "--console-name",
+            "code-editor-console",
+        ]),
+        0,
+    )
+}
+
 /// Runs the shipped scenario on a code-editor console and checks what a QA engineer would: every
 /// layer backed up whole (not just the lines the editor had rendered), the customizations carried
 /// into Current configuration through the editor, and kept after the upgrade.
 fn upgrade_through_code_editors(editor: &str) -> tempfile::TempDir {
     let url = code_editor_console(editor);
     let out = tempfile::tempdir().expect("temp dir");
-    let stdout = run_expecting(
-        scenario_command(out.path()).args([
-            "--apply",
-            "--timeout",
-            "15s",
-            "--console",
-            &url,
-            "--console-name",
-            "code-editor-console",
-        ]),
-        0,
-    );
+    let stdout = run_on_code_editor_console(out.path(), &url);
     let folder = out.path().join("upgrade-vmware-non-airgap");
     let backup =
         std::fs::read_to_string(folder.join("backups/kubernetes.yaml")).expect("Kubernetes backup");
@@ -202,18 +208,7 @@ fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_monaco_editors() {
     // Recorded once (into out/snapshot-store), the same console's pages match on the next run:
     // nothing inside the editor widget (helper lists, hidden text areas) makes a snapshot flaky.
     let url = code_editor_console("monaco");
-    let stdout = run_expecting(
-        scenario_command(out.path()).args([
-            "--apply",
-            "--timeout",
-            "15s",
-            "--console",
-            &url,
-            "--console-name",
-            "code-editor-console",
-        ]),
-        0,
-    );
+    let stdout = run_on_code_editor_console(out.path(), &url);
     assert_eq!(stdout.matches("page matched").count(), 10, "{stdout}");
     assert!(!stdout.contains("changed"), "{stdout}");
 }
