@@ -18,8 +18,41 @@ use driver::DriverProcess;
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
 pub const DEFAULT_CAPABILITIES: &str = include_str!("../../webdriver/chromium.json");
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-/// Reads and writes the text of code editor widgets (Monaco, CodeMirror, Ace) through the editor.
-const CODE_EDITOR_JS: &str = include_str!("code_editor.js");
+/// The text of a field, an editor or a code view (`arguments[0]`), as a person would copy it.
+const READ_TEXT_SCRIPT: &str = concat!(
+    include_str!("../locate/code_editor.js"),
+    "\n",
+    r#"const e = arguments[0];
+const codeEditor = codeEditorOf(e);
+if (codeEditor) return codeEditor.get();
+if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value;
+// Code views built from elements show blank lines and indentation as no-break spaces; the text a
+// person copies has plain ones.
+return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#
+);
+/// Replaces a field's or editor's text (`arguments[0]`) with `arguments[1]` the way a paste does,
+/// so the page's own input handlers see the change.
+const WRITE_TEXT_SCRIPT: &str = concat!(
+    include_str!("../locate/code_editor.js"),
+    "\n",
+    r#"const [e, text] = arguments;
+const codeEditor = codeEditorOf(e);
+if (codeEditor) { codeEditor.set(text); return; }
+e.focus();
+if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
+  const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value').set.call(e, text);
+  e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  e.dispatchEvent(new Event('change', { bubbles: true }));
+  // Show the pasted text from its first line, as a person sees it after pasting and scrolling up.
+  e.setSelectionRange(0, 0);
+  e.scrollTop = 0;
+} else {
+  document.execCommand('selectAll', false);
+  document.execCommand('insertText', false, text);
+}
+e.blur();"#
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrowserError {
@@ -210,10 +243,7 @@ impl Browser {
     pub async fn page_outline(&self) -> Result<String, BrowserError> {
         let reply = self
             .client
-            .execute(
-                &format!("{CODE_EDITOR_JS}\n{}", crate::capture::OUTLINE_SCRIPT),
-                vec![],
-            )
+            .execute(crate::capture::OUTLINE_SCRIPT, vec![])
             .await?;
         reply
             .as_str()
@@ -353,19 +383,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
     pub async fn read_text(&self, element: &ElementHandle) -> Result<String, BrowserError> {
         let reply = self
             .client
-            .execute(
-                // Code views built from elements show blank lines and indentation as no-break
-                // spaces; the text a person copies has plain ones.
-                &format!(
-                    "{CODE_EDITOR_JS}\n{}",
-                    r#"const e = arguments[0];
-const codeEditor = codeEditorOf(e);
-if (codeEditor) return codeEditor.get();
-if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value;
-return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#
-                ),
-                vec![element.as_argument()],
-            )
+            .execute(READ_TEXT_SCRIPT, vec![element.as_argument()])
             .await?;
         reply
             .as_str()
@@ -381,26 +399,7 @@ return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replac
         text: &str,
     ) -> Result<(), BrowserError> {
         self.client
-            .execute(
-                &format!("{CODE_EDITOR_JS}\n{}", r#"const [e, text] = arguments;
-const codeEditor = codeEditorOf(e);
-if (codeEditor) { codeEditor.set(text); return; }
-e.focus();
-if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
-  const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  Object.getOwnPropertyDescriptor(prototype, 'value').set.call(e, text);
-  e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-  e.dispatchEvent(new Event('change', { bubbles: true }));
-  // Show the pasted text from its first line, as a person sees it after pasting and scrolling up.
-  e.setSelectionRange(0, 0);
-  e.scrollTop = 0;
-} else {
-  document.execCommand('selectAll', false);
-  document.execCommand('insertText', false, text);
-}
-e.blur();"#),
-                vec![element.as_argument(), json!(text)],
-            )
+            .execute(WRITE_TEXT_SCRIPT, vec![element.as_argument(), json!(text)])
             .await?;
         Ok(())
     }

@@ -2,7 +2,11 @@
 //! document order) with dynamic parts masked, and the pure helpers that prepare a screenshot
 //! (boxes painted over masked elements, rectangles turned into pixel regions).
 
-pub const OUTLINE_SCRIPT: &str = include_str!("outline.js");
+pub const OUTLINE_SCRIPT: &str = concat!(
+    include_str!("../locate/code_editor.js"),
+    "\n",
+    include_str!("outline.js")
+);
 
 use regex::Regex;
 

@@ -2,10 +2,10 @@
 // indented list of roles, names, states and text (like an accessibility-tree snapshot).
 // Generic containers (div, span) are transparent; hidden content is left out. No arguments.
 // A code editor widget is one textbox whose value is its whole text, read through the editor
-// (`codeEditorOf`, from browser/code_editor.js, runs before this script): its internals render
-// only the lines in view and change with timing, which no person would call a page change.
+// (`CODE_EDITOR_WIDGETS` and `codeEditorOf` come from locate/code_editor.js, which runs first):
+// its internals render only the lines in view and change with timing, which no person would call
+// a page change.
 const lines = [];
-const CODE_EDITOR_WIDGETS = ".monaco-editor, .CodeMirror, .cm-editor, .ace_editor";
 
 function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();

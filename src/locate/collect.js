@@ -39,9 +39,6 @@ const HEADING = "h1, h2, h3, h4, h5, h6, [role='heading'], legend, caption";
 const FIELD = "input:not([type='hidden']):not([type='submit']):not([type='button']):not([type='reset']):not([type='checkbox']):not([type='radio']), textarea, select, [contenteditable=''], [contenteditable='true'], [role='textbox'], [role='combobox'], [role='searchbox'], [role='spinbutton']";
 const CONTENT = FIELD + ", pre, table, ul, ol, dl, p, img, button, a[href], [role='listbox'], [role='list'], [role='grid']";
 const PANE = "section, article, aside, fieldset, [role='region'], [role='group'], [role='tabpanel'], [role='dialog']";
-// Code editor widgets keep their text in a model and render it as many small elements: the
-// widget is one editor, and nothing inside it is a button, a layer or a field of its own.
-const CODE_EDITOR = ".monaco-editor, .CodeMirror, .cm-editor, .ace_editor";
 const CLICKABLE = "button, a[href], [role='button'], [role='link'], [role='option'], [role='tab'], [role='treeitem'], [role='menuitem'], [role='listitem'], [role='row'], li, tr, [onclick], [tabindex]";
 
 // The nearest heading inside `node` whose text sits above `element` and within its width.
@@ -125,7 +122,9 @@ function collect() {
   // Elements that only look like the role (a div with a pointer cursor in the left menu, a
   // monospace block of YAML): a second tier, chosen only when nothing of the first matches.
   const fallback = new Map();
-  const insideCodeEditor = (element) => role !== "text" && element.parentElement !== null && element.parentElement.closest(CODE_EDITOR) !== null;
+  // Code editor widgets (CODE_EDITOR_WIDGETS, from code_editor.js) render their text as many
+  // small elements: the widget is one editor, and nothing inside it is a button, layer or field.
+  const insideCodeEditor = (element) => role !== "text" && element.parentElement !== null && element.parentElement.closest(CODE_EDITOR_WIDGETS) !== null;
   const addFallback = (element, names) => {
     if (found.has(element) || fallback.has(element) || !isVisible(element) || insideCodeEditor(element)) return;
     fallback.set(element, names.map(normalize).filter(Boolean));
@@ -208,7 +207,7 @@ function collect() {
       for (const element of all(FIELD)) add(element, fieldNames(element));
       break;
     case "editor":
-      for (const element of all(CODE_EDITOR)) add(element, fieldNames(element));
+      for (const element of all(CODE_EDITOR_WIDGETS)) add(element, fieldNames(element));
       for (const element of all("textarea, [contenteditable=''], [contenteditable='true'], [role='textbox'][aria-multiline='true'], pre, code")) {
         if (element.matches("code") && element.closest("pre")) continue;
         if (element.parentElement && element.parentElement.closest("[contenteditable=''], [contenteditable='true']")) continue;

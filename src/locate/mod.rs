@@ -12,7 +12,15 @@
 //!
 //! This module knows nothing about any particular console: no ids, classes or DOM shapes.
 
-pub const COLLECT_SCRIPT: &str = include_str!("collect.js");
+//! It does know the common code editor widgets (Monaco, CodeMirror, Ace; `code_editor.js`), as a
+//! person knows an editor when they see one: scripts that find, read or outline elements start
+//! with it.
+
+pub const COLLECT_SCRIPT: &str = concat!(
+    include_str!("code_editor.js"),
+    "\n",
+    include_str!("collect.js")
+);
 pub const PROBE_SCRIPT: &str = include_str!("probe.js");
 
 /// One element the page offers for a role, as `collect.js` reports it.

@@ -395,14 +395,7 @@ impl ScenarioRun<'_> {
         let mut recorded = 0;
         let mut left_pending = 0;
         for id in std::mem::take(&mut self.new_snapshots) {
-            let pending = crate::snapshot::Pending {
-                path: store.path(&id, Slot::Pending),
-                image: id
-                    .variant
-                    .as_ref()
-                    .map(|_| store.image_path(&id, Slot::Pending)),
-            };
-            if promote && store.accept(&pending).is_ok() {
+            if promote && store.accept(&store.pending_of(&id)).is_ok() {
                 recorded += 1;
             } else {
                 left_pending += 1;

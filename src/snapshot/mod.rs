@@ -118,6 +118,17 @@ impl SnapshotStore {
     }
 
     /// The body of a text snapshot, trailing whitespace trimmed as insta compares it.
+    /// The pending files `id` has (or would have) in this store, for `accept` and `reject`.
+    pub fn pending_of(&self, id: &SnapshotId) -> Pending {
+        Pending {
+            path: self.path(id, Slot::Pending),
+            image: id
+                .variant
+                .as_ref()
+                .map(|_| self.image_path(id, Slot::Pending)),
+        }
+    }
+
     pub fn read_text(&self, id: &SnapshotId, slot: Slot) -> Option<String> {
         let content = std::fs::read_to_string(self.path(id, slot)).ok()?;
         Some(body_of(&content).trim_end().replace("\r\n", "\n"))

@@ -1,3 +1,7 @@
+// Code editor widgets (Monaco, CodeMirror 5 and 6, Ace), for the scripts that run after this one:
+// the locator treats each as one editor, the page outline as one textbox.
+const CODE_EDITOR_WIDGETS = ".monaco-editor, .CodeMirror, .cm-editor, .ace_editor";
+
 // The code editor widget that holds `element` (Monaco, CodeMirror 5 or 6, Ace), as an object with
 // get() and set(text), or null. These editors render only the lines in view and keep their text
 // in a model, so their text is read and written through the editor itself, the way its own
