@@ -12,7 +12,7 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-use crate::locate::{Candidate, COLLECT_SCRIPT, PROBE_SCRIPT};
+use crate::locate::{Candidate, Group, Wanted, COLLECT_SCRIPT, LOCATE_SCRIPT, PROBE_SCRIPT};
 use driver::DriverProcess;
 
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
@@ -133,7 +133,7 @@ impl ElementHandle {
     }
 }
 
-/// What [`Browser::probe`] reports about an element.
+/// What [`Browser::probe`] and [`Browser::locate`] report about an element.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
@@ -141,8 +141,44 @@ pub struct Probe {
     pub enabled: bool,
     pub covered_by: Option<String>,
     pub selected: Option<bool>,
+    #[serde(default)]
     pub detached: bool,
     pub rect: Option<[i64; 4]>,
+    /// Wholly inside the viewport (a hit test for covering elements means nothing otherwise).
+    #[serde(default = "yes")]
+    pub in_view: bool,
+    /// The same box two animation frames apart; only asked for when a click is coming.
+    #[serde(default)]
+    pub stable: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How much [`Browser::locate`] should find out about the last level's candidates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocateNeed {
+    /// Only that they are there (and their selected state).
+    Present,
+    /// Also visible, enabled, in view and not covered.
+    Visible,
+    /// Also whether they held still for two animation frames.
+    Clickable,
+}
+
+/// A candidate of one look at the page, with its element and, at the last level, its probe.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub element: ElementHandle,
+    pub candidate: Candidate,
+    pub probe: Option<Probe>,
+}
+
+impl AsRef<Candidate> for Located {
+    fn as_ref(&self) -> &Candidate {
+        &self.candidate
+    }
 }
 
 /// What the page shows of a login form.
@@ -338,20 +374,99 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         };
         let mut found = Vec::with_capacity(items.len());
         for item in items {
-            let id = item
-                .get("element")
-                .and_then(|element| element.get(ELEMENT_KEY))
-                .and_then(Value::as_str)
-                .ok_or_else(|| {
-                    BrowserError::UnexpectedReply(format!("candidate without element: {item}"))
-                })?
-                .to_string();
+            let element = self.element_of(&item)?;
             let candidate: Candidate = serde_json::from_value(item)
                 .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
-            let element = Element::from_element_id(self.client.clone(), ElementRef::from(id));
-            found.push((ElementHandle(element), candidate));
+            found.push((element, candidate));
         }
         Ok(found)
+    }
+
+    /// One look for a target (`locate.js`): per level (outermost first, each a role and what
+    /// is wanted of it), the candidates that could match inside each possible scope, probed at
+    /// the last level as `need` says. One round trip.
+    pub async fn locate(
+        &self,
+        chain: &[(&str, &Wanted)],
+        need: LocateNeed,
+    ) -> Result<Vec<Vec<Group<Located>>>, BrowserError> {
+        let chain: Vec<Value> = chain
+            .iter()
+            .map(|(role, wanted)| json!({ "role": role, "labels": wanted.labels() }))
+            .collect();
+        let need = match need {
+            LocateNeed::Present => "present",
+            LocateNeed::Visible => "visible",
+            LocateNeed::Clickable => "clickable",
+        };
+        let reply = self
+            .client
+            .execute_async(LOCATE_SCRIPT, vec![json!(chain), json!(need)])
+            .await?;
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            levels: Vec<Vec<Group<Value>>>,
+        }
+        let reply: Reply = serde_json::from_value(reply)
+            .map_err(|error| BrowserError::UnexpectedReply(format!("locate: {error}")))?;
+        let mut levels = Vec::with_capacity(reply.levels.len());
+        for groups in reply.levels {
+            let mut level = Vec::with_capacity(groups.len());
+            for group in groups {
+                let mut candidates = Vec::with_capacity(group.candidates.len());
+                for item in group.candidates {
+                    let element = self.element_of(&item)?;
+                    let probe = match item.get("probe") {
+                        Some(Value::Null) | None => None,
+                        Some(probe) => {
+                            Some(serde_json::from_value(probe.clone()).map_err(|error| {
+                                BrowserError::UnexpectedReply(format!("probe: {error}"))
+                            })?)
+                        }
+                    };
+                    let candidate: Candidate = serde_json::from_value(item)
+                        .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
+                    candidates.push(Located {
+                        element,
+                        candidate,
+                        probe,
+                    });
+                }
+                level.push(Group {
+                    scope: group.scope,
+                    candidates,
+                    others: group.others,
+                });
+            }
+            levels.push(level);
+        }
+        Ok(levels)
+    }
+
+    fn element_of(&self, item: &Value) -> Result<ElementHandle, BrowserError> {
+        let id = item
+            .get("element")
+            .and_then(|element| element.get(ELEMENT_KEY))
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                BrowserError::UnexpectedReply(format!("candidate without element: {item}"))
+            })?
+            .to_string();
+        Ok(ElementHandle(Element::from_element_id(
+            self.client.clone(),
+            ElementRef::from(id),
+        )))
+    }
+
+    /// Scrolls an element to the middle of the viewport, as a person scrolls to what they want.
+    pub async fn scroll_into_view(&self, element: &ElementHandle) -> Result<(), BrowserError> {
+        self.client
+            .execute(
+                "const e = arguments[0]; const t = e.tagName === 'OPTION' && e.closest('select') ? e.closest('select') : e; t.scrollIntoView({ block: 'center', inline: 'center' });",
+                vec![element.as_argument()],
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn probe(&self, element: &ElementHandle) -> Result<Probe, BrowserError> {
@@ -370,6 +485,8 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                 selected: None,
                 detached: true,
                 rect: None,
+                in_view: false,
+                stable: None,
             }),
             Err(error) => Err(error.into()),
         }

@@ -1,14 +1,21 @@
 //! How a label a person reads becomes one element on the page.
 //!
-//! Two halves: `collect.js` runs in the page and lists the visible elements of a role with every
-//! name a person could read for them (text, `<label>`, aria-label(ledby), placeholder, the title
-//! of the pane or card that holds them); [`choose`] (pure, here) picks the one the label means.
-//! The rules, in order:
-//! 1. an exact label beats a case-insensitive one, which beats whole words inside a longer name,
-//!    which beats a plain substring;
-//! 2. among nested matches (a list item and the button inside it) the innermost wins;
-//! 3. more than one match at the best tier is an error that lists them;
-//! 4. no match is an error that lists the closest names the page does show.
+//! Two halves: `candidates.js` runs in the page and lists the visible elements of a role with
+//! every name a person could read for them: the names the markup gives (text, `<label>`,
+//! aria-label(ledby), placeholder, title, a heading) and, where the markup says nothing, the
+//! titles a person reads (the larger or bolder line at the top of a dialog or pane, the text
+//! beside or above a field, an icon button's tooltip). `locate.js` looks for one target in one
+//! round trip: the candidates that could match at every level of the target, probed and checked
+//! for stability across two animation frames. [`choose`] and [`resolve`] (pure, here) pick the
+//! one the label means. The rules, in order:
+//! 1. elements that have the role, by the names their markup gives; then the same elements by the
+//!    titles a person reads; then elements that only look like the role;
+//! 2. within each, an exact label beats a case-insensitive one, which beats whole words inside a
+//!    longer name, which beats a plain substring;
+//! 3. among nested matches (a list item and the button inside it) the innermost wins;
+//! 4. more than one match at the best tier is an error that lists them;
+//! 5. no match is an error that quotes the names a person reads on the elements of that role
+//!    ("a dialog is open, titled ..."), or else the closest names the page does show.
 //!
 //! This module knows nothing about any particular console: no ids, classes or DOM shapes.
 
@@ -16,17 +23,32 @@
 //! person knows an editor when they see one: scripts that find, read or outline elements start
 //! with it.
 
+/// Every visible element of a role (`arguments[0]`), inside `arguments[1]` if given.
 pub const COLLECT_SCRIPT: &str = concat!(
     include_str!("code_editor.js"),
     "\n",
-    include_str!("collect.js")
+    include_str!("candidates.js"),
+    "\nreturn candidatesOf(arguments[0], arguments[1]);"
+);
+/// One look for one target (see `locate.js`); run with execute-async.
+pub const LOCATE_SCRIPT: &str = concat!(
+    include_str!("code_editor.js"),
+    "\n",
+    include_str!("candidates.js"),
+    "\n",
+    include_str!("locate.js")
 );
 pub const PROBE_SCRIPT: &str = include_str!("probe.js");
 
 /// One element the page offers for a role, as `collect.js` reports it.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Candidate {
+    /// The names the markup gives the element.
     pub names: Vec<String>,
+    /// The titles a person reads for it where the markup is silent (a dialog's plain-text title,
+    /// the text above a field, a tooltip): the second tier, after `names`.
+    #[serde(default)]
+    pub titles: Vec<String>,
     /// What kind of element it is (`button`, `a in navigation`), for error messages.
     pub description: String,
     /// Index of the nearest candidate containing this one, or -1.
@@ -40,14 +62,20 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// The name to show a person: the shortest non-empty one.
+    /// The name to show a person: the shortest non-empty name the markup gives, else the
+    /// first title a person reads.
     pub fn display_name(&self) -> &str {
         self.names
             .iter()
             .filter(|name| !name.is_empty())
             .min_by_key(|name| name.len())
+            .or_else(|| self.titles.iter().find(|title| !title.is_empty()))
             .map(String::as_str)
             .unwrap_or("(no name)")
+    }
+
+    fn all_names(&self) -> impl Iterator<Item = &String> {
+        self.names.iter().chain(self.titles.iter())
     }
 }
 
@@ -99,26 +127,44 @@ fn collapse_whitespace(text: &str) -> String {
 /// Why no single element could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoSingleMatch {
-    /// Nothing matched; the closest names on the page, best first.
-    NotFound { closest: Vec<String> },
+    /// Nothing matched. `of_role`: the names a person reads on the elements that do have the
+    /// role, most similar first; `closest`: the closest names anywhere, best first.
+    NotFound {
+        closest: Vec<String>,
+        of_role: Vec<String>,
+    },
     /// Several elements matched equally well.
     Ambiguous { matches: Vec<String> },
 }
 
 impl NoSingleMatch {
-    /// A sentence for the failure report.
-    pub fn explain(&self, what: &str) -> String {
+    /// A sentence for the failure report; `what` is the target (`dialog "Palette version
+    /// update"`), `role` its role in words (`dialog`).
+    pub fn explain(&self, what: &str, role: &str) -> String {
+        let quoted = |names: &[String]| {
+            names
+                .iter()
+                .map(|name| format!("\"{name}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
-            NoSingleMatch::NotFound { closest } if closest.is_empty() => {
+            NoSingleMatch::NotFound { of_role, .. } if !of_role.is_empty() => {
+                let names = quoted(of_role);
+                let shown = match (role, of_role.len()) {
+                    ("dialog", 1) => format!("a dialog is open, titled {names}"),
+                    ("dialog", _) => format!("dialogs are open, titled {names}"),
+                    (role, 1) => format!("the page shows a {role} that reads {names}"),
+                    (role, _) => format!("the page shows {role}s that read {names}"),
+                };
+                format!("no {what} is visible; {shown}")
+            }
+            NoSingleMatch::NotFound { closest, .. } if closest.is_empty() => {
                 format!("no {what} is visible; the page shows none of that kind")
             }
-            NoSingleMatch::NotFound { closest } => format!(
+            NoSingleMatch::NotFound { closest, .. } => format!(
                 "no {what} is visible; closest on the page: {}",
-                closest
-                    .iter()
-                    .map(|name| format!("\"{name}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                quoted(closest)
             ),
             NoSingleMatch::Ambiguous { matches } => format!(
                 "{what} is ambiguous: {} elements match equally well: {}",
@@ -129,24 +175,157 @@ impl NoSingleMatch {
     }
 }
 
-/// Picks the candidate `label` means: among elements that have the role first, then among those
-/// that only look like it. Without a label, the only candidate is chosen.
-pub fn choose(label: Option<&str>, candidates: &[Candidate]) -> Result<usize, NoSingleMatch> {
+/// Which of a candidate's names a tier of the ranking reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameSource {
+    Markup,
+    Titles,
+    Both,
+}
+
+/// Picks the candidate `label` means: elements that have the role by the names their markup
+/// gives, then by the titles a person reads, then elements that only look like the role.
+/// Without a label, the only candidate is chosen. `others`: candidates that cannot match (the
+/// page listed them for messages only).
+pub fn choose(
+    label: Option<&str>,
+    candidates: &[Candidate],
+    others: &[Candidate],
+) -> Result<usize, NoSingleMatch> {
     let tier = |fallback: bool| -> Vec<usize> {
         (0..candidates.len())
             .filter(|index| candidates[*index].fallback == fallback)
             .collect()
     };
-    match choose_among(label, candidates, &tier(false)) {
-        Err(NoSingleMatch::NotFound { .. }) => match choose_among(label, candidates, &tier(true)) {
-            Err(NoSingleMatch::NotFound { .. }) => Err(NoSingleMatch::NotFound {
-                closest: label
-                    .map(|label| closest_names(label, candidates))
-                    .unwrap_or_default(),
-            }),
-            other => other,
+    let tiers = [
+        (tier(false), NameSource::Markup),
+        (tier(false), NameSource::Titles),
+        (tier(true), NameSource::Both),
+    ];
+    for (among, source) in &tiers {
+        // Without a label, titles add nothing: the real elements are the only tier that counts
+        // before the look-alikes.
+        if label.is_none() && *source == NameSource::Titles {
+            continue;
+        }
+        match choose_among(label, candidates, among, *source) {
+            Err(NoSingleMatch::NotFound { .. }) => continue,
+            other => return other,
+        }
+    }
+    Err(match label {
+        None => NoSingleMatch::NotFound {
+            closest: Vec::new(),
+            of_role: Vec::new(),
         },
-        other => other,
+        Some(label) => {
+            let everything: Vec<&Candidate> = candidates.iter().chain(others).collect();
+            NoSingleMatch::NotFound {
+                closest: closest_names(label, everything.iter().copied()),
+                of_role: most_similar(
+                    label,
+                    everything
+                        .iter()
+                        .filter(|candidate| !candidate.fallback)
+                        .map(|candidate| candidate.display_name().chars().take(80).collect()),
+                    3,
+                ),
+            }
+        }
+    })
+}
+
+/// What a scenario asks for at one level of a target (`layer "CNI"` in `dialog "…"`).
+#[derive(Clone, Debug)]
+pub struct Wanted {
+    pub label: Option<String>,
+    /// Other names it goes by, tried in order when the label matches nothing (layer packs).
+    pub aliases: Vec<String>,
+}
+
+impl Wanted {
+    /// Every label the page should look for: the label, then its aliases.
+    pub fn labels(&self) -> Vec<String> {
+        self.label
+            .iter()
+            .chain(self.aliases.iter())
+            .cloned()
+            .collect()
+    }
+}
+
+/// [`choose`] with the label, then with each alias while nothing matches.
+pub fn choose_wanted(
+    wanted: &Wanted,
+    candidates: &[Candidate],
+    others: &[Candidate],
+) -> Result<usize, NoSingleMatch> {
+    let first = choose(wanted.label.as_deref(), candidates, others);
+    if !matches!(first, Err(NoSingleMatch::NotFound { .. })) {
+        return first;
+    }
+    for alias in &wanted.aliases {
+        if let Ok(index) = choose(Some(alias), candidates, others) {
+            return Ok(index);
+        }
+    }
+    first
+}
+
+/// The candidates one scope offered at one level, as `locate.js` reports them.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Group<C> {
+    /// Index, among all candidates of the level above, of the scope they were found in; -1 at
+    /// the outermost level.
+    pub scope: i64,
+    /// The candidates that could match, in page order.
+    pub candidates: Vec<C>,
+    /// The rest, for messages.
+    #[serde(default)]
+    pub others: Vec<Candidate>,
+}
+
+/// Follows a target from its outermost scope in: at each level, the one candidate its label
+/// means inside the scope chosen above. `Ok` is the index among all candidates of the last
+/// level; `Err` names the level (0 = outermost) that had no single match.
+pub fn resolve<C: AsRef<Candidate>>(
+    wanted: &[Wanted],
+    levels: &[Vec<Group<C>>],
+) -> Result<usize, (usize, NoSingleMatch)> {
+    let mut chosen_scope: i64 = -1;
+    let mut chosen = 0;
+    for (depth, wanted) in wanted.iter().enumerate() {
+        let groups = levels.get(depth).map(Vec::as_slice).unwrap_or_default();
+        let mut offset = 0;
+        let mut group = None;
+        for candidate_group in groups {
+            if candidate_group.scope == chosen_scope {
+                group = Some(candidate_group);
+                break;
+            }
+            offset += candidate_group.candidates.len();
+        }
+        let (candidates, others): (Vec<Candidate>, &[Candidate]) = match group {
+            Some(group) => (
+                group
+                    .candidates
+                    .iter()
+                    .map(|candidate| candidate.as_ref().clone())
+                    .collect(),
+                &group.others,
+            ),
+            None => (Vec::new(), &[]),
+        };
+        let index = choose_wanted(wanted, &candidates, others).map_err(|miss| (depth, miss))?;
+        chosen = offset + index;
+        chosen_scope = chosen as i64;
+    }
+    Ok(chosen)
+}
+
+impl AsRef<Candidate> for Candidate {
+    fn as_ref(&self) -> &Candidate {
+        self
     }
 }
 
@@ -154,13 +333,16 @@ fn choose_among(
     label: Option<&str>,
     candidates: &[Candidate],
     among: &[usize],
+    source: NameSource,
 ) -> Result<usize, NoSingleMatch> {
+    let not_found = || NoSingleMatch::NotFound {
+        closest: Vec::new(),
+        of_role: Vec::new(),
+    };
     let Some(label) = label else {
         return match among {
             [only] => Ok(*only),
-            [] => Err(NoSingleMatch::NotFound {
-                closest: Vec::new(),
-            }),
+            [] => Err(not_found()),
             several => Err(NoSingleMatch::Ambiguous {
                 matches: several
                     .iter()
@@ -170,16 +352,16 @@ fn choose_among(
         };
     };
     let tier_of = |index: usize| {
-        candidates[index]
-            .names
-            .iter()
-            .filter_map(|name| match_tier(label, name))
-            .min()
+        let candidate = &candidates[index];
+        let names: Box<dyn Iterator<Item = &String>> = match source {
+            NameSource::Markup => Box::new(candidate.names.iter()),
+            NameSource::Titles => Box::new(candidate.titles.iter()),
+            NameSource::Both => Box::new(candidate.all_names()),
+        };
+        names.filter_map(|name| match_tier(label, name)).min()
     };
     let Some(best) = among.iter().filter_map(|index| tier_of(*index)).min() else {
-        return Err(NoSingleMatch::NotFound {
-            closest: Vec::new(),
-        });
+        return Err(not_found());
     };
     let at_best: Vec<usize> = among
         .iter()
@@ -227,10 +409,13 @@ fn describe(candidate: &Candidate) -> String {
 }
 
 /// Up to five names from the page, most similar to `label` first.
-pub fn closest_names(label: &str, candidates: &[Candidate]) -> Vec<String> {
+pub fn closest_names<'a>(
+    label: &str,
+    candidates: impl IntoIterator<Item = &'a Candidate>,
+) -> Vec<String> {
     let names = candidates
-        .iter()
-        .flat_map(|candidate| candidate.names.iter())
+        .into_iter()
+        .flat_map(|candidate| candidate.all_names())
         .map(|name| name.chars().take(80).collect::<String>());
     most_similar(label, names, 5)
 }
@@ -312,6 +497,7 @@ mod tests {
     fn candidate(name: &str, parent: i64) -> Candidate {
         Candidate {
             names: vec![name.to_string()],
+            titles: Vec::new(),
             description: "button".to_string(),
             parent,
             selected: None,
@@ -329,7 +515,7 @@ mod tests {
     #[test]
     fn an_exact_label_beats_a_substring() {
         let candidates = [candidate("Update Management", -1), candidate("Update", -1)];
-        assert_eq!(choose(Some("Update"), &candidates), Ok(1));
+        assert_eq!(choose(Some("Update"), &candidates, &[]), Ok(1));
     }
 
     #[test]
@@ -348,20 +534,21 @@ mod tests {
         );
         assert_eq!(match_tier("Nodes", "Profile"), None);
         let candidates = [candidate("Calico CNI settings", -1), candidate("cni", -1)];
-        assert_eq!(choose(Some("CNI"), &candidates), Ok(1));
+        assert_eq!(choose(Some("CNI"), &candidates, &[]), Ok(1));
     }
 
     #[test]
     fn any_of_a_candidates_names_can_match() {
         let field = Candidate {
             names: vec!["login-username".to_string(), "Username".to_string()],
+            titles: Vec::new(),
             description: "input".to_string(),
             parent: -1,
             selected: None,
             fallback: false,
         };
         assert_eq!(
-            choose(Some("Username"), &[candidate("Password", -1), field]),
+            choose(Some("Username"), &[candidate("Password", -1), field], &[]),
             Ok(1)
         );
     }
@@ -372,12 +559,12 @@ mod tests {
             candidate("Kubernetes 1.32.9", -1),
             candidate("Kubernetes", 0),
         ];
-        assert_eq!(choose(Some("Kubernetes"), &candidates), Ok(1));
+        assert_eq!(choose(Some("Kubernetes"), &candidates, &[]), Ok(1));
         let same_tier = [
             candidate("CSI vSphere CSI", -1),
             candidate("CSI vSphere", 0),
         ];
-        assert_eq!(choose(Some("CSI"), &same_tier), Ok(1));
+        assert_eq!(choose(Some("CSI"), &same_tier, &[]), Ok(1));
     }
 
     #[test]
@@ -388,20 +575,22 @@ mod tests {
             candidate("Cancel", -1),
         ];
         assert_eq!(
-            choose(Some("Update"), &candidates),
+            choose(Some("Update"), &candidates, &[]),
             Ok(1),
             "a real button's whole words beat a look-alike's exact name"
         );
         assert_eq!(
             choose(
                 Some("Summary"),
-                &[candidate("Cancel", -1), look_alike("Summary")]
+                &[candidate("Cancel", -1), look_alike("Summary")],
+                &[]
             ),
             Ok(1)
         );
-        let Err(NoSingleMatch::NotFound { closest }) = choose(
+        let Err(NoSingleMatch::NotFound { closest, .. }) = choose(
             Some("Profle"),
             &[candidate("Cancel", -1), look_alike("Profile")],
+            &[],
         ) else {
             panic!("expected not found")
         };
@@ -411,7 +600,8 @@ mod tests {
     #[test]
     fn an_ambiguous_label_lists_every_candidate() {
         let candidates = [candidate("Save", -1), candidate("Save", -1)];
-        let Err(NoSingleMatch::Ambiguous { matches }) = choose(Some("Save"), &candidates) else {
+        let Err(NoSingleMatch::Ambiguous { matches }) = choose(Some("Save"), &candidates, &[])
+        else {
             panic!("expected ambiguity")
         };
         assert_eq!(matches, ["button \"Save\"", "button \"Save\""]);
@@ -424,14 +614,17 @@ mod tests {
             candidate("Enterprise Cluster", -1),
             candidate("Update Management", -1),
         ];
-        let Err(NoSingleMatch::NotFound { closest }) =
-            choose(Some("Enterprise Clusters"), &candidates)
+        let Err(NoSingleMatch::NotFound { closest, .. }) =
+            choose(Some("Enterprise Clusters"), &candidates, &[])
         else {
             panic!("expected not found")
         };
         assert_eq!(closest[0], "Enterprise Cluster");
-        let message =
-            NoSingleMatch::NotFound { closest }.explain("menu item \"Enterprise Clusters\"");
+        let message = NoSingleMatch::NotFound {
+            closest,
+            of_role: Vec::new(),
+        }
+        .explain("menu item \"Enterprise Clusters\"", "menu item");
         assert!(message.starts_with("no menu item \"Enterprise Clusters\" is visible; closest on the page: \"Enterprise Cluster\""));
     }
 
@@ -456,10 +649,113 @@ mod tests {
 
     #[test]
     fn without_a_label_only_a_single_candidate_is_chosen() {
-        assert_eq!(choose(None, &[candidate("x", -1)]), Ok(0));
+        assert_eq!(choose(None, &[candidate("x", -1)], &[]), Ok(0));
         assert!(matches!(
-            choose(None, &[candidate("x", -1), candidate("y", -1)]),
+            choose(None, &[candidate("x", -1), candidate("y", -1)], &[]),
             Err(NoSingleMatch::Ambiguous { .. })
         ));
+    }
+
+    fn titled(title: &str) -> Candidate {
+        Candidate {
+            names: Vec::new(),
+            titles: vec![title.to_string()],
+            description: "div[role=dialog]".to_string(),
+            ..candidate("", -1)
+        }
+    }
+
+    #[test]
+    fn an_element_named_only_by_its_visible_title_is_found_by_it() {
+        let candidates = [titled("Palette version update")];
+        assert_eq!(
+            choose(Some("Palette version update"), &candidates, &[]),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn markup_names_come_before_visible_titles_which_come_before_look_alikes() {
+        let candidates = [
+            titled("Confirm"),
+            candidate("Confirm upgrade", -1),
+            look_alike("Confirm"),
+        ];
+        assert_eq!(
+            choose(Some("Confirm"), &candidates, &[]),
+            Ok(1),
+            "a markup name's whole words beat a visible title's exact match"
+        );
+        assert_eq!(
+            choose(
+                Some("Confirm"),
+                &[look_alike("Confirm"), titled("Confirm")],
+                &[]
+            ),
+            Ok(1),
+            "a real element's title beats a look-alike"
+        );
+    }
+
+    #[test]
+    fn a_dialog_whose_title_differs_is_named_in_the_failure() {
+        let dialog = titled("Palette version updates");
+        // A fixed layer that only looks like a dialog is not what a person calls "a dialog".
+        let miss = choose(
+            Some("Palette version update"),
+            &[],
+            &[dialog, look_alike("Incoming changes")],
+        )
+        .expect_err("the titles differ");
+        let message = miss.explain("dialog \"Palette version update\"", "dialog");
+        assert!(
+            message.contains("a dialog is open, titled \"Palette version updates\""),
+            "{message}"
+        );
+        assert!(!message.contains("Incoming"), "{message}");
+        let buttons = choose(Some("Apply"), &[], &[candidate("Cancel", -1)]).expect_err("no Apply");
+        assert_eq!(
+            buttons.explain("button \"Apply\"", "button"),
+            "no button \"Apply\" is visible; the page shows a button that reads \"Cancel\""
+        );
+    }
+
+    #[test]
+    fn a_target_is_resolved_inside_the_scope_chosen_above_it() {
+        let group = |scope: i64, names: &[&str]| Group {
+            scope,
+            candidates: names.iter().map(|name| candidate(name, -1)).collect(),
+            others: Vec::new(),
+        };
+        let wanted = |label: &str| Wanted {
+            label: Some(label.to_string()),
+            aliases: Vec::new(),
+        };
+        // Two dialogs; the second is the one wanted, and its Confirm is the fourth candidate of
+        // the inner level.
+        let levels = vec![
+            vec![group(-1, &["Delete tenant", "Palette version update"])],
+            vec![
+                group(0, &["Confirm", "Cancel"]),
+                group(1, &["Cancel", "Confirm"]),
+            ],
+        ];
+        assert_eq!(
+            resolve(
+                &[wanted("Palette version update"), wanted("Confirm")],
+                &levels
+            ),
+            Ok(3)
+        );
+        let Err((depth, _)) = resolve(&[wanted("Nope"), wanted("Confirm")], &levels) else {
+            panic!("expected a miss")
+        };
+        assert_eq!(depth, 0);
+        let alias = Wanted {
+            label: Some("CNI".to_string()),
+            aliases: vec!["Calico".to_string()],
+        };
+        let layers = vec![vec![group(-1, &["Ubuntu 22.04", "Calico 3.29.2"])]];
+        assert_eq!(resolve(&[alias], &layers), Ok(1));
     }
 }

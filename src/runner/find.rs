@@ -2,8 +2,8 @@
 //! through the in-page collector and `locate`'s ranking, with layer aliases, and which editor
 //! shows a layer.
 
-use crate::browser::{Browser, BrowserError, ElementHandle};
-use crate::locate::{self, Candidate, NoSingleMatch};
+use crate::browser::{Browser, BrowserError, LocateNeed, Located};
+use crate::locate::{self, Candidate, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
 
 /// What an action needs of its target before it acts.
@@ -15,7 +15,7 @@ pub(super) enum Need {
 
 /// What one look at the page found for a target.
 pub(super) enum Found {
-    One(ElementHandle, Candidate),
+    One(Located),
     Missing(String),
     Ambiguous(String),
 }
@@ -38,91 +38,114 @@ impl std::fmt::Display for EditorQuery {
 }
 
 impl EditorQuery {
-    pub(super) async fn find(&self, browser: &Browser) -> Result<Found, BrowserError> {
+    /// The editor, and how many editors the page shows.
+    pub(super) async fn find(&self, browser: &Browser) -> Result<(Found, usize), BrowserError> {
         let layer = match self {
-            EditorQuery::Target(target) => return find(browser, target).await,
+            EditorQuery::Target(target) => {
+                return Ok((find(browser, target, LocateNeed::Present).await?, 0))
+            }
             EditorQuery::OfLayer(layer) => layer,
         };
-        let mut editors = browser.collect(Role::Editor.script_name(), None).await?;
-        if editors.len() == 1 {
-            let (element, candidate) = editors.remove(0);
-            return Ok(Found::One(element, candidate));
+        let every_editor = Wanted {
+            label: None,
+            aliases: Vec::new(),
+        };
+        let levels = browser
+            .locate(
+                &[(Role::Editor.script_name(), &every_editor)],
+                LocateNeed::Present,
+            )
+            .await?;
+        let mut editors: Vec<Located> = levels
+            .into_iter()
+            .flatten()
+            .flat_map(|group| group.candidates)
+            .collect();
+        let count = editors.len();
+        if count == 1 {
+            return Ok((Found::One(editors.remove(0)), count));
         }
         let names: Vec<Candidate> = editors
             .iter()
-            .map(|(_, candidate)| candidate.clone())
+            .map(|editor| editor.candidate.clone())
             .collect();
         let described = format!("editor \"{layer}\"");
-        Ok(
-            match choose_with_aliases(Role::Layer, Some(layer), &names) {
-                Ok(index) => {
-                    let (element, candidate) = editors.swap_remove(index);
-                    Found::One(element, candidate)
-                }
-                Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
-                    Found::Ambiguous(miss.explain(&described))
-                }
-                Err(miss) => Found::Missing(miss.explain(&described)),
-            },
-        )
+        let found = match locate::choose_wanted(&wanted(Role::Layer, Some(layer)), &names, &[]) {
+            Ok(index) => Found::One(editors.swap_remove(index)),
+            Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
+                Found::Ambiguous(miss.explain(&described, "editor"))
+            }
+            Err(miss) => Found::Missing(miss.explain(&described, "editor")),
+        };
+        Ok((found, count))
     }
 }
 
-/// [`locate::choose`], trying a layer's other names (Calico for CNI, ...) when its own matches nothing.
-fn choose_with_aliases(
-    role: Role,
-    label: Option<&str>,
-    names: &[Candidate],
-) -> Result<usize, NoSingleMatch> {
-    let first = locate::choose(label, names);
-    let (Err(NoSingleMatch::NotFound { .. }), Role::Layer, Some(label)) = (&first, role, label)
-    else {
-        return first;
+/// What the page should look for at one level: the label, and for a layer the packs that
+/// usually fill it (Calico for CNI, ...), tried when the label matches nothing.
+fn wanted(role: Role, label: Option<&str>) -> Wanted {
+    let aliases = match (role, label) {
+        (Role::Layer, Some(label)) => locate::layer_aliases(label)
+            .iter()
+            .map(|alias| alias.to_string())
+            .collect(),
+        _ => Vec::new(),
     };
-    for alias in locate::layer_aliases(label) {
-        if let Ok(index) = locate::choose(Some(alias), names) {
-            return Ok(index);
-        }
+    Wanted {
+        label: label.map(str::to_string),
+        aliases,
     }
-    first
 }
 
-/// Resolves a target, scope by scope, without waiting.
-pub(super) async fn find(browser: &Browser, target: &Target) -> Result<Found, BrowserError> {
+/// Resolves a target, scope by scope, in one look at the page, without waiting; the element
+/// comes with its probe unless `need` is `Present`.
+pub(super) async fn find(
+    browser: &Browser,
+    target: &Target,
+    need: LocateNeed,
+) -> Result<Found, BrowserError> {
     let mut chain = vec![target];
     while let Some(within) = chain.last().and_then(|target| target.within.as_deref()) {
         chain.push(within);
     }
-    let mut scope: Option<ElementHandle> = None;
-    let mut found = None;
-    for current in chain.into_iter().rev() {
-        let candidates = browser
-            .collect(current.role.script_name(), scope.as_ref())
-            .await?;
-        let names: Vec<Candidate> = candidates
-            .iter()
-            .map(|(_, candidate)| candidate.clone())
-            .collect();
-        let described = describe_without_scope(current);
-        match choose_with_aliases(current.role, current.label.as_deref(), &names) {
-            Ok(index) => {
-                let (element, candidate) = candidates
-                    .into_iter()
-                    .nth(index)
-                    .expect("index from choose");
-                scope = Some(element.clone());
-                found = Some((element, candidate));
-            }
-            Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
-                return Ok(Found::Ambiguous(miss.explain(&described)))
-            }
-            Err(miss) => return Ok(Found::Missing(miss.explain(&described))),
+    chain.reverse();
+    let wanted: Vec<Wanted> = chain
+        .iter()
+        .map(|level| wanted(level.role, level.label.as_deref()))
+        .collect();
+    let request: Vec<(&str, &Wanted)> = chain
+        .iter()
+        .zip(&wanted)
+        .map(|(level, wanted)| (level.role.script_name(), wanted))
+        .collect();
+    let levels = browser.locate(&request, need).await?;
+    match locate::resolve(&wanted, &levels) {
+        Ok(index) => {
+            let located = levels
+                .into_iter()
+                .last()
+                .into_iter()
+                .flatten()
+                .flat_map(|group| group.candidates)
+                .nth(index);
+            Ok(match located {
+                Some(located) => Found::One(located),
+                None => Found::Missing(format!("no {target}")),
+            })
+        }
+        Err((depth, miss)) => {
+            let level = chain[depth];
+            let described = describe_without_scope(level);
+            Ok(match miss {
+                NoSingleMatch::Ambiguous { .. } => {
+                    Found::Ambiguous(miss.explain(&described, level.role.words()))
+                }
+                NoSingleMatch::NotFound { .. } => {
+                    Found::Missing(miss.explain(&described, level.role.words()))
+                }
+            })
         }
     }
-    Ok(match found {
-        Some((element, candidate)) => Found::One(element, candidate),
-        None => Found::Missing(format!("no {target}")),
-    })
 }
 
 fn describe_without_scope(target: &Target) -> String {

@@ -7,6 +7,7 @@ use super::find::{find, EditorQuery, Found, Need};
 use super::wait::{meaningful_lines, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
+use crate::browser::LocateNeed;
 use crate::carry;
 use crate::runner::event::ArtifactKind;
 use crate::scenario::{Action, Role, Target};
@@ -43,22 +44,18 @@ impl ScenarioRun<'_> {
                 &format!("layer \"{layer}\" to be selectable or its values visible"),
                 deadline,
                 || async move {
-                    Ok(match find(browser, target_ref).await? {
-                        Found::One(..) => Attempt::Done(LayerOpening::Click),
-                        Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-                        Found::Missing(reason) => match editor_ref.find(browser).await? {
-                            Found::One(..)
-                                if browser
-                                    .collect(Role::Editor.script_name(), None)
-                                    .await?
-                                    .len()
-                                    > 1 =>
-                            {
-                                Attempt::Done(LayerOpening::AlreadyShown)
-                            }
-                            _ => Attempt::NotYet(reason),
+                    Ok(
+                        match find(browser, target_ref, LocateNeed::Present).await? {
+                            Found::One(..) => Attempt::Done(LayerOpening::Click),
+                            Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+                            Found::Missing(reason) => match editor_ref.find(browser).await? {
+                                (Found::One(..), editors) if editors > 1 => {
+                                    Attempt::Done(LayerOpening::AlreadyShown)
+                                }
+                                _ => Attempt::NotYet(reason),
+                            },
                         },
-                    })
+                    )
                 },
             )
             .await?;
@@ -84,8 +81,8 @@ impl ScenarioRun<'_> {
             &format!("{editor} to show a settled text"),
             deadline,
             || async move {
-                let element = match editor.find(browser).await? {
-                    Found::One(element, _) => element,
+                let element = match editor.find(browser).await?.0 {
+                    Found::One(located) => located.element,
                     Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                     Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
                 };

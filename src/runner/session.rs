@@ -135,9 +135,9 @@ impl ScenarioRun<'_> {
                 .collect();
             let mut last_miss = String::new();
             for label in labels {
-                match locate::choose(Some(label), &names) {
+                match locate::choose(Some(label), &names, &[]) {
                     Ok(index) => return Ok(Attempt::Done(candidates[index].0.clone())),
-                    Err(miss) => last_miss = miss.explain(&format!("field \"{label}\"")),
+                    Err(miss) => last_miss = miss.explain(&format!("field \"{label}\""), "field"),
                 }
             }
             Ok(Attempt::NotYet(last_miss))

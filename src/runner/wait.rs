@@ -7,13 +7,24 @@ use std::time::{Duration, Instant};
 
 use super::find::{find, Found, Need};
 use super::{ActionFailure, ScenarioRun};
-use crate::browser::{Browser, BrowserError, ElementHandle};
+use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located};
 use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Target};
 
-/// The pause between two checks of a condition; never a wait for the page itself.
-const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// The pauses between checks of a condition, never a wait for the page itself: the first check
+/// is immediate, the next ones back off to the last pause, which then repeats.
+const POLL_PAUSES: [Duration; 4] = [
+    Duration::from_millis(20),
+    Duration::from_millis(50),
+    Duration::from_millis(100),
+    Duration::from_millis(100),
+];
+
+/// The pause before check number `polls + 1`.
+fn poll_pause(polls: usize) -> Duration {
+    POLL_PAUSES[polls.min(POLL_PAUSES.len() - 1)]
+}
 
 /// How long two elements may match equally before that is an error rather than a page in motion.
 const AMBIGUITY_GRACE: Duration = Duration::from_secs(1);
@@ -58,6 +69,7 @@ impl ScenarioRun<'_> {
         let timeout = deadline.saturating_duration_since(started);
         let mut ambiguous_since: Option<Instant> = None;
         let mut last_report = 0;
+        let mut polls = 0;
         loop {
             let attempt = match attempt().await {
                 Err(error) if error.is_stale() => {
@@ -114,8 +126,9 @@ impl ScenarioRun<'_> {
                     page_says: Some(self.settings.redactor.redact(&page_showed)),
                 });
             }
-            // A poll interval between checks of a condition, not a wait for the page.
-            tokio::time::sleep(POLL_INTERVAL).await;
+            // A pause between checks of a condition, not a wait for the page.
+            tokio::time::sleep(poll_pause(polls)).await;
+            polls += 1;
         }
     }
 
@@ -131,17 +144,25 @@ impl ScenarioRun<'_> {
             Need::Visible => format!("{target} to be visible"),
             Need::Clickable => format!("{target} to be visible, enabled, stable and not covered"),
         };
-        // The element's box at the previous poll: an element is stable when it has not moved.
-        let previous_rect = std::cell::Cell::new(None);
-        let previous_rect = &previous_rect;
+        let look = match need {
+            Need::Visible => LocateNeed::Visible,
+            Need::Clickable => LocateNeed::Clickable,
+        };
         self.poll(action, &waiting_for, deadline, || async move {
-            let (element, candidate) = match find(browser, target).await? {
-                Found::One(element, candidate) => (element, candidate),
+            let Located {
+                element,
+                candidate,
+                probe,
+            } = match find(browser, target, look).await? {
+                Found::One(located) => located,
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                 Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
             };
-            let probe = browser.probe(&element).await?;
-            let before = previous_rect.replace(probe.rect);
+            let Some(probe) = probe else {
+                return Err(BrowserError::UnexpectedReply(
+                    "the locator returned no probe".to_string(),
+                ));
+            };
             if !probe.visible {
                 let shown = candidate.display_name().to_string();
                 return Ok(Attempt::NotYet(format!(
@@ -151,13 +172,18 @@ impl ScenarioRun<'_> {
             if need == Need::Visible {
                 return Ok(Attempt::Done((element, candidate)));
             }
+            if !probe.in_view {
+                // A person scrolls to what they are about to click; the next look checks it.
+                browser.scroll_into_view(&element).await?;
+                return Ok(Attempt::NotYet(format!("{target} is out of view")));
+            }
             if !probe.enabled {
                 return Ok(Attempt::NotYet(format!("{target} is disabled")));
             }
             if let Some(cover) = probe.covered_by {
                 return Ok(Attempt::NotYet(format!("{target} is covered by {cover}")));
             }
-            if probe.rect.is_none() || probe.rect != before {
+            if probe.stable != Some(true) {
                 return Ok(Attempt::NotYet(format!("{target} is still moving")));
             }
             Ok(Attempt::Done((element, candidate)))
@@ -200,9 +226,11 @@ impl ScenarioRun<'_> {
         let browser = self.browser;
         let waiting_for = format!("{target} to become selected after the click");
         self.poll(action, &waiting_for, deadline, || async move {
-            Ok(match find(browser, target).await? {
-                Found::One(_, candidate) if candidate.selected != Some(false) => Attempt::Done(()),
-                Found::One(_, _) => Attempt::NotYet(format!("{target} is not selected")),
+            Ok(match find(browser, target, LocateNeed::Present).await? {
+                Found::One(located) if located.candidate.selected != Some(false) => {
+                    Attempt::Done(())
+                }
+                Found::One(_) => Attempt::NotYet(format!("{target} is not selected")),
                 // The click navigated away: nothing left to check.
                 Found::Missing(_) => Attempt::Done(()),
                 Found::Ambiguous(reason) => Attempt::Ambiguous(reason),

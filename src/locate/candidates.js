@@ -1,8 +1,11 @@
-// palette-harness locator: lists the visible elements of one role with the names a person reads.
-// Runs in the page through WebDriver's execute. Arguments: role (string), scope (element or null).
-// Returns [{element, names, description, parent, state}] where `parent` is the index of the
-// nearest candidate that contains this one (or -1). Ranking by label happens in Rust.
-const [role, scope] = arguments;
+// palette-harness candidates: the visible elements of one role with the names a person reads.
+// A library for the scripts after it (collect_all.js, locate.js); `code_editor.js` runs first.
+// `candidatesOf(role, scope)` returns [{element, names, titles, description, parent, selected,
+// fallback}] where `parent` is the index of the nearest candidate that contains this one (or -1).
+// `names` are what the markup names the element (text, <label>, aria-label(ledby), placeholder,
+// title, a heading); `titles` are what a person reads for it where the markup says nothing: the
+// heading-like line at the top of a dialog or pane, the text beside or above a field, an icon
+// button's tooltip. Ranking by label happens in Rust (locate/mod.rs).
 
 function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
@@ -83,6 +86,110 @@ function containerTitle(element) {
   return "";
 }
 
+// Elements a person acts on: their text is a control's label, never a title.
+const INTERACTIVE = "button, a[href], input, select, textarea, label, summary, option, [role='button'], [role='link'], [role='tab'], [role='menuitem'], [role='option'], [role='checkbox'], [role='switch']";
+
+// The size and weight of the page's running text, which a title stands out from: the most
+// common among the page's (non-monospace) text, weighted by length. Computed once per call.
+let runningFont = null;
+function runningTextFont() {
+  if (runningFont) return runningFont;
+  const sizes = new Map();
+  const weights = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  for (let node = walker.nextNode(); node && seen < 4000; node = walker.nextNode(), seen++) {
+    const length = node.textContent.trim().length;
+    if (!length || !node.parentElement) continue;
+    const style = getComputedStyle(node.parentElement);
+    if (/mono/i.test(style.fontFamily) || style.display === "none") continue;
+    sizes.set(style.fontSize, (sizes.get(style.fontSize) || 0) + length);
+    weights.set(style.fontWeight, (weights.get(style.fontWeight) || 0) + length);
+  }
+  const mode = (counts, fallback) => counts.size ? Array.from(counts).sort((a, b) => b[1] - a[1])[0][0] : fallback;
+  runningFont = { size: parseFloat(mode(sizes, "16px")) || 16, weight: Number(mode(weights, "400")) || 400 };
+  return runningFont;
+}
+
+// The block an inline element sits in: a title is a line of its own, not a bold word in a sentence.
+function blockOf(element) {
+  let node = element;
+  while (node.parentElement && node !== document.body && getComputedStyle(node).display.startsWith("inline")) node = node.parentElement;
+  return node;
+}
+
+function hasOwnText(element) {
+  return Array.from(element.childNodes).some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+}
+
+// Short lines of text that stand on their own (not inside a control, a code view or an editor),
+// in document order, each with whether it looks like a title: larger or bolder than the running
+// text, on one line. Computed once per call.
+let textLineCache = null;
+function textLines() {
+  if (textLineCache) return textLineCache;
+  textLineCache = [];
+  const base = runningTextFont();
+  for (const element of document.body.querySelectorAll("*")) {
+    if (["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "OPTION"].includes(element.tagName) || !hasOwnText(element)) continue;
+    if (element.closest(INTERACTIVE) || element.closest("pre, code, td, th") || element.closest(CODE_EDITOR_WIDGETS)) continue;
+    const text = textOf(element);
+    if (!text || text.length > 80) continue;
+    const block = blockOf(element);
+    if (textOf(block) !== text || !isVisible(element)) continue;
+    const style = getComputedStyle(element);
+    if (/mono/i.test(style.fontFamily) || style.cursor === "pointer") continue;
+    const size = parseFloat(style.fontSize) || base.size;
+    const weight = Number(style.fontWeight) || 400;
+    const rect = block.getBoundingClientRect();
+    const lineHeight = parseFloat(style.lineHeight) || size * 1.3;
+    const oneLine = rect.height <= lineHeight * 1.6 + 4;
+    const standsOut = size >= base.size * 1.15 || (weight >= 600 && weight > base.weight);
+    textLineCache.push({ element: block, text, rect, title: oneLine && standsOut && !element.matches(HEADING) });
+  }
+  return textLineCache;
+}
+
+// The title a person reads at the top of a dialog, pane or card that the markup leaves unnamed:
+// its first title-like line, in its upper part.
+function visibleTitleOf(container) {
+  const box = container.getBoundingClientRect();
+  const line = textLines().find((candidate) => candidate.title && container.contains(candidate.element) && candidate.element !== container);
+  if (!line) return "";
+  return line.rect.top - box.top <= Math.max(100, box.height / 3) ? line.text : "";
+}
+
+// The text a person reads as a field's or editor's label when the markup gives none: the
+// nearest line right above it (over its width), or, for a one-line field, the text to its left.
+function textNear(element) {
+  const box = element.getBoundingClientRect();
+  let best = "";
+  let bestGap = Infinity;
+  for (const line of textLines()) {
+    if (line.element.contains(element) || element.contains(line.element)) continue;
+    const rect = line.rect;
+    const above = box.top - rect.bottom;
+    const overlaps = rect.left < box.right && rect.right > box.left;
+    if (overlaps && above >= -2 && above <= 48 && above < bestGap) { best = line.text; bestGap = above; }
+    const beside = box.left - rect.right;
+    const middle = (rect.top + rect.bottom) / 2;
+    if (box.height <= 48 && beside >= 0 && beside <= 200 && middle >= box.top && middle <= box.bottom && beside < bestGap) { best = line.text; bestGap = beside; }
+  }
+  return best;
+}
+
+// What an icon-only control says when a person hovers it: its tooltip, however the page
+// keeps it (an SVG <title>, aria-describedby, a tooltip element beside it, a data attribute).
+function tooltipOf(element) {
+  const tips = [];
+  for (const title of element.querySelectorAll("svg title")) tips.push(title.textContent);
+  tips.push(byIds(element.getAttribute("aria-describedby")));
+  for (const attribute of ["data-tooltip", "data-tip", "data-title", "data-original-title", "data-bs-original-title"]) tips.push(element.getAttribute(attribute) || "");
+  const near = [element.querySelector("[role='tooltip']"), element.nextElementSibling, element.previousElementSibling];
+  for (const tip of near) if (tip && tip.matches("[role='tooltip']")) tips.push(tip.textContent);
+  return tips;
+}
+
 function fieldNames(element) {
   const names = [explicitName(element)];
   if (element.labels) for (const label of element.labels) names.push(textOf(label));
@@ -116,9 +223,19 @@ function stateOf(element) {
   return null;
 }
 
-function collect() {
+// Roles a person clicks: an icon-only one is named by its tooltip.
+const CONTROL_ROLES = ["menuitem", "tab", "button", "link", "layer"];
+
+function candidatesOf(role, scope) {
   const root = scope || document;
   const found = new Map();
+  // Visible titles by element: the second tier of names (see the header).
+  const titled = new Map();
+  const addTitles = (element, titles) => {
+    const clean = titles.map(normalize).filter(Boolean);
+    if (!clean.length) return;
+    titled.set(element, (titled.get(element) || []).concat(clean));
+  };
   // Elements that only look like the role (a div with a pointer cursor in the left menu, a
   // monospace block of YAML): a second tier, chosen only when nothing of the first matches.
   const fallback = new Map();
@@ -127,6 +244,7 @@ function collect() {
   const insideCodeEditor = (element) => role !== "text" && element.parentElement !== null && element.parentElement.closest(CODE_EDITOR_WIDGETS) !== null;
   const addFallback = (element, names) => {
     if (found.has(element) || fallback.has(element) || !isVisible(element) || insideCodeEditor(element)) return;
+    if (CONTROL_ROLES.includes(role)) addTitles(element, tooltipOf(element));
     fallback.set(element, names.map(normalize).filter(Boolean));
   };
   const looksClickable = (element) =>
@@ -140,6 +258,7 @@ function collect() {
   };
   const add = (element, names) => {
     if (!isVisible(element) || insideCodeEditor(element)) return;
+    if (CONTROL_ROLES.includes(role)) addTitles(element, tooltipOf(element));
     const clean = names.map(normalize).filter(Boolean);
     const existing = found.get(element);
     if (existing) existing.push(...clean);
@@ -177,13 +296,16 @@ function collect() {
       for (const element of all("dialog[open], [role='dialog'], [role='alertdialog'], [aria-modal='true']")) {
         const heading = element.querySelector(HEADING);
         add(element, [explicitName(element), heading ? textOf(heading) : ""]);
+        addTitles(element, [visibleTitleOf(element)]);
       }
       // A dialog built without dialog semantics: a fixed layer over the page with a heading.
       for (const element of all("body *")) {
         if (getComputedStyle(element).position !== "fixed") continue;
         const rect = element.getBoundingClientRect();
         const heading = element.querySelector(HEADING);
-        if (heading && rect.width * rect.height >= 0.1 * innerWidth * innerHeight) addFallback(element, [textOf(heading)]);
+        if (rect.width * rect.height < 0.1 * innerWidth * innerHeight || element.closest(CODE_EDITOR_WIDGETS)) continue;
+        const title = heading ? textOf(heading) : visibleTitleOf(element);
+        if (title) addFallback(element, [title]);
       }
       break;
     case "pane":
@@ -192,6 +314,7 @@ function collect() {
         // A pane is titled by its own first heading, not by one of a pane nested inside it.
         const heading = Array.from(element.querySelectorAll(HEADING)).find((candidate) => candidate.closest(PANE) === element);
         add(element, [explicitName(element), heading ? textOf(heading) : ""]);
+        addTitles(element, [visibleTitleOf(element)]);
       }
       for (const heading of all(HEADING)) {
         let container = heading.parentElement;
@@ -202,16 +325,27 @@ function collect() {
         }
         if (container && container !== document.body) add(container, [textOf(heading)]);
       }
+      // Panes titled by a plain line of larger or bolder text: the smallest container that holds
+      // the line and something else.
+      for (const line of textLines()) {
+        if (!line.title || (scope && !scope.contains(line.element))) continue;
+        let container = line.element.parentElement;
+        while (container && container !== document.body && textOf(container) === line.text && !container.querySelector(CONTENT)) container = container.parentElement;
+        if (!container || container === document.body) continue;
+        add(container, []);
+        addTitles(container, [line.text]);
+      }
       break;
     case "field":
-      for (const element of all(FIELD)) add(element, fieldNames(element));
+      for (const element of all(FIELD)) { add(element, fieldNames(element)); addTitles(element, [textNear(element)]); }
       break;
     case "editor":
-      for (const element of all(CODE_EDITOR_WIDGETS)) add(element, fieldNames(element));
+      for (const element of all(CODE_EDITOR_WIDGETS)) { add(element, fieldNames(element)); addTitles(element, [textNear(element)]); }
       for (const element of all("textarea, [contenteditable=''], [contenteditable='true'], [role='textbox'][aria-multiline='true'], pre, code")) {
         if (element.matches("code") && element.closest("pre")) continue;
         if (element.parentElement && element.parentElement.closest("[contenteditable=''], [contenteditable='true']")) continue;
         add(element, fieldNames(element));
+        addTitles(element, [textNear(element)]);
       }
       // A code view built from plain elements: the innermost monospace block of several lines.
       {
@@ -219,6 +353,7 @@ function collect() {
         for (const element of monospace) {
           if (monospace.some((other) => other !== element && element.contains(other))) continue;
           addFallback(element, fieldNames(element));
+          addTitles(element, [textNear(element)]);
         }
       }
       break;
@@ -259,6 +394,7 @@ function collect() {
     return {
       element,
       names: Array.from(new Set(found.get(element))),
+      titles: Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title)),
       description: describe(element),
       parent,
       selected: stateOf(element),
@@ -267,4 +403,3 @@ function collect() {
   });
 }
 
-return collect();

@@ -1,0 +1,116 @@
+// palette-harness locate: one look at the page for one target, in one round trip. Runs through
+// WebDriver's execute-async after code_editor.js and candidates.js.
+// Arguments: chain (the target and the targets it sits in, outermost first, each
+// {role, labels}: its label and the other names it may go by), need ("present", "visible" or
+// "clickable"), and the callback.
+// For each level it lists the candidates that could match one of the labels (every word of the
+// label appears in one of their names; Rust ranks them exactly), scoped by each possible
+// candidate of the level above, plus the other names seen there, for "closest" messages. The
+// possible candidates of the last level are probed: visible, enabled, in view, covered, selected;
+// for "clickable", their boxes are compared across two animation frames (stable when unmoved).
+const [chain, need, done] = arguments;
+
+function wordsOf(text) {
+  return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+// A superset of every tier `locate::match_tier` accepts: each word of the label is in the name.
+function couldMatch(labels, candidate) {
+  if (!labels.length) return true;
+  const names = candidate.names.concat(candidate.titles).map((name) => name.toLowerCase());
+  return labels.some((label) => {
+    const words = wordsOf(label);
+    const whole = label.toLowerCase().replace(/\s+/g, " ").trim();
+    return names.some((name) => name.includes(whole) || (words.length > 0 && words.every((word) => name.includes(word))));
+  });
+}
+
+function describeNode(node) {
+  if (!node || !node.tagName) return "nothing";
+  const text = (node.innerText || node.textContent || "").replace(/\s+/g, " ").trim().slice(0, 60);
+  const role = node.getAttribute("role");
+  return `${node.tagName.toLowerCase()}${role ? `[role=${role}]` : ""}${text ? ` "${text}"` : ""}`;
+}
+
+function boxOf(element) {
+  const rect = element.getBoundingClientRect();
+  return [Math.round(rect.left), Math.round(rect.top), Math.round(rect.width), Math.round(rect.height)];
+}
+
+// Can a person act on this element right now? An option is seen, covered and clicked through its select.
+function probe(given) {
+  const element = given.tagName === "OPTION" && given.closest("select") ? given.closest("select") : given;
+  const rect = element.getBoundingClientRect();
+  const inView = rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth;
+  const visible = rect.width > 0 && rect.height > 0 && (!element.checkVisibility || element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
+  const enabled = !element.disabled && !element.closest("[aria-disabled='true'], fieldset[disabled], [inert]");
+  let coveredBy = null;
+  if (visible) {
+    const x = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
+    const y = Math.min(Math.max(rect.top + Math.min(rect.height / 2, 20), 0), innerHeight - 1);
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit !== element && !element.contains(hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
+  }
+  let selected = given.tagName === "OPTION" ? given.selected : null;
+  for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked"]) {
+    const value = element.getAttribute(attribute);
+    if (value !== null) { selected = value !== "false"; break; }
+  }
+  return { visible, enabled, inView, coveredBy, selected, rect: boxOf(element), stable: null };
+}
+
+function look() {
+  const levels = [];
+  let scopes = [null];
+  for (const [depth, level] of chain.entries()) {
+    const groups = [];
+    const next = [];
+    scopes.forEach((scope, scopeIndex) => {
+      const all = candidatesOf(level.role, scope);
+      const possible = all.filter((candidate) => couldMatch(level.labels, candidate));
+      // The rest, without their elements, for messages: what else a person sees of this role.
+      const clip = (names) => names.map((name) => name.slice(0, 80));
+      const others = all.filter((candidate) => !possible.includes(candidate)).slice(0, 200)
+        .map((candidate) => ({ names: clip(candidate.names), titles: clip(candidate.titles), description: candidate.description, parent: -1, selected: candidate.selected, fallback: candidate.fallback }));
+      // Parent links among the possible candidates only: the nearest possible one containing it.
+      const candidates = possible.map((candidate) => {
+        let parent = -1;
+        possible.forEach((other, index) => {
+          if (other !== candidate && other.element.contains(candidate.element) && (parent === -1 || possible[parent].element.contains(other.element))) parent = index;
+        });
+        return { ...candidate, parent, probe: null };
+      });
+      groups.push({ scope: depth === 0 ? -1 : scopeIndex, candidates, others });
+      next.push(...candidates.map((candidate) => candidate.element));
+    });
+    levels.push(groups);
+    scopes = next;
+    if (!scopes.length) break;
+  }
+  return levels;
+}
+
+const levels = look();
+const last = levels.length === chain.length ? levels[levels.length - 1] : [];
+const finals = last.flatMap((group) => group.candidates);
+if (need !== "present") for (const candidate of finals) candidate.probe = probe(candidate.element);
+if (need !== "clickable" || !finals.length) {
+  done({ levels });
+} else {
+  // Stable: the same box two animation frames later, as a person would see a still element.
+  // A page that renders no frames (hidden, throttled) is given 100 ms instead.
+  let answered = false;
+  const answer = () => {
+    if (answered) return;
+    answered = true;
+    for (const candidate of finals) {
+      const element = candidate.element.tagName === "OPTION" && candidate.element.closest("select") ? candidate.element.closest("select") : candidate.element;
+      const after = element.isConnected ? boxOf(element) : null;
+      candidate.probe.stable = after !== null && after.every((value, index) => value === candidate.probe.rect[index]);
+      if (after) candidate.probe.rect = after;
+    }
+    done({ levels });
+  };
+  requestAnimationFrame(() => requestAnimationFrame(answer));
+  setTimeout(answer, 100);
+}
