@@ -40,6 +40,9 @@ pub const LOCATE_SCRIPT: &str = concat!(
 );
 pub const PROBE_SCRIPT: &str = include_str!("probe.js");
 
+/// What a candidate without any name is called in messages.
+const NO_NAME: &str = "(no name)";
+
 /// One element the page offers for a role, as `collect.js` reports it.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Candidate {
@@ -71,7 +74,7 @@ impl Candidate {
             .min_by_key(|name| name.len())
             .or_else(|| self.titles.iter().find(|title| !title.is_empty()))
             .map(String::as_str)
-            .unwrap_or("(no name)")
+            .unwrap_or(NO_NAME)
     }
 
     fn all_names(&self) -> impl Iterator<Item = &String> {
@@ -115,9 +118,36 @@ pub fn match_tier(label: &str, name: &str) -> Option<MatchTier> {
     {
         return Some(MatchTier::WholeWords);
     }
-    name_lower
-        .contains(&label_lower)
-        .then_some(MatchTier::Substring)
+    contains_without_cutting_a_word(&name, &label_lower).then_some(MatchTier::Substring)
+}
+
+/// Whether `name` holds `label_lower` (case aside) somewhere that does not cut a word: the
+/// match neither continues into a lowercase letter ("Update" in "Updates" is another word) nor
+/// starts inside one, except where camel case begins a new word ("CSI" in "vSphereCSI").
+fn contains_without_cutting_a_word(name: &str, label_lower: &str) -> bool {
+    let name: Vec<char> = name.chars().collect();
+    let lower: Vec<char> = name
+        .iter()
+        .map(|character| character.to_lowercase().next().unwrap_or(*character))
+        .collect();
+    let label: Vec<char> = label_lower.chars().collect();
+    if label.is_empty() || label.len() > name.len() {
+        return false;
+    }
+    (0..=name.len() - label.len()).any(|start| {
+        let end = start + label.len();
+        if lower[start..end] != label[..] {
+            return false;
+        }
+        let continues = name
+            .get(end)
+            .is_some_and(|next| next.is_lowercase() && name[end - 1].is_alphabetic());
+        let starts_inside = start > 0
+            && name[start - 1].is_alphabetic()
+            && name[start].is_alphabetic()
+            && !(name[start - 1].is_lowercase() && name[start].is_uppercase());
+        !continues && !starts_inside
+    })
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -154,7 +184,14 @@ impl NoSingleMatch {
                 let shown = match (role, of_role.len()) {
                     ("dialog", 1) => format!("a dialog is open, titled {names}"),
                     ("dialog", _) => format!("dialogs are open, titled {names}"),
-                    (role, 1) => format!("the page shows a {role} that reads {names}"),
+                    (role, 1) => {
+                        let article = if role.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        };
+                        format!("the page shows {article} {role} that reads {names}")
+                    }
                     (role, _) => format!("the page shows {role}s that read {names}"),
                 };
                 format!("no {what} is visible; {shown}")
@@ -227,7 +264,9 @@ pub fn choose(
                     everything
                         .iter()
                         .filter(|candidate| !candidate.fallback)
-                        .map(|candidate| candidate.display_name().chars().take(80).collect()),
+                        .map(|candidate| candidate.display_name())
+                        .filter(|name| *name != NO_NAME)
+                        .map(|name| name.chars().take(80).collect()),
                     3,
                 ),
             }
@@ -529,8 +568,22 @@ mod tests {
             Some(MatchTier::WholeWords)
         );
         assert_eq!(
-            match_tier("Cali", "CNI Calico 3.29.2"),
+            match_tier("CSI", "vSphereCSI 3.3.1"),
             Some(MatchTier::Substring)
+        );
+        assert_eq!(
+            match_tier("Kubernetes", "Kubernetes1.32"),
+            Some(MatchTier::Substring)
+        );
+        assert_eq!(
+            match_tier("Cali", "CNI Calico 3.29.2"),
+            None,
+            "a label that cuts a word is another word"
+        );
+        assert_eq!(
+            match_tier("Palette version update", "Palette version updates"),
+            None,
+            "a title that differs by a letter is a different title"
         );
         assert_eq!(match_tier("Nodes", "Profile"), None);
         let candidates = [candidate("Calico CNI settings", -1), candidate("cni", -1)];

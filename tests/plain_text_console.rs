@@ -1,0 +1,130 @@
+//! The shipped scenario, unmodified, against a console whose component kit names nothing in its
+//! markup (tests/fixtures/plain-text-console.html): dialogs, cards and panes titled by plain lines
+//! of larger or bolder text, a Main Menu of plain buttons, icon buttons with only a tooltip or an
+//! SVG title, fields labelled by the text beside them. The harness must read them as a person does.
+
+mod common;
+
+use common::*;
+
+fn plain_text_console(fault: &str) -> String {
+    let html = include_str!("fixtures/plain-text-console.html")
+        .replace("__LOCK_MS__", "1500")
+        .replace("__FAULT__", fault);
+    serve_page(html)
+}
+
+#[test]
+fn the_shipped_scenario_upgrades_a_console_whose_titles_are_plain_text() {
+    let url = plain_text_console("none");
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--timeout", "15s", "--console", &url]),
+        0,
+    );
+    let folder = out.path().join("upgrade-vmware-non-airgap");
+    let backup = std::fs::read_to_string(folder.join("backups/cni.yaml")).expect("CNI backup");
+    assert!(
+        backup.contains("CALICO_IPV4POOL_CIDR: \"10.200.0.0/16\""),
+        "{backup}"
+    );
+    let merged = std::fs::read_to_string(folder.join("merges/kubernetes.merged.yaml"))
+        .expect("Kubernetes merge");
+    assert!(
+        merged.contains("request-timeout: \"300s\"")
+            && merged.contains("podCIDR: \"10.200.0.0/16\""),
+        "Incoming changes (a monospace block under a plain caption) was read and the \
+         customization carried into the unlabelled Current configuration: {merged}"
+    );
+    for kept in [
+        "kept podCIDR = \"10.200.0.0/16\"",
+        "kept CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\"",
+        "kept storagePolicyName = \"gold\"",
+    ] {
+        assert!(stdout.contains(kept), "{kept}: {stdout}");
+    }
+    assert!(
+        stdout.contains("You are using the latest version of Palette"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_dialog_whose_title_differs_fails_the_scenario_naming_the_title_it_shows() {
+    let url = plain_text_console("retitled");
+    let out = tempfile::tempdir().expect("temp dir");
+    // Step 5 gives its actions two minutes; the scenario's own limit ends the wait sooner.
+    let stdout = run_expecting(
+        scenario_command(out.path()).args([
+            "--apply",
+            "--timeout",
+            "15s",
+            "--scenario-timeout",
+            "45s",
+            "--console",
+            &url,
+        ]),
+        1,
+    );
+    assert!(stdout.contains("FAILED at Upgrade 5"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "no dialog \"Palette version update\" is visible; a dialog is open, titled \
+             \"Palette version updates\""
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn icon_buttons_and_unlabelled_fields_are_found_by_what_a_person_reads() {
+    let url = plain_text_console("none");
+    let out = tempfile::tempdir().expect("temp dir");
+    let scenario = out.path().join("read-as-a-person.toml");
+    std::fs::write(
+        &scenario,
+        r#"title = "Names a person reads"
+
+[[step]]
+section = "Names"
+number = 1
+guide = "Log in, open the update preview and close it with its icon button."
+mutating = true
+do = [
+  'log in',
+  'click menu item "Update Management"',
+  'click button "Update"',
+  'expect pane "Incoming changes" in dialog "Palette version update"',
+  'click button "Close" in dialog "Palette version update"',
+  'expect button "Logout"',
+  'expect button "Help"',
+]
+
+[[step]]
+section = "Names"
+number = 2
+guide = "On **My Account**, type into **Email** and find **Current Password**."
+do = [
+  'click menu item "My Account"',
+  'type "qa@example.com" into field "Email"',
+  'expect field "Current Password"',
+]
+"#,
+    )
+    .expect("scenario written");
+    let mut command = binary();
+    with_credentials(&mut command);
+    command
+        .arg("run")
+        .arg(&scenario)
+        .args(["--apply", "--timeout", "10s", "--console", &url, "--out"])
+        .arg(out.path())
+        .arg("--snapshots")
+        .arg(out.path().join("snapshot-store"));
+    let stdout = run_expecting(&mut command, 0);
+    assert!(stdout.contains("✓ click button \"Close\""), "{stdout}");
+    assert!(
+        stdout.contains("✓ expect field \"Current Password\""),
+        "{stdout}"
+    );
+}
