@@ -12,7 +12,7 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-use crate::locate::{Candidate, Group, Wanted, COLLECT_SCRIPT, LOCATE_SCRIPT, PROBE_SCRIPT};
+use crate::locate::{Candidate, Group, Wanted, COLLECT_SCRIPT, LOCATE_SCRIPT};
 use driver::DriverProcess;
 
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
@@ -133,7 +133,7 @@ impl ElementHandle {
     }
 }
 
-/// What [`Browser::probe`] and [`Browser::locate`] report about an element.
+/// What [`Browser::locate`] reports about an element (`locate/probe.js`).
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
@@ -469,29 +469,6 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         Ok(())
     }
 
-    pub async fn probe(&self, element: &ElementHandle) -> Result<Probe, BrowserError> {
-        let reply = self
-            .client
-            .execute(PROBE_SCRIPT, vec![element.as_argument()])
-            .await;
-        match reply {
-            Ok(value) => serde_json::from_value(value)
-                .map_err(|error| BrowserError::UnexpectedReply(error.to_string())),
-            // The page replaced the element between collecting and probing it.
-            Err(error) if is_stale(&error) => Ok(Probe {
-                visible: false,
-                enabled: false,
-                covered_by: None,
-                selected: None,
-                detached: true,
-                rect: None,
-                in_view: false,
-                stable: None,
-            }),
-            Err(error) => Err(error.into()),
-        }
-    }
-
     pub async fn click(&self, element: &ElementHandle) -> Result<(), fantoccini::error::CmdError> {
         element.0.click().await
     }
@@ -623,15 +600,26 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
         Ok(reply.as_str().map(str::to_string))
     }
 
-    /// A PNG of the viewport, with focus removed so no caret or focus ring depends on timing.
+    /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
-        self.client
-            .execute(
-                "if (document.activeElement) document.activeElement.blur();",
-                vec![],
-            )
-            .await?;
         Ok(self.client.screenshot().await?)
+    }
+
+    /// Makes the page hold still for screenshots (`capture/hold_still.js`): no focus or caret,
+    /// animations finished, fonts loaded, all of it painted. Safe to call again between shots.
+    pub async fn hold_still(&self) -> Result<(), BrowserError> {
+        self.client
+            .execute_async(crate::capture::HOLD_STILL_SCRIPT, vec![])
+            .await?;
+        Ok(())
+    }
+
+    /// Undoes [`Browser::hold_still`]: carets show and endless animations play again.
+    pub async fn release(&self) -> Result<(), BrowserError> {
+        self.client
+            .execute(crate::capture::RELEASE_SCRIPT, vec![])
+            .await?;
+        Ok(())
     }
 
     /// The page's current HTML.

@@ -1,6 +1,13 @@
 //! What a snapshot captures of a page: its outline (`outline.js`, roles, names, states and text in
-//! document order) with dynamic parts masked, and the pure helpers that prepare a screenshot
-//! (boxes painted over masked elements, rectangles turned into pixel regions).
+//! document order) with dynamic parts masked, the scripts that make a page hold still for a
+//! screenshot and let it go again (`hold_still.js`, `release.js`: no focus, no caret, animations
+//! finished, fonts loaded), and the pure helpers that prepare a screenshot (boxes painted over
+//! masked elements, rectangles turned into pixel regions).
+
+/// Makes the page hold still for a screenshot; run with execute-async.
+pub const HOLD_STILL_SCRIPT: &str = include_str!("hold_still.js");
+/// Undoes [`HOLD_STILL_SCRIPT`].
+pub const RELEASE_SCRIPT: &str = include_str!("release.js");
 
 pub const OUTLINE_SCRIPT: &str = concat!(
     include_str!("../locate/code_editor.js"),

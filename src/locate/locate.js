@@ -1,5 +1,5 @@
 // palette-harness locate: one look at the page for one target, in one round trip. Runs through
-// WebDriver's execute-async after code_editor.js and candidates.js.
+// WebDriver's execute-async after code_editor.js, candidates.js and probe.js.
 // Arguments: chain (the target and the targets it sits in, outermost first, each
 // {role, labels}: its label and the other names it may go by), need ("present", "visible" or
 // "clickable"), and the callback.
@@ -23,40 +23,6 @@ function couldMatch(labels, candidate) {
     const whole = label.toLowerCase().replace(/\s+/g, " ").trim();
     return names.some((name) => name.includes(whole) || (words.length > 0 && words.every((word) => name.includes(word))));
   });
-}
-
-function describeNode(node) {
-  if (!node || !node.tagName) return "nothing";
-  const text = (node.innerText || node.textContent || "").replace(/\s+/g, " ").trim().slice(0, 60);
-  const role = node.getAttribute("role");
-  return `${node.tagName.toLowerCase()}${role ? `[role=${role}]` : ""}${text ? ` "${text}"` : ""}`;
-}
-
-function boxOf(element) {
-  const rect = element.getBoundingClientRect();
-  return [Math.round(rect.left), Math.round(rect.top), Math.round(rect.width), Math.round(rect.height)];
-}
-
-// Can a person act on this element right now? An option is seen, covered and clicked through its select.
-function probe(given) {
-  const element = given.tagName === "OPTION" && given.closest("select") ? given.closest("select") : given;
-  const rect = element.getBoundingClientRect();
-  const inView = rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth;
-  const visible = rect.width > 0 && rect.height > 0 && (!element.checkVisibility || element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
-  const enabled = !element.disabled && !element.closest("[aria-disabled='true'], fieldset[disabled], [inert]");
-  let coveredBy = null;
-  if (visible) {
-    const x = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
-    const y = Math.min(Math.max(rect.top + Math.min(rect.height / 2, 20), 0), innerHeight - 1);
-    const hit = document.elementFromPoint(x, y);
-    if (hit && hit !== element && !element.contains(hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
-  }
-  let selected = given.tagName === "OPTION" ? given.selected : null;
-  for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked"]) {
-    const value = element.getAttribute(attribute);
-    if (value !== null) { selected = value !== "false"; break; }
-  }
-  return { visible, enabled, inView, coveredBy, selected, rect: boxOf(element), stable: null };
 }
 
 function look() {
@@ -93,7 +59,7 @@ function look() {
 const levels = look();
 const last = levels.length === chain.length ? levels[levels.length - 1] : [];
 const finals = last.flatMap((group) => group.candidates);
-if (need !== "present") for (const candidate of finals) candidate.probe = probe(candidate.element);
+if (need !== "present") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
 if (need !== "clickable" || !finals.length) {
   done({ levels });
 } else {
@@ -104,7 +70,7 @@ if (need !== "clickable" || !finals.length) {
     if (answered) return;
     answered = true;
     for (const candidate of finals) {
-      const element = candidate.element.tagName === "OPTION" && candidate.element.closest("select") ? candidate.element.closest("select") : candidate.element;
+      const element = actedOn(candidate.element);
       const after = element.isConnected ? boxOf(element) : null;
       candidate.probe.stable = after !== null && after.every((value, index) => value === candidate.probe.rect[index]);
       if (after) candidate.probe.rect = after;

@@ -36,9 +36,10 @@ pub const LOCATE_SCRIPT: &str = concat!(
     "\n",
     include_str!("candidates.js"),
     "\n",
+    include_str!("probe.js"),
+    "\n",
     include_str!("locate.js")
 );
-pub const PROBE_SCRIPT: &str = include_str!("probe.js");
 
 /// What a candidate without any name is called in messages.
 const NO_NAME: &str = "(no name)";

@@ -15,7 +15,7 @@ pub(super) enum Need {
 
 /// What one look at the page found for a target.
 pub(super) enum Found {
-    One(Located),
+    One(Box<Located>),
     Missing(String),
     Ambiguous(String),
 }
@@ -63,7 +63,7 @@ impl EditorQuery {
             .collect();
         let count = editors.len();
         if count == 1 {
-            return Ok((Found::One(editors.remove(0)), count));
+            return Ok((Found::One(Box::new(editors.remove(0))), count));
         }
         let names: Vec<Candidate> = editors
             .iter()
@@ -71,7 +71,7 @@ impl EditorQuery {
             .collect();
         let described = format!("editor \"{layer}\"");
         let found = match locate::choose_wanted(&wanted(Role::Layer, Some(layer)), &names, &[]) {
-            Ok(index) => Found::One(editors.swap_remove(index)),
+            Ok(index) => Found::One(Box::new(editors.swap_remove(index))),
             Err(miss @ NoSingleMatch::Ambiguous { .. }) => {
                 Found::Ambiguous(miss.explain(&described, "editor"))
             }
@@ -129,7 +129,7 @@ pub(super) async fn find(
                 .flat_map(|group| group.candidates)
                 .nth(index);
             Ok(match located {
-                Some(located) => Found::One(located),
+                Some(located) => Found::One(Box::new(located)),
                 None => Found::Missing(format!("no {target}")),
             })
         }

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::wait::{page_summary, Attempt};
 use super::{ActionFailure, ScenarioRun};
-use crate::browser::{Browser, BrowserError, ElementHandle};
-use crate::locate::{self, Candidate};
+use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed};
+use crate::locate::{self, Candidate, Wanted};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Role};
 
@@ -213,17 +213,27 @@ async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> 
 /// an error page), and some entry is visible with nothing covering it.
 async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
     const FEWEST_MENU_ITEMS: usize = 3;
-    let items = browser.collect(Role::MenuItem.script_name(), None).await?;
-    if items.len() < FEWEST_MENU_ITEMS {
-        return Ok(false);
-    }
-    for (element, _) in items.iter().take(3) {
-        let probe = browser.probe(element).await?;
-        if probe.visible && probe.covered_by.is_none() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let every_item = Wanted {
+        label: None,
+        aliases: Vec::new(),
+    };
+    let levels = browser
+        .locate(
+            &[(Role::MenuItem.script_name(), &every_item)],
+            LocateNeed::Visible,
+        )
+        .await?;
+    let items: Vec<_> = levels
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group.candidates)
+        .collect();
+    Ok(items.len() >= FEWEST_MENU_ITEMS
+        && items.iter().take(3).any(|item| {
+            item.probe
+                .as_ref()
+                .is_some_and(|probe| probe.visible && probe.covered_by.is_none())
+        }))
 }
 
 /// A login refusal that means "not now" rather than "wrong credentials": the console is locked,

@@ -154,7 +154,7 @@ impl ScenarioRun<'_> {
                 candidate,
                 probe,
             } = match find(browser, target, look).await? {
-                Found::One(located) => located,
+                Found::One(located) => *located,
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                 Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
             };
@@ -263,9 +263,20 @@ impl ScenarioRun<'_> {
         .await
     }
 
-    /// Retakes the screenshot until two consecutive shots are byte-identical, at most
-    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed.
+    /// Makes the page hold still (no caret or focus, animations finished, fonts loaded), then
+    /// retakes the screenshot until two consecutive shots are byte-identical, at most
+    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed. The page is let go
+    /// afterwards, whatever happened.
     pub(super) async fn stable_screenshot(&mut self) -> Result<StableShot, ActionFailure> {
+        self.browser.hold_still().await?;
+        let shot = self.consecutive_identical_shots().await;
+        let released = self.browser.release().await;
+        let shot = shot?;
+        released?;
+        Ok(shot)
+    }
+
+    async fn consecutive_identical_shots(&mut self) -> Result<StableShot, ActionFailure> {
         let mut previous = self.browser.screenshot().await?;
         for _ in 1..STABLE_SHOTS {
             let next = self.browser.screenshot().await?;
@@ -275,6 +286,8 @@ impl ScenarioRun<'_> {
                     settled: true,
                 });
             }
+            // Something moved: settle what started since (a new animation, a late font).
+            self.browser.hold_still().await?;
             previous = next;
         }
         Ok(StableShot {

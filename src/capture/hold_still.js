@@ -1,0 +1,28 @@
+// palette-harness capture preparation: makes the page hold still for a screenshot, as a person
+// waits for a page to settle before taking one. Runs through execute-async; no arguments but the
+// callback. It blurs the focused element (no focus ring or caret), hides carets (text fields'
+// and the code editor widgets' own), finishes CSS and scripted animations and transitions that
+// end, cancels those that never end (back to their first frame, the same in every run; release.js
+// plays them again), waits for web fonts, and then for two animation frames so the page has
+// painted all that. Scroll bars stay as they are.
+// Safe to run again between shots: it only does what is still left to do.
+const done = arguments[arguments.length - 1];
+if (document.activeElement && document.activeElement !== document.body && document.activeElement.blur) document.activeElement.blur();
+if (!document.getElementById("palette-harness-hold-still")) {
+  const style = document.createElement("style");
+  style.id = "palette-harness-hold-still";
+  style.textContent = "*, *::before, *::after { caret-color: transparent !important; }\n" +
+    ".monaco-editor .cursors-layer, .CodeMirror-cursors, .cm-cursorLayer, .ace_cursor-layer { visibility: hidden !important; }";
+  (document.head || document.documentElement).append(style);
+}
+const stopped = window.__paletteHarnessStopped || (window.__paletteHarnessStopped = []);
+for (const animation of document.getAnimations ? document.getAnimations() : []) {
+  if (animation.playState !== "running") continue;
+  const timing = animation.effect && animation.effect.getComputedTiming ? animation.effect.getComputedTiming() : null;
+  if (timing && Number.isFinite(timing.endTime)) animation.finish();
+  else { animation.cancel(); stopped.push(animation); }
+}
+const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+// A page that renders no frames (hidden, throttled) or whose fonts never load goes on after 2 s.
+setTimeout(() => done(false), 2000);
+(document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve()).then(painted, painted);
