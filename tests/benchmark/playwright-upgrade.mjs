@@ -1,0 +1,107 @@
+// The VMware non-airgap upgrade rehearsal written for Playwright, the peer of the shipped
+// scenario in the end-to-end benchmark: the same click path on the built-in console, the same
+// work (back up three layers, carry the same keys from Current configuration into the incoming
+// values of three layers, confirm, wait through the lock, log in again, check the kept values,
+// check the Summary), and the same four screenshots, with Playwright's own settling for
+// screenshots (animations disabled, caret hidden). Same Debian Chromium, same flags, same
+// viewport as webdriver/chromium.json.
+// Usage: node playwright-upgrade.mjs CONSOLE_URL OUTPUT_DIR
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const [url, out] = process.argv.slice(2);
+const username = process.env.PALETTE_USERNAME || "admin";
+const password = process.env.PALETTE_PASSWORD || "admin";
+const KEPT = { Kubernetes: ["podCIDR", "serviceClusterIpRange"], CNI: ["CALICO_IPV4POOL_CIDR"], CSI: ["storagePolicyName"] };
+fs.mkdirSync(out, { recursive: true });
+
+// The same carry-over as the scenario's merges, for keys on lines of their own.
+function carry(incoming, current, keys) {
+  let merged = incoming;
+  for (const key of keys) {
+    const line = new RegExp(`^(\\s*${key}:\\s*)(.*)$`, "m");
+    const kept = current.match(line);
+    if (kept) merged = merged.replace(line, `$1${kept[2]}`);
+  }
+  return merged;
+}
+
+function valueOf(text, key) {
+  const found = text.match(new RegExp(`^\\s*${key}:\\s*(.*)$`, "m"));
+  return found ? found[1] : null;
+}
+
+async function logIn(page) {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Login" }).click();
+  await page.getByRole("navigation", { name: "Main Menu" }).waitFor();
+}
+
+async function openProfile(page) {
+  await page.getByRole("link", { name: "Enterprise Cluster" }).click();
+  await page.getByRole("tab", { name: "Profile" }).click();
+}
+
+async function layerValues(page, layer) {
+  await page.getByRole("option", { name: layer }).first().click();
+  return page.getByRole("textbox").inputValue();
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), animations: "disabled", caret: "hide" });
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--hide-scrollbars", "--force-color-profile=srgb", "--font-render-hinting=none"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await logIn(page);
+
+  await openProfile(page);
+  const backups = {};
+  for (const layer of ["CSI", "CNI", "Kubernetes"]) {
+    backups[layer] = await layerValues(page, layer);
+    fs.writeFileSync(path.join(out, `${layer.toLowerCase()}.yaml`), backups[layer]);
+  }
+  await shot(page, "copy_configurations");
+
+  await page.getByRole("link", { name: "Update Management" }).click();
+  await page.getByRole("button", { name: "Update", exact: true }).waitFor();
+  await shot(page, "update");
+  await page.getByRole("button", { name: "Update", exact: true }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Palette version update" });
+  await dialog.waitFor();
+  for (const layer of ["Kubernetes", "CNI", "CSI"]) {
+    await dialog.getByRole("option", { name: layer }).first().click();
+    const incoming = await dialog.getByRole("textbox", { name: "Incoming changes" }).inputValue();
+    const current = dialog.getByRole("textbox", { name: "Current configuration" });
+    await current.fill(carry(incoming, await current.inputValue(), KEPT[layer]));
+    if (layer === "Kubernetes") await shot(page, "upgrade-preview");
+  }
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+
+  await page.getByRole("alertdialog").waitFor();
+  await page.getByRole("alertdialog").waitFor({ state: "hidden", timeout: 15 * 60 * 1000 });
+  await logIn(page);
+
+  await openProfile(page);
+  for (const [layer, keys] of Object.entries(KEPT)) {
+    const now = await layerValues(page, layer);
+    for (const key of keys) {
+      if (valueOf(now, key) !== valueOf(backups[layer], key)) throw new Error(`${layer} lost ${key}`);
+    }
+  }
+
+  await page.getByRole("link", { name: "Summary" }).click();
+  await page.getByText("You are using the latest version of Palette").waitFor();
+  await page.getByText("On-prem system console is healthy").waitFor();
+  await shot(page, "upgraded");
+} finally {
+  await browser.close();
+}
