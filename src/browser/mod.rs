@@ -7,6 +7,7 @@ mod driver;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -18,18 +19,6 @@ use driver::DriverProcess;
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
 pub const DEFAULT_CAPABILITIES: &str = include_str!("../../webdriver/chromium.json");
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-/// The text of a field, an editor or a code view (`arguments[0]`), as a person would copy it.
-const READ_TEXT_SCRIPT: &str = concat!(
-    include_str!("../locate/code_editor.js"),
-    "\n",
-    r#"const e = arguments[0];
-const codeEditor = codeEditorOf(e);
-if (codeEditor) return codeEditor.get();
-if ('value' in e && typeof e.value === 'string' && !(e instanceof HTMLLIElement)) return e.value;
-// Code views built from elements show blank lines and indentation as no-break spaces; the text a
-// person copies has plain ones.
-return e.innerText.replace(/\u00a0/g, ' ').split('\n').map((line) => line.replace(/\s+$/, '')).join('\n');"#
-);
 /// Replaces a field's or editor's text (`arguments[0]`) with `arguments[1]` the way a paste does,
 /// so the page's own input handlers see the change.
 const WRITE_TEXT_SCRIPT: &str = concat!(
@@ -165,6 +154,17 @@ pub enum LocateNeed {
     Visible,
     /// Also whether they held still for two animation frames.
     Clickable,
+    /// Their text (an editor's, a field's), and whether it stayed the same across two animation
+    /// frames.
+    Text,
+}
+
+/// What [`Browser::locate`] read of an editor or field.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct EditorText {
+    pub text: String,
+    /// The same text two animation frames later: the page is not still filling it in.
+    pub settled: bool,
 }
 
 /// A candidate of one look at the page, with its element and, at the last level, its probe.
@@ -173,6 +173,8 @@ pub struct Located {
     pub element: ElementHandle,
     pub candidate: Candidate,
     pub probe: Option<Probe>,
+    /// With [`LocateNeed::Text`].
+    pub text: Option<EditorText>,
 }
 
 impl AsRef<Candidate> for Located {
@@ -195,6 +197,10 @@ pub struct Browser {
     client: Client,
     /// Browser, major version and viewport, e.g. `chrome156-1280x800`: names image baselines.
     tag: String,
+    /// The page size asked for, set on the first navigation: before it, the first script would
+    /// wait for the browser's start page to load (a quarter of a second), for nothing.
+    viewport: (u32, u32),
+    viewport_set: std::sync::atomic::AtomicBool,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -242,10 +248,11 @@ impl Browser {
         let browser = Browser {
             client,
             tag,
+            viewport: options.viewport,
+            viewport_set: std::sync::atomic::AtomicBool::new(false),
             driver,
             user_data_dir,
         };
-        browser.set_viewport(options.viewport).await?;
         Ok(browser)
     }
 
@@ -334,8 +341,16 @@ for (const e of elements) {
         Ok(())
     }
 
+    /// Opens `url`; the first time, also sizes the window so the page gets exactly the viewport.
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
-        Ok(self.client.goto(url).await?)
+        self.client.goto(url).await?;
+        if !self
+            .viewport_set
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.set_viewport(self.viewport).await?;
+        }
+        Ok(())
     }
 
     /// What the browser's own error page says, when it shows one instead of the page (a refused
@@ -398,6 +413,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
             LocateNeed::Present => "present",
             LocateNeed::Visible => "visible",
             LocateNeed::Clickable => "clickable",
+            LocateNeed::Text => "text",
         };
         let reply = self
             .client
@@ -416,20 +432,15 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                 let mut candidates = Vec::with_capacity(group.candidates.len());
                 for item in group.candidates {
                     let element = self.element_of(&item)?;
-                    let probe = match item.get("probe") {
-                        Some(Value::Null) | None => None,
-                        Some(probe) => {
-                            Some(serde_json::from_value(probe.clone()).map_err(|error| {
-                                BrowserError::UnexpectedReply(format!("probe: {error}"))
-                            })?)
-                        }
-                    };
+                    let probe = optional_field(&item, "probe")?;
+                    let text = optional_field(&item, "read")?;
                     let candidate: Candidate = serde_json::from_value(item)
                         .map_err(|error| BrowserError::UnexpectedReply(error.to_string()))?;
                     candidates.push(Located {
                         element,
                         candidate,
                         probe,
+                        text,
                     });
                 }
                 level.push(Group {
@@ -469,20 +480,48 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         Ok(())
     }
 
-    pub async fn click(&self, element: &ElementHandle) -> Result<(), fantoccini::error::CmdError> {
-        element.0.click().await
+    /// Clicks an element as a mouse does (move, press, release: trusted events) at the point
+    /// the actionability probe checked for covering elements (see `probe.js`), inside its `rect`.
+    /// An `<option>` is chosen through its select with WebDriver's element click, which knows
+    /// closed drop-downs. The runner has checked that the element is visible, enabled, in view,
+    /// uncovered and still, so WebDriver's own element click, three times slower, is not needed.
+    pub async fn click(
+        &self,
+        element: &ElementHandle,
+        candidate: &Candidate,
+        rect: Option<[i64; 4]>,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        if candidate.description.starts_with("option") {
+            return element.0.click().await;
+        }
+        // The probe's point: the middle, but no lower than 20 px from the top of a tall element.
+        let y = match rect {
+            Some([_, _, _, height]) if height > 40 => 20.0 - height as f64 / 2.0,
+            _ => 0.0,
+        };
+        self.mouse_click(&element.0, y).await
     }
 
-    /// The text of a field or editor: its value, or its rendered text for non-form elements.
-    pub async fn read_text(&self, element: &ElementHandle) -> Result<String, BrowserError> {
-        let reply = self
-            .client
-            .execute(READ_TEXT_SCRIPT, vec![element.as_argument()])
-            .await?;
-        reply
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| BrowserError::UnexpectedReply(format!("text of an editor was {reply}")))
+    /// Moves the mouse to `y` px below the element's middle, presses and releases it.
+    async fn mouse_click(
+        &self,
+        element: &Element,
+        y: f64,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        let mouse = MouseActions::new("palette-harness-mouse".to_string())
+            .then(PointerAction::MoveToElement {
+                element: element.clone(),
+                duration: Some(Duration::ZERO),
+                x: 0.0,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(mouse).await
     }
 
     /// Replaces a field's or editor's text the way a paste does, so the page's own input
@@ -498,9 +537,25 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         Ok(())
     }
 
-    /// Types into a field with real key events, replacing what it held.
+    /// Types into a field with real key events, replacing what it held: the field is emptied
+    /// and focused in the page (as select-all and delete would, with the input event the page
+    /// listens to), then typed into.
     pub async fn type_into(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
-        element.0.clear().await?;
+        self.client
+            .execute(
+                r#"const e = arguments[0];
+e.focus();
+if ((e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement) && e.value !== '') {
+  const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value').set.call(e, '');
+  e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'deleteContentBackward' }));
+} else if (e.isContentEditable && e.textContent !== '') {
+  document.execCommand('selectAll', false);
+  document.execCommand('delete', false);
+}"#,
+                vec![element.as_argument()],
+            )
+            .await?;
         element.0.send_keys(text).await?;
         Ok(())
     }
@@ -527,7 +582,12 @@ return Array.from(document.querySelectorAll("body *")).filter((b) => visible(b) 
             Element::from_element_id(self.client.clone(), ElementRef::from(id.to_string()))
         });
         match submit {
-            Some(button) => button.click().await?,
+            // Out of view, the mouse cannot reach it: WebDriver's element click scrolls first.
+            Some(button) => {
+                if self.mouse_click(&button, 0.0).await.is_err() {
+                    button.click().await?;
+                }
+            }
             None => field.0.send_keys("\u{E007}").await?,
         }
         Ok(())
@@ -600,6 +660,23 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
         Ok(reply.as_str().map(str::to_string))
     }
 
+    /// Waits until the page changes (its DOM: elements, attributes, text) or `at_most` passes;
+    /// true when it changed.
+    pub async fn wait_for_change(&self, at_most: Duration) -> Result<bool, BrowserError> {
+        let reply = self
+            .client
+            .execute_async(
+                r#"const [milliseconds, done] = arguments;
+// A change comes in bursts (a re-render): answer at the next frame, once the burst is done.
+const observer = new MutationObserver(() => { observer.disconnect(); requestAnimationFrame(() => done(true)); });
+observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+setTimeout(() => { observer.disconnect(); done(false); }, milliseconds);"#,
+                vec![json!(at_most.as_millis() as u64)],
+            )
+            .await?;
+        Ok(reply.as_bool().unwrap_or(false))
+    }
+
     /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         Ok(self.client.screenshot().await?)
@@ -635,6 +712,19 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
         if let Some(dir) = self.user_data_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
+    }
+}
+
+/// A field of a located candidate that only some looks fill in.
+fn optional_field<T: serde::de::DeserializeOwned>(
+    item: &Value,
+    name: &str,
+) -> Result<Option<T>, BrowserError> {
+    match item.get(name) {
+        Some(Value::Null) | None => Ok(None),
+        Some(value) => serde_json::from_value(value.clone())
+            .map(Some)
+            .map_err(|error| BrowserError::UnexpectedReply(format!("{name}: {error}"))),
     }
 }
 

@@ -3,8 +3,7 @@
 // callback. It blurs the focused element (no focus ring or caret), hides carets (text fields'
 // and the code editor widgets' own), finishes CSS and scripted animations and transitions that
 // end, cancels those that never end (back to their first frame, the same in every run; release.js
-// plays them again), waits for web fonts, and then for two animation frames so the page has
-// painted all that. Scroll bars stay as they are.
+// plays them again), and waits for web fonts still loading. Scroll bars stay as they are.
 // Safe to run again between shots: it only does what is still left to do.
 const done = arguments[arguments.length - 1];
 if (document.activeElement && document.activeElement !== document.body && document.activeElement.blur) document.activeElement.blur();
@@ -22,7 +21,12 @@ for (const animation of document.getAnimations ? document.getAnimations() : []) 
   if (timing && Number.isFinite(timing.endTime)) animation.finish();
   else { animation.cancel(); stopped.push(animation); }
 }
-const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
-// A page that renders no frames (hidden, throttled) or whose fonts never load goes on after 2 s.
-setTimeout(() => done(false), 2000);
-(document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve()).then(painted, painted);
+// A screenshot paints a fresh frame of its own, so with its fonts loaded the page is ready now;
+// fonts still loading are waited for, and painted, up to 2 s.
+if (!document.fonts || document.fonts.status === "loaded") {
+  done(true);
+} else {
+  const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+  setTimeout(() => done(false), 2000);
+  document.fonts.ready.then(painted, painted);
+}

@@ -1,13 +1,14 @@
 // palette-harness locate: one look at the page for one target, in one round trip. Runs through
-// WebDriver's execute-async after code_editor.js, candidates.js and probe.js.
+// WebDriver's execute-async after code_editor.js, candidates.js, probe.js and editor_text.js.
 // Arguments: chain (the target and the targets it sits in, outermost first, each
-// {role, labels}: its label and the other names it may go by), need ("present", "visible" or
-// "clickable"), and the callback.
+// {role, labels}: its label and the other names it may go by), need ("present", "visible",
+// "clickable" or "text"), and the callback.
 // For each level it lists the candidates that could match one of the labels (every word of the
 // label appears in one of their names; Rust ranks them exactly), scoped by each possible
 // candidate of the level above, plus the other names seen there, for "closest" messages. The
 // possible candidates of the last level are probed: visible, enabled, in view, covered, selected;
-// for "clickable", their boxes are compared across two animation frames (stable when unmoved).
+// for "clickable", their boxes are compared across two animation frames (stable when unmoved);
+// for "text", their text is read (editor_text.js) and read again two animation frames later.
 const [chain, need, done] = arguments;
 
 function wordsOf(text) {
@@ -59,18 +60,24 @@ function look() {
 const levels = look();
 const last = levels.length === chain.length ? levels[levels.length - 1] : [];
 const finals = last.flatMap((group) => group.candidates);
-if (need !== "present") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
-if (need !== "clickable" || !finals.length) {
+if (need === "visible" || need === "clickable") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
+if (need === "text") for (const candidate of finals) candidate.read = { text: textOfEditor(candidate.element), settled: false };
+if ((need !== "clickable" && need !== "text") || !finals.length) {
   done({ levels });
 } else {
-  // Stable: the same box two animation frames later, as a person would see a still element.
-  // A page that renders no frames (hidden, throttled) is given 100 ms instead.
+  // Still: the same box (for a click) or the same text (for a read) two animation frames later,
+  // as a person sees a still element. A page that renders no frames (hidden, throttled) is
+  // given 100 ms instead.
   let answered = false;
   const answer = () => {
     if (answered) return;
     answered = true;
     for (const candidate of finals) {
       const element = actedOn(candidate.element);
+      if (need === "text") {
+        candidate.read.settled = element.isConnected && textOfEditor(candidate.element) === candidate.read.text;
+        continue;
+      }
       const after = element.isConnected ? boxOf(element) : null;
       candidate.probe.stable = after !== null && after.every((value, index) => value === candidate.probe.rect[index]);
       if (after) candidate.probe.rect = after;

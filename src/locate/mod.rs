@@ -38,6 +38,8 @@ pub const LOCATE_SCRIPT: &str = concat!(
     "\n",
     include_str!("probe.js"),
     "\n",
+    include_str!("editor_text.js"),
+    "\n",
     include_str!("locate.js")
 );
 

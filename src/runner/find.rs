@@ -38,12 +38,15 @@ impl std::fmt::Display for EditorQuery {
 }
 
 impl EditorQuery {
-    /// The editor, and how many editors the page shows.
-    pub(super) async fn find(&self, browser: &Browser) -> Result<(Found, usize), BrowserError> {
+    /// The editor, read as `need` says, and how many editors the page shows (counted for a
+    /// layer's editor only).
+    pub(super) async fn find(
+        &self,
+        browser: &Browser,
+        need: LocateNeed,
+    ) -> Result<(Found, usize), BrowserError> {
         let layer = match self {
-            EditorQuery::Target(target) => {
-                return Ok((find(browser, target, LocateNeed::Present).await?, 0))
-            }
+            EditorQuery::Target(target) => return Ok((find(browser, target, need).await?, 0)),
             EditorQuery::OfLayer(layer) => layer,
         };
         let every_editor = Wanted {
@@ -51,10 +54,7 @@ impl EditorQuery {
             aliases: Vec::new(),
         };
         let levels = browser
-            .locate(
-                &[(Role::Editor.script_name(), &every_editor)],
-                LocateNeed::Present,
-            )
+            .locate(&[(Role::Editor.script_name(), &every_editor)], need)
             .await?;
         let mut editors: Vec<Located> = levels
             .into_iter()

@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
-use super::find::{find, EditorQuery, Found, Need};
+use super::find::{find, EditorQuery, Found};
 use super::wait::{meaningful_lines, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
-use crate::browser::LocateNeed;
+use crate::browser::{ElementHandle, LocateNeed};
 use crate::carry;
 use crate::runner::event::ArtifactKind;
 use crate::scenario::{Action, Role, Target};
@@ -48,12 +48,14 @@ impl ScenarioRun<'_> {
                         match find(browser, target_ref, LocateNeed::Present).await? {
                             Found::One(..) => Attempt::Done(LayerOpening::Click),
                             Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-                            Found::Missing(reason) => match editor_ref.find(browser).await? {
-                                (Found::One(..), editors) if editors > 1 => {
-                                    Attempt::Done(LayerOpening::AlreadyShown)
+                            Found::Missing(reason) => {
+                                match editor_ref.find(browser, LocateNeed::Present).await? {
+                                    (Found::One(..), editors) if editors > 1 => {
+                                        Attempt::Done(LayerOpening::AlreadyShown)
+                                    }
+                                    _ => Attempt::NotYet(reason),
                                 }
-                                _ => Attempt::NotYet(reason),
-                            },
+                            }
                         },
                     )
                 },
@@ -63,35 +65,32 @@ impl ScenarioRun<'_> {
             self.click(action, &target, deadline).await?;
         }
         self.last_layer = Some(layer.to_string());
-        self.read_stable(action, &editor, deadline).await
+        let (_, text) = self.read_stable(action, &editor, deadline).await?;
+        Ok(text)
     }
 
-    /// Reads an editor's text once two consecutive reads agree.
+    /// Reads an editor's text once it stays the same across two animation frames; one look
+    /// at the page finds the editor and reads it.
     async fn read_stable(
         &mut self,
         action: &Action,
         editor: &EditorQuery,
         deadline: Instant,
-    ) -> Result<String, ActionFailure> {
+    ) -> Result<(ElementHandle, String), ActionFailure> {
         let browser = self.browser;
-        let previous = std::cell::RefCell::new(None::<String>);
-        let previous = &previous;
         self.poll(
             action,
             &format!("{editor} to show a settled text"),
             deadline,
             || async move {
-                let element = match editor.find(browser).await?.0 {
-                    Found::One(located) => located.element,
+                let located = match editor.find(browser, LocateNeed::Text).await?.0 {
+                    Found::One(located) => *located,
                     Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                     Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
                 };
-                let text = browser.read_text(&element).await?;
-                let before = previous.replace(Some(text.clone()));
-                Ok(if before.as_deref() == Some(text.as_str()) {
-                    Attempt::Done(text)
-                } else {
-                    Attempt::NotYet(format!("{editor} is still changing"))
+                Ok(match located.text {
+                    Some(read) if read.settled => Attempt::Done((located.element, read.text)),
+                    _ => Attempt::NotYet(format!("{editor} is still changing")),
                 })
             },
         )
@@ -106,16 +105,15 @@ impl ScenarioRun<'_> {
         keeping: &[String],
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let incoming = self
+        let (_, incoming) = self
             .read_stable(action, &EditorQuery::Target(from.clone()), deadline)
             .await?;
-        let current = self
+        let (element, current) = self
             .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
             .await?;
         let merged = carry::merge(&incoming, &current, keeping);
-        let (element, _) = self.wait_for(action, into, Need::Visible, deadline).await?;
         self.browser.write_text(&element, &merged.text).await?;
-        let written = self
+        let (_, written) = self
             .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
             .await?;
         // Rich editors may add blank lines or trailing spaces around pasted text; YAML does not care.

@@ -12,8 +12,8 @@ use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Target};
 
-/// The pauses between checks of a condition, never a wait for the page itself: the first check
-/// is immediate, the next ones back off to the last pause, which then repeats.
+/// The longest pauses between checks of a condition: the first check is immediate, the next ones
+/// back off to the last pause, which then repeats. A pause ends early when the page changes.
 const POLL_PAUSES: [Duration; 4] = [
     Duration::from_millis(20),
     Duration::from_millis(50),
@@ -126,8 +126,12 @@ impl ScenarioRun<'_> {
                     page_says: Some(self.settings.redactor.redact(&page_showed)),
                 });
             }
-            // A pause between checks of a condition, not a wait for the page.
-            tokio::time::sleep(poll_pause(polls)).await;
+            // Until the page changes, at most the pause: a change is what the next check needs.
+            // A page that cannot be watched (it is navigating) gets the pause.
+            let pause = poll_pause(polls);
+            if self.browser.wait_for_change(pause).await.is_err() {
+                tokio::time::sleep(pause).await;
+            }
             polls += 1;
         }
     }
@@ -139,6 +143,18 @@ impl ScenarioRun<'_> {
         need: Need,
         deadline: Instant,
     ) -> Result<(ElementHandle, Candidate), ActionFailure> {
+        let (element, candidate, _) = self.wait_until(action, target, need, deadline).await?;
+        Ok((element, candidate))
+    }
+
+    /// [`Self::wait_for`], with the box the element had when it was found ready.
+    async fn wait_until(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        need: Need,
+        deadline: Instant,
+    ) -> Result<(ElementHandle, Candidate, Option<[i64; 4]>), ActionFailure> {
         let browser = self.browser;
         let waiting_for = match need {
             Need::Visible => format!("{target} to be visible"),
@@ -153,6 +169,7 @@ impl ScenarioRun<'_> {
                 element,
                 candidate,
                 probe,
+                ..
             } = match find(browser, target, look).await? {
                 Found::One(located) => *located,
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
@@ -170,7 +187,7 @@ impl ScenarioRun<'_> {
                 )));
             }
             if need == Need::Visible {
-                return Ok(Attempt::Done((element, candidate)));
+                return Ok(Attempt::Done((element, candidate, probe.rect)));
             }
             if !probe.in_view {
                 // A person scrolls to what they are about to click; the next look checks it.
@@ -186,7 +203,7 @@ impl ScenarioRun<'_> {
             if probe.stable != Some(true) {
                 return Ok(Attempt::NotYet(format!("{target} is still moving")));
             }
-            Ok(Attempt::Done((element, candidate)))
+            Ok(Attempt::Done((element, candidate, probe.rect)))
         })
         .await
     }
@@ -200,10 +217,10 @@ impl ScenarioRun<'_> {
         deadline: Instant,
     ) -> Result<(), ActionFailure> {
         loop {
-            let (element, candidate) = self
-                .wait_for(action, target, Need::Clickable, deadline)
+            let (element, candidate, rect) = self
+                .wait_until(action, target, Need::Clickable, deadline)
                 .await?;
-            match self.browser.click(&element).await {
+            match self.browser.click(&element, &candidate, rect).await {
                 Ok(()) => {
                     if candidate.selected == Some(false) {
                         self.wait_selected(action, target, deadline).await?;

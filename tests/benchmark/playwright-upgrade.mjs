@@ -44,8 +44,11 @@ async function openProfile(page) {
   await page.getByRole("tab", { name: "Profile" }).click();
 }
 
+// Selects a layer and reads its editor once the console shows the layer as selected (the
+// Profile tab fetches the layer before it renders it).
 async function layerValues(page, layer) {
   await page.getByRole("option", { name: layer }).first().click();
+  await page.getByRole("option", { name: layer, selected: true }).first().waitFor();
   return page.getByRole("textbox").inputValue();
 }
 
@@ -79,6 +82,7 @@ try {
   await dialog.waitFor();
   for (const layer of ["Kubernetes", "CNI", "CSI"]) {
     await dialog.getByRole("option", { name: layer }).first().click();
+    await dialog.getByRole("option", { name: layer, selected: true }).first().waitFor();
     const incoming = await dialog.getByRole("textbox", { name: "Incoming changes" }).inputValue();
     const current = dialog.getByRole("textbox", { name: "Current configuration" });
     await current.fill(carry(incoming, await current.inputValue(), KEPT[layer]));
