@@ -660,23 +660,6 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
         Ok(reply.as_str().map(str::to_string))
     }
 
-    /// Waits until the page changes (its DOM: elements, attributes, text) or `at_most` passes;
-    /// true when it changed.
-    pub async fn wait_for_change(&self, at_most: Duration) -> Result<bool, BrowserError> {
-        let reply = self
-            .client
-            .execute_async(
-                r#"const [milliseconds, done] = arguments;
-// A change comes in bursts (a re-render): answer at the next frame, once the burst is done.
-const observer = new MutationObserver(() => { observer.disconnect(); requestAnimationFrame(() => done(true)); });
-observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-setTimeout(() => { observer.disconnect(); done(false); }, milliseconds);"#,
-                vec![json!(at_most.as_millis() as u64)],
-            )
-            .await?;
-        Ok(reply.as_bool().unwrap_or(false))
-    }
-
     /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         Ok(self.client.screenshot().await?)

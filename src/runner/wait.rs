@@ -12,8 +12,10 @@ use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Target};
 
-/// The longest pauses between checks of a condition: the first check is immediate, the next ones
-/// back off to the last pause, which then repeats. A pause ends early when the page changes.
+/// The pauses between checks of a condition, never a wait for the page itself: the first check
+/// is immediate, the next ones back off to the last pause, which then repeats. (Ending a pause
+/// when the page's DOM changes, through a MutationObserver, was measured: no faster, one more
+/// round trip per pause.)
 const POLL_PAUSES: [Duration; 4] = [
     Duration::from_millis(20),
     Duration::from_millis(50),
@@ -126,12 +128,8 @@ impl ScenarioRun<'_> {
                     page_says: Some(self.settings.redactor.redact(&page_showed)),
                 });
             }
-            // Until the page changes, at most the pause: a change is what the next check needs.
-            // A page that cannot be watched (it is navigating) gets the pause.
-            let pause = poll_pause(polls);
-            if self.browser.wait_for_change(pause).await.is_err() {
-                tokio::time::sleep(pause).await;
-            }
+            // A pause between checks of a condition, not a wait for the page.
+            tokio::time::sleep(poll_pause(polls)).await;
             polls += 1;
         }
     }
