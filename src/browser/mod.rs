@@ -405,28 +405,58 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         chain: &[(&str, &Wanted)],
         need: LocateNeed,
     ) -> Result<Vec<Vec<Group<Located>>>, BrowserError> {
-        let chain: Vec<Value> = chain
+        let mut looks = self.locate_all(&[(chain, need)]).await?;
+        Ok(looks.pop().unwrap_or_default())
+    }
+
+    /// [`Browser::locate`] for several targets, seen at the same moment, in one round trip.
+    pub async fn locate_all(
+        &self,
+        targets: &[(&[(&str, &Wanted)], LocateNeed)],
+    ) -> Result<Vec<Vec<Vec<Group<Located>>>>, BrowserError> {
+        let targets: Vec<Value> = targets
             .iter()
-            .map(|(role, wanted)| json!({ "role": role, "labels": wanted.labels() }))
+            .map(|(chain, need)| {
+                let chain: Vec<Value> = chain
+                    .iter()
+                    .map(|(role, wanted)| json!({ "role": role, "labels": wanted.labels() }))
+                    .collect();
+                let need = match need {
+                    LocateNeed::Present => "present",
+                    LocateNeed::Visible => "visible",
+                    LocateNeed::Clickable => "clickable",
+                    LocateNeed::Text => "text",
+                };
+                json!({ "chain": chain, "need": need })
+            })
             .collect();
-        let need = match need {
-            LocateNeed::Present => "present",
-            LocateNeed::Visible => "visible",
-            LocateNeed::Clickable => "clickable",
-            LocateNeed::Text => "text",
-        };
         let reply = self
             .client
-            .execute_async(LOCATE_SCRIPT, vec![json!(chain), json!(need)])
+            .execute_async(LOCATE_SCRIPT, vec![json!(targets)])
             .await?;
         #[derive(serde::Deserialize)]
-        struct Reply {
+        struct Look {
             levels: Vec<Vec<Group<Value>>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            targets: Vec<Look>,
         }
         let reply: Reply = serde_json::from_value(reply)
             .map_err(|error| BrowserError::UnexpectedReply(format!("locate: {error}")))?;
-        let mut levels = Vec::with_capacity(reply.levels.len());
-        for groups in reply.levels {
+        reply
+            .targets
+            .into_iter()
+            .map(|look| self.located_levels(look.levels))
+            .collect()
+    }
+
+    fn located_levels(
+        &self,
+        levels: Vec<Vec<Group<Value>>>,
+    ) -> Result<Vec<Vec<Group<Located>>>, BrowserError> {
+        let mut located = Vec::with_capacity(levels.len());
+        for groups in levels {
             let mut level = Vec::with_capacity(groups.len());
             for group in groups {
                 let mut candidates = Vec::with_capacity(group.candidates.len());
@@ -449,9 +479,9 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                     others: group.others,
                 });
             }
-            levels.push(level);
+            located.push(level);
         }
-        Ok(levels)
+        Ok(located)
     }
 
     fn element_of(&self, item: &Value) -> Result<ElementHandle, BrowserError> {

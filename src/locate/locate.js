@@ -1,15 +1,16 @@
-// palette-harness locate: one look at the page for one target, in one round trip. Runs through
-// WebDriver's execute-async after code_editor.js, candidates.js, probe.js and editor_text.js.
-// Arguments: chain (the target and the targets it sits in, outermost first, each
-// {role, labels}: its label and the other names it may go by), need ("present", "visible",
-// "clickable" or "text"), and the callback.
-// For each level it lists the candidates that could match one of the labels (every word of the
+// palette-harness locate: one look at the page for one or more targets, in one round trip. Runs
+// through WebDriver's execute-async after code_editor.js, candidates.js, probe.js and
+// editor_text.js. Arguments: targets, each {chain, need}: chain is the target and the targets it
+// sits in, outermost first, each {role, labels} (its label and the other names it may go by);
+// need is "present", "visible", "clickable" or "text"; then the callback. Returns
+// {targets: [{levels}]}, one per target, all seen at the same moment.
+// For each level of a target it lists the candidates that could match one of the labels (every word of the
 // label appears in one of their names; Rust ranks them exactly), scoped by each possible
 // candidate of the level above, plus the other names seen there, for "closest" messages. The
 // possible candidates of the last level are probed: visible, enabled, in view, covered, selected;
 // for "clickable", their boxes are compared across two animation frames (stable when unmoved);
 // for "text", their text is read (editor_text.js) and read again two animation frames later.
-const [chain, need, done] = arguments;
+const [targets, done] = arguments;
 
 function wordsOf(text) {
   return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -26,7 +27,7 @@ function couldMatch(labels, candidate) {
   });
 }
 
-function look() {
+function look(chain) {
   const levels = [];
   let scopes = [null];
   for (const [depth, level] of chain.entries()) {
@@ -57,14 +58,30 @@ function look() {
   return levels;
 }
 
-const levels = look();
-const last = levels.length === chain.length ? levels[levels.length - 1] : [];
-const finals = last.flatMap((group) => group.candidates);
-if (need === "visible" || need === "clickable") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
-if (need === "text") for (const candidate of finals) candidate.read = { text: textOfEditor(candidate.element), settled: false };
-if ((need !== "clickable" && need !== "text") || !finals.length) {
-  done({ levels });
-} else {
+// A page that re-renders while it is looked at (a click's answer arriving) replaces the elements
+// found: the look starts again, in the page, rather than hand back elements that are gone.
+const LOOKS_AT_MOST = 5;
+
+function lookAtEverything() {
+  return targets.map(({ chain, need }) => {
+    const levels = look(chain);
+    const last = levels.length === chain.length ? levels[levels.length - 1] : [];
+    const finals = last.flatMap((group) => group.candidates);
+    if (need === "visible" || need === "clickable") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
+    if (need === "text") for (const candidate of finals) candidate.read = { text: textOfEditor(candidate.element), settled: false };
+    return { levels, need, finals };
+  });
+}
+
+const allConnected = (looks) => looks.every(({ levels }) => levels.every((groups) => groups.every((group) => group.candidates.every((candidate) => candidate.element.isConnected))));
+const reply = (looks) => ({ targets: looks.map(({ levels }) => ({ levels })) });
+
+function attempt(looksLeft) {
+  const looks = lookAtEverything();
+  if (!looks.some(({ need, finals }) => (need === "clickable" || need === "text") && finals.length)) {
+    done(reply(looks));
+    return;
+  }
   // Still: the same box (for a click) or the same text (for a read) two animation frames later,
   // as a person sees a still element. A page that renders no frames (hidden, throttled) is
   // given 100 ms instead.
@@ -72,18 +89,24 @@ if ((need !== "clickable" && need !== "text") || !finals.length) {
   const answer = () => {
     if (answered) return;
     answered = true;
-    for (const candidate of finals) {
+    if (!allConnected(looks) && looksLeft > 1) {
+      attempt(looksLeft - 1);
+      return;
+    }
+    for (const { need, finals } of looks) for (const candidate of finals) {
       const element = actedOn(candidate.element);
       if (need === "text") {
         candidate.read.settled = element.isConnected && textOfEditor(candidate.element) === candidate.read.text;
-        continue;
+      } else if (need === "clickable") {
+        const after = element.isConnected ? boxOf(element) : null;
+        candidate.probe.stable = after !== null && after.every((value, index) => value === candidate.probe.rect[index]);
+        if (after) candidate.probe.rect = after;
       }
-      const after = element.isConnected ? boxOf(element) : null;
-      candidate.probe.stable = after !== null && after.every((value, index) => value === candidate.probe.rect[index]);
-      if (after) candidate.probe.rect = after;
     }
-    done({ levels });
+    done(reply(looks));
   };
   requestAnimationFrame(() => requestAnimationFrame(answer));
   setTimeout(answer, 100);
 }
+
+attempt(LOOKS_AT_MOST);

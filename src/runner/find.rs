@@ -3,7 +3,7 @@
 //! shows a layer.
 
 use crate::browser::{Browser, BrowserError, LocateNeed, Located};
-use crate::locate::{self, Candidate, NoSingleMatch, Wanted};
+use crate::locate::{self, Candidate, Group, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
 
 /// What an action needs of its target before it acts.
@@ -45,17 +45,29 @@ impl EditorQuery {
         browser: &Browser,
         need: LocateNeed,
     ) -> Result<(Found, usize), BrowserError> {
+        let query = self.query();
+        let levels = browser.locate(&query.request(), need).await?;
+        Ok(self.resolve(&query, levels))
+    }
+
+    /// What the page is asked for: the target, or every editor for a layer's.
+    pub(super) fn query(&self) -> Query<'_> {
+        match self {
+            EditorQuery::Target(target) => Query::new(target),
+            EditorQuery::OfLayer(_) => Query::every(Role::Editor),
+        }
+    }
+
+    /// The editor among what a look at [`EditorQuery::query`] found, and how many editors it saw.
+    pub(super) fn resolve(
+        &self,
+        query: &Query<'_>,
+        levels: Vec<Vec<Group<Located>>>,
+    ) -> (Found, usize) {
         let layer = match self {
-            EditorQuery::Target(target) => return Ok((find(browser, target, need).await?, 0)),
+            EditorQuery::Target(_) => return (query.resolve(levels), 0),
             EditorQuery::OfLayer(layer) => layer,
         };
-        let every_editor = Wanted {
-            label: None,
-            aliases: Vec::new(),
-        };
-        let levels = browser
-            .locate(&[(Role::Editor.script_name(), &every_editor)], need)
-            .await?;
         let mut editors: Vec<Located> = levels
             .into_iter()
             .flatten()
@@ -63,7 +75,7 @@ impl EditorQuery {
             .collect();
         let count = editors.len();
         if count == 1 {
-            return Ok((Found::One(Box::new(editors.remove(0))), count));
+            return (Found::One(Box::new(editors.remove(0))), count);
         }
         let names: Vec<Candidate> = editors
             .iter()
@@ -77,7 +89,7 @@ impl EditorQuery {
             }
             Err(miss) => Found::Missing(miss.explain(&described, "editor")),
         };
-        Ok((found, count))
+        (found, count)
     }
 }
 
@@ -97,6 +109,87 @@ fn wanted(role: Role, label: Option<&str>) -> Wanted {
     }
 }
 
+/// A target as the page is asked for it: its levels, outermost first, each with its role and
+/// what is wanted of it.
+pub(super) struct Query<'a> {
+    levels: Vec<(Role, Option<&'a Target>, Wanted)>,
+}
+
+impl<'a> Query<'a> {
+    pub(super) fn new(target: &'a Target) -> Query<'a> {
+        let mut chain = vec![target];
+        while let Some(within) = chain.last().and_then(|target| target.within.as_deref()) {
+            chain.push(within);
+        }
+        chain.reverse();
+        Query {
+            levels: chain
+                .into_iter()
+                .map(|level| {
+                    (
+                        level.role,
+                        Some(level),
+                        wanted(level.role, level.label.as_deref()),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Every element of a role, whatever its name.
+    pub(super) fn every(role: Role) -> Query<'static> {
+        Query {
+            levels: vec![(role, None, wanted(role, None))],
+        }
+    }
+
+    pub(super) fn request(&self) -> Vec<(&'static str, &Wanted)> {
+        self.levels
+            .iter()
+            .map(|(role, _, wanted)| (role.script_name(), wanted))
+            .collect()
+    }
+
+    /// The one element a look's levels hold for this target, or why there is none.
+    pub(super) fn resolve(&self, levels: Vec<Vec<Group<Located>>>) -> Found {
+        let wanted: Vec<Wanted> = self
+            .levels
+            .iter()
+            .map(|(_, _, wanted)| wanted.clone())
+            .collect();
+        match locate::resolve(&wanted, &levels) {
+            Ok(index) => {
+                let located = levels
+                    .into_iter()
+                    .last()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|group| group.candidates)
+                    .nth(index);
+                match located {
+                    Some(located) => Found::One(Box::new(located)),
+                    None => Found::Missing("the page changed while it was read".to_string()),
+                }
+            }
+            Err((depth, miss)) => {
+                let (role, target, _) = &self.levels[depth];
+                let described = match target {
+                    Some(target) => describe_without_scope(target),
+                    None => role.words().to_string(),
+                };
+                match miss {
+                    NoSingleMatch::Ambiguous { .. } => {
+                        Found::Ambiguous(miss.explain(&described, role.words()))
+                    }
+                    NoSingleMatch::NotFound { .. } => {
+                        Found::Missing(miss.explain(&described, role.words()))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Resolves a target, scope by scope, in one look at the page, without waiting; the element
 /// comes with its probe unless `need` is `Present`.
 pub(super) async fn find(
@@ -104,48 +197,9 @@ pub(super) async fn find(
     target: &Target,
     need: LocateNeed,
 ) -> Result<Found, BrowserError> {
-    let mut chain = vec![target];
-    while let Some(within) = chain.last().and_then(|target| target.within.as_deref()) {
-        chain.push(within);
-    }
-    chain.reverse();
-    let wanted: Vec<Wanted> = chain
-        .iter()
-        .map(|level| wanted(level.role, level.label.as_deref()))
-        .collect();
-    let request: Vec<(&str, &Wanted)> = chain
-        .iter()
-        .zip(&wanted)
-        .map(|(level, wanted)| (level.role.script_name(), wanted))
-        .collect();
-    let levels = browser.locate(&request, need).await?;
-    match locate::resolve(&wanted, &levels) {
-        Ok(index) => {
-            let located = levels
-                .into_iter()
-                .last()
-                .into_iter()
-                .flatten()
-                .flat_map(|group| group.candidates)
-                .nth(index);
-            Ok(match located {
-                Some(located) => Found::One(Box::new(located)),
-                None => Found::Missing(format!("no {target}")),
-            })
-        }
-        Err((depth, miss)) => {
-            let level = chain[depth];
-            let described = describe_without_scope(level);
-            Ok(match miss {
-                NoSingleMatch::Ambiguous { .. } => {
-                    Found::Ambiguous(miss.explain(&described, level.role.words()))
-                }
-                NoSingleMatch::NotFound { .. } => {
-                    Found::Missing(miss.explain(&described, level.role.words()))
-                }
-            })
-        }
-    }
+    let query = Query::new(target);
+    let levels = browser.locate(&query.request(), need).await?;
+    Ok(query.resolve(levels))
 }
 
 fn describe_without_scope(target: &Target) -> String {

@@ -3,25 +3,28 @@
 
 use std::time::Instant;
 
-use super::find::{find, EditorQuery, Found};
-use super::wait::{meaningful_lines, Attempt};
+use super::find::{EditorQuery, Found, Query};
+use super::wait::{meaningful_lines, ready_to_click, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
-use crate::browser::{ElementHandle, LocateNeed};
+use crate::browser::{ElementHandle, LocateNeed, Located};
 use crate::carry;
 use crate::runner::event::ArtifactKind;
 use crate::scenario::{Action, Role, Target};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a profile layer's values come into view.
 enum LayerOpening {
-    /// The layer is an element to click, after which its values show.
+    /// The layer is an element to click, after which its values show; found ready for a click.
+    ReadyToClick(Box<Located>),
+    /// The layer is on the page but not ready for a click yet (moving, covered, out of view).
     Click,
     /// Several editors are shown at once and one is titled with the layer.
     AlreadyShown,
 }
 
 impl ScenarioRun<'_> {
-    /// Selects a profile layer and returns the text of the page's editor.
+    /// Selects a profile layer and returns the text of the page's editor. Each look at the page
+    /// asks for the layer and its editor together.
     pub(super) async fn open_layer(
         &mut self,
         action: &Action,
@@ -34,39 +37,125 @@ impl ScenarioRun<'_> {
             within: None,
         };
         let editor = EditorQuery::OfLayer(layer.to_string());
+        let (layer_query, editor_query) = (Query::new(&target), editor.query());
+        let (layer_request, editor_request) = (layer_query.request(), editor_query.request());
         // A console may show a layer to click, or every layer's values at once, each editor
         // titled with its layer: a person reads the right one without clicking anything.
         let browser = self.browser;
-        let (target_ref, editor_ref) = (&target, &editor);
+        let (layer_query, editor_query, editor_ref) = (&layer_query, &editor_query, &editor);
+        let (layer_request, editor_request) = (&layer_request, &editor_request);
         let opening = self
             .poll(
                 action,
                 &format!("layer \"{layer}\" to be selectable or its values visible"),
                 deadline,
                 || async move {
-                    Ok(
-                        match find(browser, target_ref, LocateNeed::Present).await? {
-                            Found::One(..) => Attempt::Done(LayerOpening::Click),
-                            Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-                            Found::Missing(reason) => {
-                                match editor_ref.find(browser, LocateNeed::Present).await? {
-                                    (Found::One(..), editors) if editors > 1 => {
-                                        Attempt::Done(LayerOpening::AlreadyShown)
-                                    }
-                                    _ => Attempt::NotYet(reason),
-                                }
-                            }
+                    let mut looks = browser
+                        .locate_all(&[
+                            (layer_request, LocateNeed::Clickable),
+                            (editor_request, LocateNeed::Present),
+                        ])
+                        .await?
+                        .into_iter();
+                    let (layer_look, editor_look) = (
+                        looks.next().unwrap_or_default(),
+                        looks.next().unwrap_or_default(),
+                    );
+                    Ok(match layer_query.resolve(layer_look) {
+                        Found::One(located) => match located.probe.as_ref().map(ready_to_click) {
+                            Some(None) => Attempt::Done(LayerOpening::ReadyToClick(located)),
+                            _ => Attempt::Done(LayerOpening::Click),
                         },
-                    )
+                        Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+                        Found::Missing(reason) => match editor_ref.resolve(editor_query, editor_look) {
+                            (Found::One(..), editors) if editors > 1 => {
+                                Attempt::Done(LayerOpening::AlreadyShown)
+                            }
+                            _ => Attempt::NotYet(reason),
+                        },
+                    })
                 },
             )
             .await?;
-        if opening == LayerOpening::Click {
-            self.click(action, &target, deadline).await?;
-        }
         self.last_layer = Some(layer.to_string());
-        let (_, text) = self.read_stable(action, &editor, deadline).await?;
-        Ok(text)
+        let clicked = match opening {
+            LayerOpening::ReadyToClick(located) => {
+                let rect = located.probe.as_ref().and_then(|probe| probe.rect);
+                match browser
+                    .click(&located.element, &located.candidate, rect)
+                    .await
+                {
+                    Ok(()) => Some(located.candidate),
+                    // The page changed between the look and the click: click as usual.
+                    Err(_) => {
+                        self.click(action, &target, deadline).await?;
+                        None
+                    }
+                }
+            }
+            LayerOpening::Click => {
+                self.click(action, &target, deadline).await?;
+                None
+            }
+            LayerOpening::AlreadyShown => None,
+        };
+        match clicked {
+            Some(candidate) if candidate.selected == Some(false) => {
+                self.read_once_selected(action, &target, &editor, deadline)
+                    .await
+            }
+            _ => Ok(self.read_stable(action, &editor, deadline).await?.1),
+        }
+    }
+
+    /// After a click on a layer that shows whether it is selected: the editor's settled text,
+    /// from a look that also sees the layer selected (or gone, the page having moved on).
+    async fn read_once_selected(
+        &mut self,
+        action: &Action,
+        target: &Target,
+        editor: &EditorQuery,
+        deadline: Instant,
+    ) -> Result<String, ActionFailure> {
+        let browser = self.browser;
+        let (layer_query, editor_query) = (Query::new(target), editor.query());
+        let (layer_request, editor_request) = (layer_query.request(), editor_query.request());
+        let (layer_query, editor_query) = (&layer_query, &editor_query);
+        let (layer_request, editor_request) = (&layer_request, &editor_request);
+        self.poll(
+            action,
+            &format!("{target} to become selected and {editor} to show a settled text"),
+            deadline,
+            || async move {
+                let mut looks = browser
+                    .locate_all(&[
+                        (layer_request, LocateNeed::Present),
+                        (editor_request, LocateNeed::Text),
+                    ])
+                    .await?
+                    .into_iter();
+                let (layer_look, editor_look) = (
+                    looks.next().unwrap_or_default(),
+                    looks.next().unwrap_or_default(),
+                );
+                match layer_query.resolve(layer_look) {
+                    Found::One(located) if located.candidate.selected == Some(false) => {
+                        return Ok(Attempt::NotYet(format!("{target} is not selected")))
+                    }
+                    Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
+                    _ => {}
+                }
+                Ok(match editor.resolve(editor_query, editor_look).0 {
+                    Found::One(located) => match located.text {
+                        Some(read) if read.settled => Attempt::Done(read.text),
+                        _ => Attempt::NotYet(format!("{editor} is still changing")),
+                    },
+                    Found::Missing(reason) => Attempt::NotYet(reason),
+                    Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+                })
+            },
+        )
+        .await
     }
 
     /// Reads an editor's text once it stays the same across two animation frames; one look
@@ -97,6 +186,56 @@ impl ScenarioRun<'_> {
         .await
     }
 
+    /// Reads two editors in one look each poll, once both texts are settled: `into`'s element,
+    /// `from`'s text, `into`'s text.
+    async fn read_both(
+        &mut self,
+        action: &Action,
+        from: &Target,
+        into: &Target,
+        deadline: Instant,
+    ) -> Result<(ElementHandle, String, String), ActionFailure> {
+        let browser = self.browser;
+        let (from_query, into_query) = (Query::new(from), Query::new(into));
+        let (from_request, into_request) = (from_query.request(), into_query.request());
+        let (from_query, into_query) = (&from_query, &into_query);
+        let (from_request, into_request) = (&from_request, &into_request);
+        self.poll(
+            action,
+            &format!("{from} and {into} to show a settled text"),
+            deadline,
+            || async move {
+                let mut looks = browser
+                    .locate_all(&[
+                        (from_request, LocateNeed::Text),
+                        (into_request, LocateNeed::Text),
+                    ])
+                    .await?
+                    .into_iter();
+                let mut read = |query: &Query<'_>, what: &Target| -> Result<(ElementHandle, String), Attempt<(ElementHandle, String, String)>> {
+                    match query.resolve(looks.next().unwrap_or_default()) {
+                        Found::One(located) => match located.text {
+                            Some(text) if text.settled => Ok((located.element, text.text)),
+                            _ => Err(Attempt::NotYet(format!("{what} is still changing"))),
+                        },
+                        Found::Missing(reason) => Err(Attempt::NotYet(reason)),
+                        Found::Ambiguous(reason) => Err(Attempt::Ambiguous(reason)),
+                    }
+                };
+                let (_, incoming) = match read(from_query, from) {
+                    Ok(read) => read,
+                    Err(attempt) => return Ok(attempt),
+                };
+                let (element, current) = match read(into_query, into) {
+                    Ok(read) => read,
+                    Err(attempt) => return Ok(attempt),
+                };
+                Ok(Attempt::Done((element, incoming, current)))
+            },
+        )
+        .await
+    }
+
     pub(super) async fn merge(
         &mut self,
         action: &Action,
@@ -105,12 +244,7 @@ impl ScenarioRun<'_> {
         keeping: &[String],
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let (_, incoming) = self
-            .read_stable(action, &EditorQuery::Target(from.clone()), deadline)
-            .await?;
-        let (element, current) = self
-            .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
-            .await?;
+        let (element, incoming, current) = self.read_both(action, from, into, deadline).await?;
         let merged = carry::merge(&incoming, &current, keeping);
         self.browser.write_text(&element, &merged.text).await?;
         let (_, written) = self

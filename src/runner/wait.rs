@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::find::{find, Found, Need};
 use super::{ActionFailure, ScenarioRun};
-use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located};
+use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located, Probe};
 use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Target};
@@ -192,14 +192,8 @@ impl ScenarioRun<'_> {
                 browser.scroll_into_view(&element).await?;
                 return Ok(Attempt::NotYet(format!("{target} is out of view")));
             }
-            if !probe.enabled {
-                return Ok(Attempt::NotYet(format!("{target} is disabled")));
-            }
-            if let Some(cover) = probe.covered_by {
-                return Ok(Attempt::NotYet(format!("{target} is covered by {cover}")));
-            }
-            if probe.stable != Some(true) {
-                return Ok(Attempt::NotYet(format!("{target} is still moving")));
+            if let Some(reason) = ready_to_click(&probe) {
+                return Ok(Attempt::NotYet(format!("{target} {reason}")));
             }
             Ok(Attempt::Done((element, candidate, probe.rect)))
         })
@@ -310,6 +304,27 @@ impl ScenarioRun<'_> {
             settled: false,
         })
     }
+}
+
+/// Why a visible element cannot be clicked yet, or `None` when it can: in view, enabled, not
+/// covered, and still across two animation frames.
+pub(super) fn ready_to_click(probe: &Probe) -> Option<String> {
+    if !probe.visible {
+        return Some("is hidden".to_string());
+    }
+    if !probe.in_view {
+        return Some("is out of view".to_string());
+    }
+    if !probe.enabled {
+        return Some("is disabled".to_string());
+    }
+    if let Some(cover) = &probe.covered_by {
+        return Some(format!("is covered by {cover}"));
+    }
+    if probe.stable != Some(true) {
+        return Some("is still moving".to_string());
+    }
+    None
 }
 
 /// The first line or two of what the page says, for progress and failure messages.

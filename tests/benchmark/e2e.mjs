@@ -2,8 +2,8 @@
 // `snapshot` actions against the same rehearsal written for Playwright, alternated, RUNS times
 // each, every run against a fresh built-in console (`palette-harness console`, 2 s lock), timed
 // as whole processes (browser start included). A third arm runs the whole shipped scenario, to
-// time its snapshots. Prints both medians, their ratio, and the harness's median time per
-// action kind, read from its report.json.
+// time its snapshots. Prints both medians, their ratio, and the median time per action kind of
+// both (the harness's from its report.json, Playwright's from the script's timings.json).
 // Usage: node e2e.mjs HARNESS_BINARY SCENARIO WORK_DIR [RUNS]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -71,6 +71,7 @@ const arms = {
 
 const seconds = Object.fromEntries(Object.keys(arms).map((arm) => [arm, []]));
 const perKind = {};
+const playwrightPerKind = {};
 for (let run = 0; run < runs; run++) {
   // Alternate who goes first, so neither always runs on a warmer machine.
   const order = run % 2 ? ["playwright", "harness", "harness with snapshots"] : ["harness", "playwright", "harness with snapshots"];
@@ -78,7 +79,9 @@ for (let run = 0; run < runs; run++) {
     const out = path.join(work, `${arm.replace(/ /g, "-")}-${run}`);
     fs.rmSync(out, { recursive: true, force: true });
     seconds[arm].push(await arms[arm](out));
-    if (arm !== "playwright") {
+    if (arm === "playwright") {
+      for (const { kind, ms } of JSON.parse(fs.readFileSync(path.join(out, "timings.json"), "utf8"))) (playwrightPerKind[kind] ||= []).push(ms);
+    } else {
       const report = JSON.parse(fs.readFileSync(path.join(out, "upgrade-vmware-non-airgap", "report.json"), "utf8"));
       for (const step of report.steps) for (const action of step.actions) {
         const kind = kindOf(action.action);
@@ -95,6 +98,9 @@ console.log(`| arm | median s | runs (s) |`);
 console.log(`| --- | ---: | --- |`);
 for (const [arm, values] of Object.entries(seconds)) console.log(`| ${arm} | ${median(values).toFixed(2)} | ${values.map((value) => value.toFixed(2)).join(", ")} |`);
 console.log(`\nharness / playwright (without snapshots): ${(harnessMedian / playwrightMedian).toFixed(2)}x\n`);
-console.log(`| harness action kind | median ms | actions timed |`);
-console.log(`| --- | ---: | ---: |`);
-for (const [kind, values] of Object.entries(perKind)) console.log(`| ${kind} | ${median(values).toFixed(0)} | ${values.length} |`);
+console.log(`| action kind | harness median ms | playwright median ms | actions timed (harness) |`);
+console.log(`| --- | ---: | ---: | ---: |`);
+for (const [kind, values] of Object.entries(perKind)) {
+  const peer = playwrightPerKind[kind];
+  console.log(`| ${kind} | ${median(values).toFixed(0)} | ${peer ? median(peer).toFixed(0) : "-"} | ${values.length} |`);
+}

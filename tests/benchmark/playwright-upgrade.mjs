@@ -16,6 +16,16 @@ const password = process.env.PALETTE_PASSWORD || "admin";
 const KEPT = { Kubernetes: ["podCIDR", "serviceClusterIpRange"], CNI: ["CALICO_IPV4POOL_CIDR"], CSI: ["storagePolicyName"] };
 fs.mkdirSync(out, { recursive: true });
 
+// Each action's time, by the kind the harness reports (click, select, back up, ...), written to
+// OUTPUT_DIR/timings.json for the side-by-side table.
+const timings = [];
+async function timed(kind, action) {
+  const started = performance.now();
+  const result = await action();
+  timings.push({ kind, ms: performance.now() - started });
+  return result;
+}
+
 // The same carry-over as the scenario's merges, for keys on lines of their own.
 function carry(incoming, current, keys) {
   let merged = incoming;
@@ -32,27 +42,29 @@ function valueOf(text, key) {
   return found ? found[1] : null;
 }
 
-async function logIn(page) {
+const logIn = (page) => timed("log in", async () => {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Login" }).click();
   await page.getByRole("navigation", { name: "Main Menu" }).waitFor();
-}
+});
+
+const click = (locator) => timed("click", () => locator.click());
 
 async function openProfile(page) {
-  await page.getByRole("link", { name: "Enterprise Cluster" }).click();
-  await page.getByRole("tab", { name: "Profile" }).click();
+  await click(page.getByRole("link", { name: "Enterprise Cluster" }));
+  await click(page.getByRole("tab", { name: "Profile" }));
 }
 
 // Selects a layer and reads its editor once the console shows the layer as selected (the
 // Profile tab fetches the layer before it renders it).
-async function layerValues(page, layer) {
+const layerValues = (page, layer, kind) => timed(kind, async () => {
   await page.getByRole("option", { name: layer }).first().click();
   await page.getByRole("option", { name: layer, selected: true }).first().waitFor();
   return page.getByRole("textbox").inputValue();
-}
+});
 
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), animations: "disabled", caret: "hide" });
+const shot = (page, name) => timed("screenshot", () => page.screenshot({ path: path.join(out, `${name}.png`), animations: "disabled", caret: "hide" }));
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -68,44 +80,51 @@ try {
   await openProfile(page);
   const backups = {};
   for (const layer of ["CSI", "CNI", "Kubernetes"]) {
-    backups[layer] = await layerValues(page, layer);
+    backups[layer] = await layerValues(page, layer, "back up");
     fs.writeFileSync(path.join(out, `${layer.toLowerCase()}.yaml`), backups[layer]);
   }
   await shot(page, "copy_configurations");
 
-  await page.getByRole("link", { name: "Update Management" }).click();
-  await page.getByRole("button", { name: "Update", exact: true }).waitFor();
+  await click(page.getByRole("link", { name: "Update Management" }));
+  await timed("expect", () => page.getByRole("button", { name: "Update", exact: true }).waitFor());
   await shot(page, "update");
-  await page.getByRole("button", { name: "Update", exact: true }).click();
+  await click(page.getByRole("button", { name: "Update", exact: true }));
 
   const dialog = page.getByRole("dialog", { name: "Palette version update" });
-  await dialog.waitFor();
+  await timed("expect", () => dialog.waitFor());
   for (const layer of ["Kubernetes", "CNI", "CSI"]) {
-    await dialog.getByRole("option", { name: layer }).first().click();
-    await dialog.getByRole("option", { name: layer, selected: true }).first().waitFor();
-    const incoming = await dialog.getByRole("textbox", { name: "Incoming changes" }).inputValue();
-    const current = dialog.getByRole("textbox", { name: "Current configuration" });
-    await current.fill(carry(incoming, await current.inputValue(), KEPT[layer]));
+    await timed("select", async () => {
+      await dialog.getByRole("option", { name: layer }).first().click();
+      await dialog.getByRole("option", { name: layer, selected: true }).first().waitFor();
+    });
+    await timed("merge", async () => {
+      const incoming = await dialog.getByRole("textbox", { name: "Incoming changes" }).inputValue();
+      const current = dialog.getByRole("textbox", { name: "Current configuration" });
+      await current.fill(carry(incoming, await current.inputValue(), KEPT[layer]));
+    });
     if (layer === "Kubernetes") await shot(page, "upgrade-preview");
   }
-  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await click(dialog.getByRole("button", { name: "Confirm" }));
 
-  await page.getByRole("alertdialog").waitFor();
-  await page.getByRole("alertdialog").waitFor({ state: "hidden", timeout: 15 * 60 * 1000 });
+  await timed("wait until unlocked", async () => {
+    await page.getByRole("alertdialog").waitFor();
+    await page.getByRole("alertdialog").waitFor({ state: "hidden", timeout: 15 * 60 * 1000 });
+  });
   await logIn(page);
 
   await openProfile(page);
   for (const [layer, keys] of Object.entries(KEPT)) {
-    const now = await layerValues(page, layer);
+    const now = await layerValues(page, layer, "check");
     for (const key of keys) {
       if (valueOf(now, key) !== valueOf(backups[layer], key)) throw new Error(`${layer} lost ${key}`);
     }
   }
 
-  await page.getByRole("link", { name: "Summary" }).click();
-  await page.getByText("You are using the latest version of Palette").waitFor();
-  await page.getByText("On-prem system console is healthy").waitFor();
+  await click(page.getByRole("link", { name: "Summary" }));
+  await timed("expect", () => page.getByText("You are using the latest version of Palette").waitFor());
+  await timed("expect", () => page.getByText("On-prem system console is healthy").waitFor());
   await shot(page, "upgraded");
 } finally {
   await browser.close();
 }
+fs.writeFileSync(path.join(out, "timings.json"), JSON.stringify(timings));
