@@ -150,6 +150,8 @@ fn yes() -> bool {
 pub enum LocateNeed {
     /// Only that they are there (and their selected state).
     Present,
+    /// There, and selected (tabs, layers) where they show a selected state.
+    Selected,
     /// Also visible, enabled, in view and not covered.
     Visible,
     /// Also whether they held still for two animation frames.
@@ -159,11 +161,18 @@ pub enum LocateNeed {
     Text,
 }
 
+/// When a look with several targets has found enough to answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Satisfied {
+    ByAll,
+    ByAny,
+}
+
 /// What [`Browser::locate`] read of an editor or field.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct EditorText {
     pub text: String,
-    /// The same text two animation frames later: the page is not still filling it in.
+    /// The same text at the next animation frame: the page is not still filling it in.
     pub settled: bool,
 }
 
@@ -197,10 +206,6 @@ pub struct Browser {
     client: Client,
     /// Browser, major version and viewport, e.g. `chrome156-1280x800`: names image baselines.
     tag: String,
-    /// The page size asked for, set on the first navigation: before it, the first script would
-    /// wait for the browser's start page to load (a quarter of a second), for nothing.
-    viewport: (u32, u32),
-    viewport_set: std::sync::atomic::AtomicBool,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -248,11 +253,12 @@ impl Browser {
         let browser = Browser {
             client,
             tag,
-            viewport: options.viewport,
-            viewport_set: std::sync::atomic::AtomicBool::new(false),
             driver,
             user_data_dir,
         };
+        // On the start page (about:blank, as webdriver/chromium.json asks) this takes a few
+        // milliseconds; on a browser's new-tab page it waits for that page to load.
+        browser.set_viewport(options.viewport).await?;
         Ok(browser)
     }
 
@@ -341,16 +347,8 @@ for (const e of elements) {
         Ok(())
     }
 
-    /// Opens `url`; the first time, also sizes the window so the page gets exactly the viewport.
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
-        self.client.goto(url).await?;
-        if !self
-            .viewport_set
-            .swap(true, std::sync::atomic::Ordering::SeqCst)
-        {
-            self.set_viewport(self.viewport).await?;
-        }
-        Ok(())
+        Ok(self.client.goto(url).await?)
     }
 
     /// What the browser's own error page says, when it shows one instead of the page (a refused
@@ -399,20 +397,27 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
 
     /// One look for a target (`locate.js`): per level (outermost first, each a role and what
     /// is wanted of it), the candidates that could match inside each possible scope, probed at
-    /// the last level as `need` says. One round trip.
+    /// the last level as `need` says. One round trip; while the page does not show what `need`
+    /// asks for, the page looks again at each animation frame, for up to `budget`.
     pub async fn locate(
         &self,
         chain: &[(&str, &Wanted)],
         need: LocateNeed,
+        budget: Duration,
     ) -> Result<Vec<Vec<Group<Located>>>, BrowserError> {
-        let mut looks = self.locate_all(&[(chain, need)]).await?;
+        let mut looks = self
+            .locate_all(&[(chain, need)], budget, Satisfied::ByAll)
+            .await?;
         Ok(looks.pop().unwrap_or_default())
     }
 
-    /// [`Browser::locate`] for several targets, seen at the same moment, in one round trip.
+    /// [`Browser::locate`] for several targets, seen at the same moment, in one round trip; the
+    /// page looks again until all of them (or any, as `satisfied` says) show what is needed.
     pub async fn locate_all(
         &self,
         targets: &[(&[(&str, &Wanted)], LocateNeed)],
+        budget: Duration,
+        satisfied: Satisfied,
     ) -> Result<Vec<Vec<Vec<Group<Located>>>>, BrowserError> {
         let targets: Vec<Value> = targets
             .iter()
@@ -423,6 +428,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                     .collect();
                 let need = match need {
                     LocateNeed::Present => "present",
+                    LocateNeed::Selected => "selected",
                     LocateNeed::Visible => "visible",
                     LocateNeed::Clickable => "clickable",
                     LocateNeed::Text => "text",
@@ -430,9 +436,20 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                 json!({ "chain": chain, "need": need })
             })
             .collect();
+        let mode = match satisfied {
+            Satisfied::ByAll => "all",
+            Satisfied::ByAny => "any",
+        };
         let reply = self
             .client
-            .execute_async(LOCATE_SCRIPT, vec![json!(targets)])
+            .execute_async(
+                LOCATE_SCRIPT,
+                vec![
+                    json!(targets),
+                    json!(budget.as_millis() as u64),
+                    json!(mode),
+                ],
+            )
             .await?;
         #[derive(serde::Deserialize)]
         struct Look {

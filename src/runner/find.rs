@@ -2,6 +2,8 @@
 //! through the in-page collector and `locate`'s ranking, with layer aliases, and which editor
 //! shows a layer.
 
+use std::time::Duration;
+
 use crate::browser::{Browser, BrowserError, LocateNeed, Located};
 use crate::locate::{self, Candidate, Group, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
@@ -44,9 +46,10 @@ impl EditorQuery {
         &self,
         browser: &Browser,
         need: LocateNeed,
+        budget: Duration,
     ) -> Result<(Found, usize), BrowserError> {
         let query = self.query();
-        let levels = browser.locate(&query.request(), need).await?;
+        let levels = browser.locate(&query.request(), need, budget).await?;
         Ok(self.resolve(&query, levels))
     }
 
@@ -190,15 +193,16 @@ impl<'a> Query<'a> {
     }
 }
 
-/// Resolves a target, scope by scope, in one look at the page, without waiting; the element
-/// comes with its probe unless `need` is `Present`.
+/// Resolves a target, scope by scope, in one look at the page (which may wait in the page for up
+/// to `budget` for what `need` asks); the element comes with its probe where `need` asks for one.
 pub(super) async fn find(
     browser: &Browser,
     target: &Target,
     need: LocateNeed,
+    budget: Duration,
 ) -> Result<Found, BrowserError> {
     let query = Query::new(target);
-    let levels = browser.locate(&query.request(), need).await?;
+    let levels = browser.locate(&query.request(), need, budget).await?;
     Ok(query.resolve(levels))
 }
 

@@ -7,10 +7,40 @@ use super::find::{EditorQuery, Found, Query};
 use super::wait::{meaningful_lines, ready_to_click, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
-use crate::browser::{ElementHandle, LocateNeed, Located};
+use crate::browser::{ElementHandle, LocateNeed, Located, Satisfied};
 use crate::carry;
 use crate::runner::event::ArtifactKind;
 use crate::scenario::{Action, Role, Target};
+
+/// Why an editor's text cannot be taken yet.
+enum Unsettled {
+    NotYet(String),
+    Ambiguous(String),
+}
+
+impl Unsettled {
+    fn attempt<T>(self) -> Attempt<T> {
+        match self {
+            Unsettled::NotYet(reason) => Attempt::NotYet(reason),
+            Unsettled::Ambiguous(reason) => Attempt::Ambiguous(reason),
+        }
+    }
+}
+
+/// The element and text of an editor a look found, once its text held still.
+fn settled_text(
+    found: Found,
+    what: &dyn std::fmt::Display,
+) -> Result<(ElementHandle, String), Unsettled> {
+    match found {
+        Found::One(located) => match located.text {
+            Some(read) if read.settled => Ok((located.element, read.text)),
+            _ => Err(Unsettled::NotYet(format!("{what} is still changing"))),
+        },
+        Found::Missing(reason) => Err(Unsettled::NotYet(reason)),
+        Found::Ambiguous(reason) => Err(Unsettled::Ambiguous(reason)),
+    }
+}
 
 /// How a profile layer's values come into view.
 enum LayerOpening {
@@ -49,12 +79,16 @@ impl ScenarioRun<'_> {
                 action,
                 &format!("layer \"{layer}\" to be selectable or its values visible"),
                 deadline,
-                || async move {
+                |budget| async move {
                     let mut looks = browser
-                        .locate_all(&[
-                            (layer_request, LocateNeed::Clickable),
-                            (editor_request, LocateNeed::Present),
-                        ])
+                        .locate_all(
+                            &[
+                                (layer_request, LocateNeed::Clickable),
+                                (editor_request, LocateNeed::Present),
+                            ],
+                            budget,
+                            Satisfied::ByAny,
+                        )
                         .await?
                         .into_iter();
                     let (layer_look, editor_look) = (
@@ -67,12 +101,14 @@ impl ScenarioRun<'_> {
                             _ => Attempt::Done(LayerOpening::Click),
                         },
                         Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-                        Found::Missing(reason) => match editor_ref.resolve(editor_query, editor_look) {
-                            (Found::One(..), editors) if editors > 1 => {
-                                Attempt::Done(LayerOpening::AlreadyShown)
+                        Found::Missing(reason) => {
+                            match editor_ref.resolve(editor_query, editor_look) {
+                                (Found::One(..), editors) if editors > 1 => {
+                                    Attempt::Done(LayerOpening::AlreadyShown)
+                                }
+                                _ => Attempt::NotYet(reason),
                             }
-                            _ => Attempt::NotYet(reason),
-                        },
+                        }
                     })
                 },
             )
@@ -126,12 +162,16 @@ impl ScenarioRun<'_> {
             action,
             &format!("{target} to become selected and {editor} to show a settled text"),
             deadline,
-            || async move {
+            |budget| async move {
                 let mut looks = browser
-                    .locate_all(&[
-                        (layer_request, LocateNeed::Present),
-                        (editor_request, LocateNeed::Text),
-                    ])
+                    .locate_all(
+                        &[
+                            (layer_request, LocateNeed::Selected),
+                            (editor_request, LocateNeed::Text),
+                        ],
+                        budget,
+                        Satisfied::ByAll,
+                    )
                     .await?
                     .into_iter();
                 let (layer_look, editor_look) = (
@@ -145,20 +185,18 @@ impl ScenarioRun<'_> {
                     Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
                     _ => {}
                 }
-                Ok(match editor.resolve(editor_query, editor_look).0 {
-                    Found::One(located) => match located.text {
-                        Some(read) if read.settled => Attempt::Done(read.text),
-                        _ => Attempt::NotYet(format!("{editor} is still changing")),
+                Ok(
+                    match settled_text(editor.resolve(editor_query, editor_look).0, editor) {
+                        Ok((_, text)) => Attempt::Done(text),
+                        Err(unsettled) => unsettled.attempt(),
                     },
-                    Found::Missing(reason) => Attempt::NotYet(reason),
-                    Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-                })
+                )
             },
         )
         .await
     }
 
-    /// Reads an editor's text once it stays the same across two animation frames; one look
+    /// Reads an editor's text once it stays the same from one animation frame to the next; one look
     /// at the page finds the editor and reads it.
     async fn read_stable(
         &mut self,
@@ -171,15 +209,11 @@ impl ScenarioRun<'_> {
             action,
             &format!("{editor} to show a settled text"),
             deadline,
-            || async move {
-                let located = match editor.find(browser, LocateNeed::Text).await?.0 {
-                    Found::One(located) => *located,
-                    Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
-                    Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
-                };
-                Ok(match located.text {
-                    Some(read) if read.settled => Attempt::Done((located.element, read.text)),
-                    _ => Attempt::NotYet(format!("{editor} is still changing")),
+            |budget| async move {
+                let found = editor.find(browser, LocateNeed::Text, budget).await?.0;
+                Ok(match settled_text(found, editor) {
+                    Ok(read) => Attempt::Done(read),
+                    Err(unsettled) => unsettled.attempt(),
                 })
             },
         )
@@ -204,31 +238,28 @@ impl ScenarioRun<'_> {
             action,
             &format!("{from} and {into} to show a settled text"),
             deadline,
-            || async move {
+            |budget| async move {
                 let mut looks = browser
-                    .locate_all(&[
-                        (from_request, LocateNeed::Text),
-                        (into_request, LocateNeed::Text),
-                    ])
+                    .locate_all(
+                        &[
+                            (from_request, LocateNeed::Text),
+                            (into_request, LocateNeed::Text),
+                        ],
+                        budget,
+                        Satisfied::ByAll,
+                    )
                     .await?
                     .into_iter();
-                let mut read = |query: &Query<'_>, what: &Target| -> Result<(ElementHandle, String), Attempt<(ElementHandle, String, String)>> {
-                    match query.resolve(looks.next().unwrap_or_default()) {
-                        Found::One(located) => match located.text {
-                            Some(text) if text.settled => Ok((located.element, text.text)),
-                            _ => Err(Attempt::NotYet(format!("{what} is still changing"))),
-                        },
-                        Found::Missing(reason) => Err(Attempt::NotYet(reason)),
-                        Found::Ambiguous(reason) => Err(Attempt::Ambiguous(reason)),
-                    }
+                let mut read = |query: &Query<'_>, what: &Target| {
+                    settled_text(query.resolve(looks.next().unwrap_or_default()), what)
                 };
                 let (_, incoming) = match read(from_query, from) {
                     Ok(read) => read,
-                    Err(attempt) => return Ok(attempt),
+                    Err(unsettled) => return Ok(unsettled.attempt()),
                 };
                 let (element, current) = match read(into_query, into) {
                     Ok(read) => read,
-                    Err(attempt) => return Ok(attempt),
+                    Err(unsettled) => return Ok(unsettled.attempt()),
                 };
                 Ok(Attempt::Done((element, incoming, current)))
             },

@@ -32,7 +32,7 @@ impl ScenarioRun<'_> {
                 action,
                 "a login form or the Main Menu",
                 deadline,
-                || async move {
+                |_budget| async move {
                     if browser.login_form().await?.has_password_field {
                         return Ok(Attempt::Done(true));
                     }
@@ -67,7 +67,7 @@ impl ScenarioRun<'_> {
             let looks = std::cell::Cell::new(0);
             let looks = &looks;
             let answer = self
-                .poll(action, "the console to accept the login", deadline, || async move {
+                .poll(action, "the console to accept the login", deadline, |_budget| async move {
                     let form = browser.login_form().await?;
                     if !form.has_password_field {
                         return Ok(Attempt::Done(LoginAnswer::Accepted));
@@ -132,7 +132,7 @@ impl ScenarioRun<'_> {
                 .collect::<Vec<_>>()
                 .join(" or ")
         );
-        self.poll(action, &waiting_for, deadline, || async move {
+        self.poll(action, &waiting_for, deadline, |_budget| async move {
             let candidates = browser.collect(Role::Field.script_name(), None).await?;
             let names: Vec<Candidate> = candidates
                 .iter()
@@ -165,7 +165,7 @@ impl ScenarioRun<'_> {
                 action,
                 "the console to lock for the upgrade",
                 appearance_deadline,
-                || async move {
+                |_budget| async move {
                     if browser.login_form().await?.has_password_field
                         || browser.blocking_status().await?.is_some()
                         || !main_menu_usable(browser).await?
@@ -177,19 +177,24 @@ impl ScenarioRun<'_> {
             )
             .await
             .is_ok();
-        self.poll(action, "the console to unlock", deadline, || async move {
-            let busy = browser.blocking_status().await?;
-            if busy.is_none()
-                && (browser.login_form().await?.has_password_field
-                    || main_menu_usable(browser).await?)
-            {
-                return Ok(Attempt::Done(()));
-            }
-            Ok(Attempt::NotYet(match busy {
-                Some(status) => status,
-                None => page_summary(browser).await?,
-            }))
-        })
+        self.poll(
+            action,
+            "the console to unlock",
+            deadline,
+            |_budget| async move {
+                let busy = browser.blocking_status().await?;
+                if busy.is_none()
+                    && (browser.login_form().await?.has_password_field
+                        || main_menu_usable(browser).await?)
+                {
+                    return Ok(Attempt::Done(()));
+                }
+                Ok(Attempt::NotYet(match busy {
+                    Some(status) => status,
+                    None => page_summary(browser).await?,
+                }))
+            },
+        )
         .await?;
         let seconds = started.elapsed().as_secs_f64();
         Ok(Some(if saw_lock {
@@ -226,6 +231,7 @@ async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
         .locate(
             &[(Role::MenuItem.script_name(), &every_item)],
             LocateNeed::Visible,
+            Duration::ZERO,
         )
         .await?;
     let items: Vec<_> = levels

@@ -23,7 +23,7 @@ const POLL_PAUSES: [Duration; 4] = [
     Duration::from_millis(100),
 ];
 
-/// The pause before check number `polls + 1`.
+/// The pause after check number `polls + 1`, which that check may spend waiting in the page.
 fn poll_pause(polls: usize) -> Duration {
     POLL_PAUSES[polls.min(POLL_PAUSES.len() - 1)]
 }
@@ -64,7 +64,7 @@ impl ScenarioRun<'_> {
         mut attempt: F,
     ) -> Result<T, ActionFailure>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(Duration) -> Fut,
         Fut: Future<Output = Result<Attempt<T>, BrowserError>>,
     {
         let started = Instant::now();
@@ -73,7 +73,11 @@ impl ScenarioRun<'_> {
         let mut last_report = 0;
         let mut polls = 0;
         loop {
-            let attempt = match attempt().await {
+            // A look at the page may wait in the page for up to the pause (it answers as soon as
+            // the page shows what it needs); the pause is what is left of it afterwards.
+            let budget = poll_pause(polls);
+            let attempt_started = Instant::now();
+            let attempt = match attempt(budget).await {
                 Err(error) if error.is_stale() => {
                     Attempt::NotYet("the page re-rendered while it was being read".to_string())
                 }
@@ -129,7 +133,7 @@ impl ScenarioRun<'_> {
                 });
             }
             // A pause between checks of a condition, not a wait for the page.
-            tokio::time::sleep(poll_pause(polls)).await;
+            tokio::time::sleep(budget.saturating_sub(attempt_started.elapsed())).await;
             polls += 1;
         }
     }
@@ -162,13 +166,13 @@ impl ScenarioRun<'_> {
             Need::Visible => LocateNeed::Visible,
             Need::Clickable => LocateNeed::Clickable,
         };
-        self.poll(action, &waiting_for, deadline, || async move {
+        self.poll(action, &waiting_for, deadline, |budget| async move {
             let Located {
                 element,
                 candidate,
                 probe,
                 ..
-            } = match find(browser, target, look).await? {
+            } = match find(browser, target, look, budget).await? {
                 Found::One(located) => *located,
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                 Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
@@ -234,16 +238,18 @@ impl ScenarioRun<'_> {
     ) -> Result<(), ActionFailure> {
         let browser = self.browser;
         let waiting_for = format!("{target} to become selected after the click");
-        self.poll(action, &waiting_for, deadline, || async move {
-            Ok(match find(browser, target, LocateNeed::Present).await? {
-                Found::One(located) if located.candidate.selected != Some(false) => {
-                    Attempt::Done(())
-                }
-                Found::One(_) => Attempt::NotYet(format!("{target} is not selected")),
-                // The click navigated away: nothing left to check.
-                Found::Missing(_) => Attempt::Done(()),
-                Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
-            })
+        self.poll(action, &waiting_for, deadline, |budget| async move {
+            Ok(
+                match find(browser, target, LocateNeed::Selected, budget).await? {
+                    Found::One(located) if located.candidate.selected != Some(false) => {
+                        Attempt::Done(())
+                    }
+                    Found::One(_) => Attempt::NotYet(format!("{target} is not selected")),
+                    // The click navigated away: nothing left to check.
+                    Found::Missing(_) => Attempt::Done(()),
+                    Found::Ambiguous(reason) => Attempt::Ambiguous(reason),
+                },
+            )
         })
         .await
     }
@@ -261,7 +267,7 @@ impl ScenarioRun<'_> {
             action,
             &format!("the page to show the text \"{text}\""),
             deadline,
-            || async move {
+            |_budget| async move {
                 let page = browser.page_text().await?;
                 if collapse(&page).contains(wanted.as_str()) {
                     return Ok(Attempt::Done(()));
