@@ -112,16 +112,16 @@ do = [
 "#,
     )
     .expect("scenario written");
-    let mut command = binary();
-    with_credentials(&mut command);
-    command
-        .arg("run")
-        .arg(&scenario)
-        .args(["--apply", "--timeout", "10s", "--console", &url, "--out"])
-        .arg(out.path())
-        .arg("--snapshots")
-        .arg(out.path().join("snapshot-store"));
-    let stdout = run_expecting(&mut command, 0);
+    let stdout = run_expecting(
+        custom_scenario_command(&scenario, out.path()).args([
+            "--apply",
+            "--timeout",
+            "10s",
+            "--console",
+            &url,
+        ]),
+        0,
+    );
     assert!(stdout.contains("✓ click button \"Close\""), "{stdout}");
     assert!(
         stdout.contains("✓ expect field \"Current Password\""),

@@ -35,16 +35,16 @@ fn snapshot_restless_page(out: &std::path::Path, url: &str) -> String {
         "title = \"A restless page\"\n\n[[step]]\nsection = \"Capture\"\nnumber = 1\nguide = \"Take the page's picture.\"\ndo = ['expect text \"Palette version update\"', 'snapshot \"restless\"']\n",
     )
     .expect("scenario written");
-    let mut command = binary();
-    with_credentials(&mut command);
-    command
-        .arg("run")
-        .arg(&scenario)
-        .args(["--console", url, "--console-name", "restless", "--out"])
-        .arg(out.join("run"))
-        .arg("--snapshots")
-        .arg(out.join("snapshot-store"))
-        .args(["--update-snapshots", "missing"]);
+    // Both runs record into and compare with one store, whatever folder each writes its output to.
+    let mut command = custom_scenario_command(&scenario, out);
+    command.args([
+        "--console",
+        url,
+        "--console-name",
+        "restless",
+        "--update-snapshots",
+        "missing",
+    ]);
     run_expecting(&mut command, 0)
 }
 

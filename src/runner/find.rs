@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::browser::{Browser, BrowserError, LocateNeed, Located};
+use crate::browser::{Browser, BrowserError, LocateNeed, Located, Satisfied};
 use crate::locate::{self, Candidate, Group, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
 
@@ -62,11 +62,7 @@ impl EditorQuery {
     }
 
     /// The editor among what a look at [`EditorQuery::query`] found, and how many editors it saw.
-    pub(super) fn resolve(
-        &self,
-        query: &Query<'_>,
-        levels: Vec<Vec<Group<Located>>>,
-    ) -> (Found, usize) {
+    pub(super) fn resolve(&self, query: &Query<'_>, levels: Levels) -> (Found, usize) {
         let layer = match self {
             EditorQuery::Target(_) => return (query.resolve(levels), 0),
             EditorQuery::OfLayer(layer) => layer,
@@ -94,6 +90,27 @@ impl EditorQuery {
         };
         (found, count)
     }
+}
+
+/// What one look found for one target: per level, the groups of candidates (see `locate.js`).
+pub(super) type Levels = Vec<Vec<Group<Located>>>;
+
+/// One look at the page for two targets, seen at the same moment (see [`Browser::locate_all`]).
+pub(super) async fn look_at_both(
+    browser: &Browser,
+    first: (&[(&'static str, &Wanted)], LocateNeed),
+    second: (&[(&'static str, &Wanted)], LocateNeed),
+    budget: Duration,
+    satisfied: Satisfied,
+) -> Result<(Levels, Levels), BrowserError> {
+    let mut looks = browser
+        .locate_all(&[first, second], budget, satisfied)
+        .await?
+        .into_iter();
+    Ok((
+        looks.next().unwrap_or_default(),
+        looks.next().unwrap_or_default(),
+    ))
 }
 
 /// What the page should look for at one level: the label, and for a layer the packs that
@@ -154,7 +171,7 @@ impl<'a> Query<'a> {
     }
 
     /// The one element a look's levels hold for this target, or why there is none.
-    pub(super) fn resolve(&self, levels: Vec<Vec<Group<Located>>>) -> Found {
+    pub(super) fn resolve(&self, levels: Levels) -> Found {
         let wanted: Vec<Wanted> = self
             .levels
             .iter()

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::find::{EditorQuery, Found, Query};
+use super::find::{look_at_both, EditorQuery, Found, Query};
 use super::wait::{meaningful_lines, ready_to_click, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
@@ -80,21 +80,14 @@ impl ScenarioRun<'_> {
                 &format!("layer \"{layer}\" to be selectable or its values visible"),
                 deadline,
                 |budget| async move {
-                    let mut looks = browser
-                        .locate_all(
-                            &[
-                                (layer_request, LocateNeed::Clickable),
-                                (editor_request, LocateNeed::Present),
-                            ],
-                            budget,
-                            Satisfied::ByAny,
-                        )
-                        .await?
-                        .into_iter();
-                    let (layer_look, editor_look) = (
-                        looks.next().unwrap_or_default(),
-                        looks.next().unwrap_or_default(),
-                    );
+                    let (layer_look, editor_look) = look_at_both(
+                        browser,
+                        (layer_request, LocateNeed::Clickable),
+                        (editor_request, LocateNeed::Present),
+                        budget,
+                        Satisfied::ByAny,
+                    )
+                    .await?;
                     Ok(match layer_query.resolve(layer_look) {
                         Found::One(located) => match located.probe.as_ref().map(ready_to_click) {
                             Some(None) => Attempt::Done(LayerOpening::ReadyToClick(located)),
@@ -163,21 +156,14 @@ impl ScenarioRun<'_> {
             &format!("{target} to become selected and {editor} to show a settled text"),
             deadline,
             |budget| async move {
-                let mut looks = browser
-                    .locate_all(
-                        &[
-                            (layer_request, LocateNeed::Selected),
-                            (editor_request, LocateNeed::Text),
-                        ],
-                        budget,
-                        Satisfied::ByAll,
-                    )
-                    .await?
-                    .into_iter();
-                let (layer_look, editor_look) = (
-                    looks.next().unwrap_or_default(),
-                    looks.next().unwrap_or_default(),
-                );
+                let (layer_look, editor_look) = look_at_both(
+                    browser,
+                    (layer_request, LocateNeed::Selected),
+                    (editor_request, LocateNeed::Text),
+                    budget,
+                    Satisfied::ByAll,
+                )
+                .await?;
                 match layer_query.resolve(layer_look) {
                     Found::One(located) if located.candidate.selected == Some(false) => {
                         return Ok(Attempt::NotYet(format!("{target} is not selected")))
@@ -239,25 +225,19 @@ impl ScenarioRun<'_> {
             &format!("{from} and {into} to show a settled text"),
             deadline,
             |budget| async move {
-                let mut looks = browser
-                    .locate_all(
-                        &[
-                            (from_request, LocateNeed::Text),
-                            (into_request, LocateNeed::Text),
-                        ],
-                        budget,
-                        Satisfied::ByAll,
-                    )
-                    .await?
-                    .into_iter();
-                let mut read = |query: &Query<'_>, what: &Target| {
-                    settled_text(query.resolve(looks.next().unwrap_or_default()), what)
-                };
-                let (_, incoming) = match read(from_query, from) {
+                let (from_look, into_look) = look_at_both(
+                    browser,
+                    (from_request, LocateNeed::Text),
+                    (into_request, LocateNeed::Text),
+                    budget,
+                    Satisfied::ByAll,
+                )
+                .await?;
+                let (_, incoming) = match settled_text(from_query.resolve(from_look), from) {
                     Ok(read) => read,
                     Err(unsettled) => return Ok(unsettled.attempt()),
                 };
-                let (element, current) = match read(into_query, into) {
+                let (element, current) = match settled_text(into_query.resolve(into_look), into) {
                     Ok(read) => read,
                     Err(unsettled) => return Ok(unsettled.attempt()),
                 };

@@ -42,6 +42,21 @@ pub fn scenario_command(out: &Path) -> Command {
     command
 }
 
+/// `run` of a scenario file the test wrote, with test credentials, output in `out` and snapshots
+/// in `out/snapshot-store`.
+pub fn custom_scenario_command(scenario: &Path, out: &Path) -> Command {
+    let mut command = binary();
+    with_credentials(&mut command);
+    command
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .arg("--snapshots")
+        .arg(out.join("snapshot-store"));
+    command
+}
+
 pub fn with_credentials(command: &mut Command) -> &mut Command {
     command
         .env("PALETTE_USERNAME", USERNAME)
