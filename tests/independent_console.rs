@@ -205,8 +205,9 @@ fn the_shipped_scenario_upgrades_a_console_whose_yaml_is_in_monaco_editors() {
         "{profile}"
     );
 
-    // Recorded once (into out/snapshot-store), the same console's pages match on the next run:
-    // nothing inside the editor widget (helper lists, hidden text areas) makes a snapshot flaky.
+    // Recorded once (into out/snapshot-store), the same console's pages and images match on the
+    // next run: nothing inside the editor widget (helper lists, hidden text areas, the overlay
+    // scroll bars that show for half a second after a paste) makes a snapshot flaky.
     let url = code_editor_console("monaco");
     let stdout = run_on_code_editor_console(out.path(), &url);
     assert_eq!(stdout.matches("page matched").count(), 10, "{stdout}");

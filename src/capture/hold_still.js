@@ -1,17 +1,21 @@
 // palette-harness capture preparation: makes the page hold still for a screenshot, as a person
 // waits for a page to settle before taking one. Runs through execute-async; no arguments but the
 // callback. It blurs the focused element (no focus ring or caret), hides carets (text fields'
-// and the code editor widgets' own), finishes CSS and scripted animations and transitions that
-// end, cancels those that never end (back to their first frame, the same in every run; release.js
-// plays them again), and waits for web fonts still loading. Scroll bars stay as they are.
+// and the code editor widgets' own) and Monaco's fading overlay scroll bars, finishes CSS and
+// scripted animations and transitions that end, cancels those that never end (back to their
+// first frame, the same in every run; release.js plays them again), and waits for web fonts
+// still loading. The page's own scroll bars stay as they are.
 // Safe to run again between shots: it only does what is still left to do.
 const done = arguments[arguments.length - 1];
 if (document.activeElement && document.activeElement !== document.body && document.activeElement.blur) document.activeElement.blur();
 if (!document.getElementById("palette-harness-hold-still")) {
   const style = document.createElement("style");
   style.id = "palette-harness-hold-still";
+  // Monaco's overlay scroll bars show for half a second after any scroll (a paste scrolls) and
+  // then fade: like a caret, whether a shot catches one is timing, not the page.
   style.textContent = "*, *::before, *::after { caret-color: transparent !important; }\n" +
-    ".monaco-editor .cursors-layer, .CodeMirror-cursors, .cm-cursorLayer, .ace_cursor-layer { visibility: hidden !important; }";
+    ".monaco-editor .cursors-layer, .CodeMirror-cursors, .cm-cursorLayer, .ace_cursor-layer { visibility: hidden !important; }\n" +
+    ".monaco-editor .monaco-scrollable-element > .scrollbar { visibility: hidden !important; }";
   (document.head || document.documentElement).append(style);
 }
 const stopped = window.__paletteHarnessStopped || (window.__paletteHarnessStopped = []);
