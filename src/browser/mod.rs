@@ -130,8 +130,6 @@ pub struct Probe {
     pub enabled: bool,
     pub covered_by: Option<String>,
     pub selected: Option<bool>,
-    #[serde(default)]
-    pub detached: bool,
     pub rect: Option<[i64; 4]>,
     /// Wholly inside the viewport (a hit test for covering elements means nothing otherwise).
     #[serde(default = "yes")]
@@ -156,8 +154,8 @@ pub enum LocateNeed {
     Visible,
     /// Also whether they held still for two animation frames.
     Clickable,
-    /// Their text (an editor's, a field's), and whether it stayed the same across two animation
-    /// frames.
+    /// Their text (an editor's, a field's), and whether it stayed the same at the next
+    /// animation frame.
     Text,
 }
 

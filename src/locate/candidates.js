@@ -1,7 +1,7 @@
 // palette-harness candidates: the visible elements of one role with the names a person reads.
 // A library for the scripts after it (collect_all.js, locate.js); `code_editor.js` runs first.
-// `candidatesOf(role, scope)` returns [{element, names, titles, description, parent, selected,
-// fallback}] where `parent` is the index of the nearest candidate that contains this one (or -1).
+// `candidatesOf(role, scope)` returns [{element, names, titles, description, selected, fallback}];
+// `withParents(candidates)` adds `parent`, the index of the nearest one that contains each (or -1).
 // `names` are what the markup names the element (text, <label>, aria-label(ledby), placeholder,
 // title, a heading); `titles` are what a person reads for it where the markup says nothing: the
 // heading-like line at the top of a dialog or pane, the text beside or above a field, an icon
@@ -385,21 +385,24 @@ function candidatesOf(role, scope) {
   // While a modal dialog is open, a person can only reach what is inside it.
   const modal = role === "dialog" ? null : openModal();
   const elements = Array.from(found.keys()).filter((element) => !modal || modal.contains(element) || (scope && scope.contains(element)));
-  return elements.map((element) => {
+  return elements.map((element) => ({
+    element,
+    names: Array.from(new Set(found.get(element))),
+    titles: Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title)),
+    description: describe(element),
+    selected: stateOf(element),
+    fallback: fallback.has(element),
+  }));
+}
+
+// The candidates with `parent`: the index of the nearest one among them that contains each (or -1).
+function withParents(candidates) {
+  return candidates.map((candidate) => {
     let parent = -1;
-    for (let index = 0; index < elements.length; index++) {
-      const other = elements[index];
-      if (other !== element && other.contains(element) && (parent === -1 || elements[parent].contains(other))) parent = index;
-    }
-    return {
-      element,
-      names: Array.from(new Set(found.get(element))),
-      titles: Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title)),
-      description: describe(element),
-      parent,
-      selected: stateOf(element),
-      fallback: fallback.has(element),
-    };
+    candidates.forEach((other, index) => {
+      if (other !== candidate && other.element.contains(candidate.element) && (parent === -1 || candidates[parent].element.contains(other.element))) parent = index;
+    });
+    return { ...candidate, parent };
   });
 }
 

@@ -42,18 +42,13 @@ function look(chain) {
     scopes.forEach((scope, scopeIndex) => {
       const all = candidatesOf(level.role, scope);
       const possible = all.filter((candidate) => couldMatch(level.labels, candidate));
+      const isPossible = new Set(possible);
       // The rest, without their elements, for messages: what else a person sees of this role.
       const clip = (names) => names.map((name) => name.slice(0, 80));
-      const others = all.filter((candidate) => !possible.includes(candidate)).slice(0, 200)
+      const others = all.filter((candidate) => !isPossible.has(candidate)).slice(0, 200)
         .map((candidate) => ({ names: clip(candidate.names), titles: clip(candidate.titles), description: candidate.description, parent: -1, selected: candidate.selected, fallback: candidate.fallback }));
       // Parent links among the possible candidates only: the nearest possible one containing it.
-      const candidates = possible.map((candidate) => {
-        let parent = -1;
-        possible.forEach((other, index) => {
-          if (other !== candidate && other.element.contains(candidate.element) && (parent === -1 || possible[parent].element.contains(other.element))) parent = index;
-        });
-        return { ...candidate, parent, probe: null };
-      });
+      const candidates = withParents(possible);
       groups.push({ scope: depth === 0 ? -1 : scopeIndex, candidates, others });
       next.push(...candidates.map((candidate) => candidate.element));
     });

@@ -28,7 +28,7 @@ pub const COLLECT_SCRIPT: &str = concat!(
     include_str!("code_editor.js"),
     "\n",
     include_str!("candidates.js"),
-    "\nreturn candidatesOf(arguments[0], arguments[1]);"
+    "\nreturn withParents(candidatesOf(arguments[0], arguments[1]));"
 );
 /// One look for one target (see `locate.js`); run with execute-async.
 pub const LOCATE_SCRIPT: &str = concat!(

@@ -1,6 +1,6 @@
 // palette-harness actionability probe: can a person act on this element right now? A library
 // for the scripts after it: `probeElement(element)` returns {visible, enabled, inView, coveredBy,
-// selected, rect, stable: null, detached}. It never scrolls; the runner scrolls when it must.
+// selected, rect, stable: null}. It never scrolls; the runner scrolls when it must.
 
 function describeNode(node) {
   if (!node || !node.tagName) return "nothing";
@@ -20,7 +20,7 @@ function boxOf(element) {
 }
 
 function probeElement(given) {
-  if (!given.isConnected) return { visible: false, enabled: false, inView: false, coveredBy: null, selected: null, rect: null, stable: null, detached: true };
+  if (!given.isConnected) return { visible: false, enabled: false, inView: false, coveredBy: null, selected: null, rect: null, stable: null };
   const element = actedOn(given);
   const rect = element.getBoundingClientRect();
   const inView = rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth;
@@ -38,5 +38,5 @@ function probeElement(given) {
     const value = element.getAttribute(attribute);
     if (value !== null) { selected = value !== "false"; break; }
   }
-  return { visible, enabled, inView, coveredBy, selected, rect: boxOf(element), stable: null, detached: false };
+  return { visible, enabled, inView, coveredBy, selected, rect: boxOf(element), stable: null };
 }

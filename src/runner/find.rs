@@ -67,11 +67,7 @@ impl EditorQuery {
             EditorQuery::Target(_) => return (query.resolve(levels), 0),
             EditorQuery::OfLayer(layer) => layer,
         };
-        let mut editors: Vec<Located> = levels
-            .into_iter()
-            .flatten()
-            .flat_map(|group| group.candidates)
-            .collect();
+        let mut editors = last_level(levels);
         let count = editors.len();
         if count == 1 {
             return (Found::One(Box::new(editors.remove(0))), count);
@@ -95,16 +91,32 @@ impl EditorQuery {
 /// What one look found for one target: per level, the groups of candidates (see `locate.js`).
 pub(super) type Levels = Vec<Vec<Group<Located>>>;
 
+/// Every candidate a look found at the last level of its target, in page order.
+pub(super) fn last_level(levels: Levels) -> Vec<Located> {
+    levels
+        .into_iter()
+        .last()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group.candidates)
+        .collect()
+}
+
 /// One look at the page for two targets, seen at the same moment (see [`Browser::locate_all`]).
 pub(super) async fn look_at_both(
     browser: &Browser,
-    first: (&[(&'static str, &Wanted)], LocateNeed),
-    second: (&[(&'static str, &Wanted)], LocateNeed),
+    (first, first_need): (&Query<'_>, LocateNeed),
+    (second, second_need): (&Query<'_>, LocateNeed),
     budget: Duration,
     satisfied: Satisfied,
 ) -> Result<(Levels, Levels), BrowserError> {
+    let (first, second) = (first.request(), second.request());
     let mut looks = browser
-        .locate_all(&[first, second], budget, satisfied)
+        .locate_all(
+            &[(&first, first_need), (&second, second_need)],
+            budget,
+            satisfied,
+        )
         .await?
         .into_iter();
     Ok((
@@ -178,19 +190,10 @@ impl<'a> Query<'a> {
             .map(|(_, _, wanted)| wanted.clone())
             .collect();
         match locate::resolve(&wanted, &levels) {
-            Ok(index) => {
-                let located = levels
-                    .into_iter()
-                    .last()
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|group| group.candidates)
-                    .nth(index);
-                match located {
-                    Some(located) => Found::One(Box::new(located)),
-                    None => Found::Missing("the page changed while it was read".to_string()),
-                }
-            }
+            Ok(index) => match last_level(levels).into_iter().nth(index) {
+                Some(located) => Found::One(Box::new(located)),
+                None => Found::Missing("the page changed while it was read".to_string()),
+            },
             Err((depth, miss)) => {
                 let (role, target, _) = &self.levels[depth];
                 let described = match target {

@@ -68,12 +68,10 @@ impl ScenarioRun<'_> {
         };
         let editor = EditorQuery::OfLayer(layer.to_string());
         let (layer_query, editor_query) = (Query::new(&target), editor.query());
-        let (layer_request, editor_request) = (layer_query.request(), editor_query.request());
         // A console may show a layer to click, or every layer's values at once, each editor
         // titled with its layer: a person reads the right one without clicking anything.
         let browser = self.browser;
         let (layer_query, editor_query, editor_ref) = (&layer_query, &editor_query, &editor);
-        let (layer_request, editor_request) = (&layer_request, &editor_request);
         let opening = self
             .poll(
                 action,
@@ -82,8 +80,8 @@ impl ScenarioRun<'_> {
                 |budget| async move {
                     let (layer_look, editor_look) = look_at_both(
                         browser,
-                        (layer_request, LocateNeed::Clickable),
-                        (editor_request, LocateNeed::Present),
+                        (layer_query, LocateNeed::Clickable),
+                        (editor_query, LocateNeed::Present),
                         budget,
                         Satisfied::ByAny,
                     )
@@ -148,9 +146,7 @@ impl ScenarioRun<'_> {
     ) -> Result<String, ActionFailure> {
         let browser = self.browser;
         let (layer_query, editor_query) = (Query::new(target), editor.query());
-        let (layer_request, editor_request) = (layer_query.request(), editor_query.request());
         let (layer_query, editor_query) = (&layer_query, &editor_query);
-        let (layer_request, editor_request) = (&layer_request, &editor_request);
         self.poll(
             action,
             &format!("{target} to become selected and {editor} to show a settled text"),
@@ -158,8 +154,8 @@ impl ScenarioRun<'_> {
             |budget| async move {
                 let (layer_look, editor_look) = look_at_both(
                     browser,
-                    (layer_request, LocateNeed::Selected),
-                    (editor_request, LocateNeed::Text),
+                    (layer_query, LocateNeed::Selected),
+                    (editor_query, LocateNeed::Text),
                     budget,
                     Satisfied::ByAll,
                 )
@@ -182,8 +178,8 @@ impl ScenarioRun<'_> {
         .await
     }
 
-    /// Reads an editor's text once it stays the same from one animation frame to the next; one look
-    /// at the page finds the editor and reads it.
+    /// Reads an editor's text once it stays the same from one animation frame to the next; one
+    /// look at the page finds the editor and reads it.
     async fn read_stable(
         &mut self,
         action: &Action,
@@ -217,9 +213,7 @@ impl ScenarioRun<'_> {
     ) -> Result<(ElementHandle, String, String), ActionFailure> {
         let browser = self.browser;
         let (from_query, into_query) = (Query::new(from), Query::new(into));
-        let (from_request, into_request) = (from_query.request(), into_query.request());
         let (from_query, into_query) = (&from_query, &into_query);
-        let (from_request, into_request) = (&from_request, &into_request);
         self.poll(
             action,
             &format!("{from} and {into} to show a settled text"),
@@ -227,8 +221,8 @@ impl ScenarioRun<'_> {
             |budget| async move {
                 let (from_look, into_look) = look_at_both(
                     browser,
-                    (from_request, LocateNeed::Text),
-                    (into_request, LocateNeed::Text),
+                    (from_query, LocateNeed::Text),
+                    (into_query, LocateNeed::Text),
                     budget,
                     Satisfied::ByAll,
                 )

@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
+use super::find::{last_level, Query};
 use super::wait::{page_summary, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed};
-use crate::locate::{self, Candidate, Wanted};
+use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
 use crate::scenario::{Action, Role};
 
@@ -223,22 +224,11 @@ async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> 
 /// an error page), and some entry is visible with nothing covering it.
 async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
     const FEWEST_MENU_ITEMS: usize = 3;
-    let every_item = Wanted {
-        label: None,
-        aliases: Vec::new(),
-    };
+    let every_item = Query::every(Role::MenuItem);
     let levels = browser
-        .locate(
-            &[(Role::MenuItem.script_name(), &every_item)],
-            LocateNeed::Visible,
-            Duration::ZERO,
-        )
+        .locate(&every_item.request(), LocateNeed::Visible, Duration::ZERO)
         .await?;
-    let items: Vec<_> = levels
-        .into_iter()
-        .flatten()
-        .flat_map(|group| group.candidates)
-        .collect();
+    let items = last_level(levels);
     Ok(items.len() >= FEWEST_MENU_ITEMS
         && items.iter().take(3).any(|item| {
             item.probe
