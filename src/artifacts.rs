@@ -16,7 +16,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, path)?;
+        // The rename itself is durable only once the folder is synced.
+        std::fs::File::open(parent)?.sync_all()
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);

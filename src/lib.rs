@@ -6,7 +6,7 @@
 pub mod artifacts;
 pub mod browser;
 pub mod capture;
-pub mod carry;
+pub mod yaml;
 pub mod cli;
 pub mod compare;
 pub mod console;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::runner::{Event, Outcome, Reporter, StepFailure, Verdict};
+use crate::runner::{Event, Fact, Outcome, Reporter, StepFailure, Verdict};
 
 pub struct TerminalReporter {
     live: bool,
@@ -211,6 +211,41 @@ impl Reporter for TerminalReporter {
                     "  STOPPED before {step} (`{action}` changes the console). This console is not the built-in one: rerun with --apply to let the scenario change it."
                 ));
             }
+            Event::StepSkipped { step, reason } => {
+                self.line(&format!("  – {step} skipped: {reason}"));
+            }
+            Event::Fact(Fact::Preflight {
+                installed,
+                target,
+                verdict,
+                rule,
+                allowed_anyway,
+                ..
+            }) => {
+                let anyway = if *allowed_anyway {
+                    " — going on because of --allow-unsupported-path"
+                } else {
+                    ""
+                };
+                self.line(&format!(
+                    "      upgrade path {installed} → {target}: {verdict} ({rule}){anyway}"
+                ));
+            }
+            Event::Fact(Fact::Proposal { layer, rows }) => {
+                // The merge's note names what was carried; here only what was not.
+                for row in rows
+                    .iter()
+                    .filter(|row| row.classification == "customization" && !row.carried)
+                {
+                    self.line(&format!(
+                        "      customization in {layer} not carried: {} = {} (incoming {})",
+                        row.path,
+                        row.current.as_deref().unwrap_or("(none)"),
+                        row.incoming.as_deref().unwrap_or("(none)"),
+                    ));
+                }
+            }
+            Event::Fact(_) => {}
             Event::ScenarioFinished {
                 scenario,
                 outcome,

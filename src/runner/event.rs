@@ -80,6 +80,54 @@ pub enum Outcome {
     StoppedBeforeMutation,
 }
 
+/// A kept value after the upgrade: the preservation table's row.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct KeptRow {
+    pub layer: String,
+    pub key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub kept: bool,
+}
+
+/// What a rehearsal establishes besides passed steps: what a reviewer signs off.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(tag = "fact", rename_all = "kebab-case")]
+pub enum Fact {
+    /// A layer's configuration saved before any change.
+    Backup {
+        layer: String,
+        path: PathBuf,
+        bytes: u64,
+        sha256: String,
+    },
+    /// Every difference between a layer's current and incoming configurations, classified.
+    Proposal {
+        layer: String,
+        rows: Vec<crate::yaml::ProposalRow>,
+    },
+    /// The values a check after the upgrade compared with those before it.
+    Preserved { rows: Vec<KeptRow> },
+    /// The installed and offered versions, and whether the docs support that path.
+    Preflight {
+        installed: String,
+        target: String,
+        /// `supported`, `unsupported` or `unknown`.
+        verdict: String,
+        /// The rule or table row that decided, with its source.
+        rule: String,
+        /// The run went on although the path is not supported (`--allow-unsupported-path`).
+        allowed_anyway: bool,
+        installed_kubernetes: Option<String>,
+        target_kubernetes: Option<String>,
+    },
+    /// How long the console stayed locked, and the last progress text it showed.
+    Lock {
+        seconds: f64,
+        progress: Option<String>,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub enum Event {
     ScenarioStarted {
@@ -146,6 +194,12 @@ pub enum Event {
         step: String,
         action: String,
     },
+    /// A step whose `when` condition did not hold.
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    Fact(Fact),
     ScenarioFinished {
         scenario: String,
         outcome: Outcome,

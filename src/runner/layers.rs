@@ -8,9 +8,9 @@ use super::wait::{meaningful_lines, ready_to_click, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
 use crate::browser::{ElementHandle, LocateNeed, Located, Satisfied};
-use crate::carry;
-use crate::runner::event::ArtifactKind;
-use crate::scenario::{Action, Role, Target};
+use crate::runner::event::{ArtifactKind, Event, Fact, KeptRow};
+use crate::scenario::{Action, Keeping, Role, Target};
+use crate::yaml::{self, KeyPath, ProposalRow};
 
 /// Why an editor's text cannot be taken yet.
 enum Unsettled {
@@ -246,11 +246,53 @@ impl ScenarioRun<'_> {
         action: &Action,
         from: &Target,
         into: &Target,
-        keeping: &[String],
+        keeping: &Keeping,
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
         let (element, incoming, current) = self.read_both(action, from, into, deadline).await?;
-        let merged = carry::merge(&incoming, &current, keeping);
+        let layer = self.last_layer.clone().unwrap_or_else(|| "layer".to_string());
+        let merged = yaml::merge(&incoming, &current, keeping).map_err(|error| ActionFailure {
+            expected: format!("{from} and {into} to hold YAML that can be merged"),
+            page_showed: error.to_string(),
+        })?;
+        let name = slug(&layer);
+        let folder = self.settings.output_dir.join("merges");
+        for (suffix, text) in [("incoming", &incoming), ("current", &current)] {
+            self.save_or_fail(
+                ArtifactKind::Merge,
+                folder.join(format!("{name}.{suffix}.yaml")),
+                text.as_bytes(),
+            )?;
+        }
+        let proposal = serde_json::to_vec_pretty(&merged.proposal).unwrap_or_default();
+        self.save_or_fail(
+            ArtifactKind::Merge,
+            folder.join(format!("{name}.proposal.json")),
+            &proposal,
+        )?;
+        self.reporter.on_event(&Event::Fact(Fact::Proposal {
+            layer: layer.clone(),
+            rows: merged
+                .proposal
+                .iter()
+                .map(|row| ProposalRow {
+                    current: row.current.as_deref().map(|text| self.settings.redactor.redact(text)),
+                    incoming: row.incoming.as_deref().map(|text| self.settings.redactor.redact(text)),
+                    ..row.clone()
+                })
+                .collect(),
+        }));
+        if !merged.not_carried.is_empty() {
+            return Err(ActionFailure {
+                expected: format!("every customization of layer \"{layer}\" to be carried into {into}"),
+                page_showed: merged
+                    .not_carried
+                    .iter()
+                    .map(|(path, why)| format!("{path} was not carried: {why}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        }
         self.browser.write_text(&element, &merged.text).await?;
         let (_, written) = self
             .read_stable(action, &EditorQuery::Target(into.clone()), deadline)
@@ -266,83 +308,181 @@ impl ScenarioRun<'_> {
                 ),
             });
         }
-        let name = slug(self.last_layer.as_deref().unwrap_or("layer"));
-        let folder = self.settings.output_dir.join("merges");
-        self.save_or_fail(
-            ArtifactKind::Merge,
-            folder.join(format!("{name}.incoming.yaml")),
-            incoming.as_bytes(),
-        )?;
-        self.save_or_fail(
-            ArtifactKind::Merge,
-            folder.join(format!("{name}.current.yaml")),
-            current.as_bytes(),
-        )?;
         self.save_or_fail(
             ArtifactKind::Merge,
             folder.join(format!("{name}.merged.yaml")),
             merged.text.as_bytes(),
         )?;
-        let mut notes: Vec<String> = merged
-            .carried
-            .iter()
-            .map(|carried| match &carried.incoming_value {
-                Some(incoming) => format!(
-                    "kept {} = {} (incoming {})",
-                    carried.path, carried.kept_value, incoming
-                ),
-                None => format!("kept {} = {} (added)", carried.path, carried.kept_value),
-            })
-            .collect();
-        if !merged.absent.is_empty() {
-            notes.push(format!(
-                "not set in the current configuration: {}",
-                merged.absent.join(", ")
-            ));
-        }
-        if notes.is_empty() {
-            notes.push("incoming configuration taken as is".to_string());
-        }
-        Ok(Some(notes.join("; ")))
+        let note = merge_note(&merged, keeping);
+        self.merges.insert(
+            layer,
+            LayerMerge {
+                current,
+                carried: merged.carried.iter().map(|kept| kept.path.clone()).collect(),
+            },
+        );
+        Ok(Some(note))
     }
 
     pub(super) async fn check_kept(
         &mut self,
         action: &Action,
         layer: &str,
-        keys: &[String],
+        keeping: &Keeping,
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let Some(backup) = self.backups.get(layer).cloned() else {
-            return Err(ActionFailure {
-                expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
-                page_showed: format!(
-                    "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
-                ),
-            });
+        // What the values were before the upgrade, and where.
+        let (before_text, paths): (String, Option<Vec<KeyPath>>) = match keeping {
+            Keeping::Keys(_) => match self.backups.get(layer) {
+                Some(backup) => (backup.clone(), None),
+                None => {
+                    return Err(ActionFailure {
+                        expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
+                        page_showed: format!(
+                            "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
+                        ),
+                    })
+                }
+            },
+            Keeping::Customizations => match self.merges.get(layer) {
+                Some(merge) => (merge.current.clone(), Some(merge.carried.clone())),
+                None => {
+                    return Err(ActionFailure {
+                        expected: format!(
+                            "a merge of layer \"{layer}\" keeping customizations earlier in this run"
+                        ),
+                        page_showed: format!(
+                            "layer \"{layer}\" was not merged; select it in the update dialog and \
+                             merge it `keeping customizations` before the upgrade"
+                        ),
+                    })
+                }
+            },
         };
         let now = self.open_layer(action, layer, deadline).await?;
-        let before = carry::values_of(&backup, keys);
-        let after = carry::values_of(&now, keys);
-        let mut lost = Vec::new();
-        let mut kept = Vec::new();
-        for ((key, old), (_, new)) in before.iter().zip(&after) {
-            match (old, new) {
-                (None, _) => kept.push(format!("{key} (not set before the upgrade)")),
-                (Some(old), Some(new)) if old == new => kept.push(format!("{key} = {new}")),
-                (Some(old), new) => lost.push(format!(
-                    "{key} was {old} before the upgrade and is now {}",
-                    new.as_deref().unwrap_or("missing")
-                )),
+        let unreadable = |error: yaml::YamlError| ActionFailure {
+            expected: format!("layer \"{layer}\" to hold YAML"),
+            page_showed: error.to_string(),
+        };
+        let rows: Vec<KeptRow> = match (keeping, paths) {
+            (_, Some(paths)) => {
+                let mut rows = Vec::new();
+                for path in paths {
+                    let before = yaml::value_at(&before_text, &path).map_err(unreadable)?;
+                    let after = yaml::value_at(&now, &path).map_err(unreadable)?;
+                    rows.push(kept_row(layer, path.to_string(), before, after));
+                }
+                rows
             }
-        }
-        if lost.is_empty() {
-            Ok(Some(format!("kept {}", kept.join(", "))))
-        } else {
-            Err(ActionFailure {
-                expected: format!("layer \"{layer}\" to keep {}", keys.join(", ")),
-                page_showed: lost.join("; "),
+            (Keeping::Keys(keys), None) => {
+                let before = yaml::values_of(&before_text, keys).map_err(unreadable)?;
+                let after = yaml::values_of(&now, keys).map_err(unreadable)?;
+                keys.iter()
+                    .zip(before.into_iter().zip(after))
+                    .map(|(key, (before, after))| kept_row(layer, key.clone(), before, after))
+                    .collect()
+            }
+            (Keeping::Customizations, None) => Vec::new(),
+        };
+        let redact = |text: &Option<String>| text.as_deref().map(|text| self.settings.redactor.redact(text));
+        let shown_rows: Vec<KeptRow> = rows
+            .iter()
+            .map(|row| KeptRow {
+                before: redact(&row.before),
+                after: redact(&row.after),
+                ..row.clone()
             })
+            .collect();
+        self.reporter.on_event(&Event::Fact(Fact::Preserved { rows: shown_rows }));
+        let lost: Vec<String> = rows
+            .iter()
+            .filter(|row| !row.kept)
+            .map(|row| {
+                format!(
+                    "{} was {} before the upgrade and is now {}",
+                    row.key,
+                    row.before.as_deref().unwrap_or("missing"),
+                    row.after.as_deref().unwrap_or("missing")
+                )
+            })
+            .collect();
+        if !lost.is_empty() {
+            return Err(ActionFailure {
+                expected: format!(
+                    "layer \"{layer}\" to keep {}",
+                    rows.iter().map(|row| row.key.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                page_showed: lost.join("; "),
+            });
         }
+        if rows.is_empty() {
+            return Ok(Some("no customizations were carried into this layer".to_string()));
+        }
+        let kept: Vec<String> = rows
+            .iter()
+            .map(|row| match &row.before {
+                None => format!("{} (not set before the upgrade)", row.key),
+                Some(_) => format!("{} = {}", row.key, row.after.as_deref().unwrap_or("")),
+            })
+            .collect();
+        Ok(Some(format!("kept {}", kept.join(", "))))
     }
+}
+
+/// What a merge of one layer left behind, for the check after the upgrade.
+pub(super) struct LayerMerge {
+    /// The layer's configuration before the upgrade, as **Current configuration** showed it.
+    current: String,
+    /// Where the merge carried a customization.
+    carried: Vec<KeyPath>,
+}
+
+fn kept_row(layer: &str, key: String, before: Option<yaml::carry::Found>, after: Option<yaml::carry::Found>) -> KeptRow {
+    let kept = match (&before, &after) {
+        (Some(before), Some(after)) => before.node.same_as(&after.node),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    KeptRow {
+        layer: layer.to_string(),
+        key,
+        before: before.map(|found| found.shown),
+        after: after.map(|found| found.shown),
+        kept,
+    }
+}
+
+/// One line on what a merge carried and what it took from the upgrade.
+fn merge_note(merged: &yaml::Merge, keeping: &Keeping) -> String {
+    let mut notes: Vec<String> = merged
+        .carried
+        .iter()
+        .map(|carried| match &carried.incoming_value {
+            Some(incoming) => format!(
+                "kept {} = {} (incoming {})",
+                carried.path, carried.kept_value, incoming
+            ),
+            None => format!("kept {} = {} (added)", carried.path, carried.kept_value),
+        })
+        .collect();
+    if !merged.absent.is_empty() {
+        notes.push(format!(
+            "not set in the current configuration: {}",
+            merged.absent.join(", ")
+        ));
+    }
+    if *keeping == Keeping::Customizations {
+        let upgrades = merged
+            .proposal
+            .iter()
+            .filter(|row| row.classification == "upgrade")
+            .count();
+        if merged.carried.is_empty() {
+            notes.push("no customizations found".to_string());
+        }
+        notes.push(format!("{upgrades} changes of the upgrade taken as they come"));
+    } else if notes.is_empty() {
+        notes.push("incoming configuration taken as is".to_string());
+    }
+    notes.join("; ")
 }

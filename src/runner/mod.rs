@@ -21,7 +21,7 @@ use crate::browser::{Browser, BrowserError};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
 pub use event::{
-    ArtifactKind, Event, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure,
+    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure,
     Verdict,
 };
 pub use snapshot::SnapshotSettings;
@@ -112,6 +112,7 @@ pub async fn run_scenario(
         reporter,
         scenario_name: scenario.name(),
         backups: HashMap::new(),
+        merges: HashMap::new(),
         last_layer: None,
         snapshot_failures: 0,
         new_snapshots: Vec::new(),
@@ -135,6 +136,8 @@ struct ScenarioRun<'a> {
     scenario_name: String,
     /// Layer name → the configuration saved by `back up layer` in this run.
     backups: HashMap<String, String>,
+    /// Layer name → what `merge … keeping customizations` carried, for the check after the upgrade.
+    merges: HashMap<String, layers::LayerMerge>,
     /// The layer most recently selected, to name merge artifacts.
     last_layer: Option<String>,
     /// Snapshots that changed or had no baseline; the scenario fails at its end if any did.
@@ -430,8 +433,8 @@ impl ScenarioRun<'_> {
                 into,
                 keeping,
             } => self.merge(action, from, into, keeping, deadline).await,
-            ActionKind::CheckLayerKept { layer, keys } => {
-                self.check_kept(action, layer, keys, deadline).await
+            ActionKind::CheckLayerKept { layer, keeping } => {
+                self.check_kept(action, layer, keeping, deadline).await
             }
             ActionKind::Type { text, into } => {
                 let (field, _) = self

@@ -18,6 +18,8 @@
 
 use std::fmt;
 
+pub use crate::yaml::Keeping;
+
 /// What a person calls the thing they look for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -124,17 +126,19 @@ pub enum ActionKind {
     BackUpLayer {
         layer: String,
     },
-    /// Takes `from`'s text, carries the listed keys' values over from `into`, writes the result
-    /// into `into` (the guide's external diff tool, done in place).
+    /// Takes `from`'s text, carries over from `into` what `keeping` says (listed keys, or every
+    /// customization the harness finds), writes the result into `into` (the guide's external
+    /// diff tool, done in place).
     Merge {
         from: Target,
         into: Target,
-        keeping: Vec<String>,
+        keeping: Keeping,
     },
-    /// Selects a layer and proves the listed keys still hold the values of this run's backup.
+    /// Selects a layer and proves the listed keys still hold the values of this run's backup, or
+    /// (`kept customizations`) that every customization this run's merge carried is still there.
     CheckLayerKept {
         layer: String,
-        keys: Vec<String>,
+        keeping: Keeping,
     },
     Type {
         text: String,
@@ -394,6 +398,18 @@ impl Cursor {
     }
 }
 
+impl Cursor {
+    /// `customizations`, or a list of keys in double quotes.
+    fn keeping(&mut self) -> Result<Keeping, ActionSyntaxError> {
+        if self.eat_words("customizations") {
+            return Ok(Keeping::Customizations);
+        }
+        Ok(Keeping::Keys(self.quoted_list(
+            "`customizations` or a configuration key in double quotes",
+        )?))
+    }
+}
+
 const ACTIONS_HELP: &str =
     "an action (log in, click, select, expect, screenshot, snapshot, back up layer, merge, \
 check layer, type, wait until unlocked)";
@@ -458,9 +474,9 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         cursor.expect_words("into")?;
         let into = cursor.target()?;
         let keeping = if cursor.eat_words("keeping") {
-            cursor.quoted_list("a configuration key in double quotes")?
+            cursor.keeping()?
         } else {
-            Vec::new()
+            Keeping::Keys(Vec::new())
         };
         ActionKind::Merge {
             from,
@@ -470,8 +486,8 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
     } else if cursor.eat_words("check layer") {
         let layer = cursor.quoted("the layer's name in double quotes")?;
         cursor.expect_words("kept")?;
-        let keys = cursor.quoted_list("a configuration key in double quotes")?;
-        ActionKind::CheckLayerKept { layer, keys }
+        let keeping = cursor.keeping()?;
+        ActionKind::CheckLayerKept { layer, keeping }
     } else if cursor.eat_words("type") {
         let text = cursor.quoted("the text to type in double quotes")?;
         cursor.expect_words("into")?;
@@ -574,9 +590,32 @@ mod tests {
             Ok(ActionKind::Merge {
                 from: target(Role::Editor, "Incoming changes"),
                 into: target(Role::Editor, "Current configuration"),
-                keeping: vec!["podCIDR".to_string(), "serviceClusterIpRange".to_string()],
+                keeping: Keeping::Keys(vec!["podCIDR".to_string(), "serviceClusterIpRange".to_string()]),
             })
         );
+    }
+
+    #[test]
+    fn merges_and_checks_may_keep_every_customization_found() {
+        assert_eq!(
+            parse_action(
+                r#"merge editor "Incoming changes" into editor "Current configuration" keeping customizations"#
+            ),
+            Ok(ActionKind::Merge {
+                from: target(Role::Editor, "Incoming changes"),
+                into: target(Role::Editor, "Current configuration"),
+                keeping: Keeping::Customizations,
+            })
+        );
+        assert_eq!(
+            parse_action(r#"check layer "CNI" kept customizations"#),
+            Ok(ActionKind::CheckLayerKept {
+                layer: "CNI".to_string(),
+                keeping: Keeping::Customizations,
+            })
+        );
+        let error = parse_action(r#"check layer "CNI" kept everything"#).unwrap_err();
+        assert!(error.message.contains("`customizations`"), "{}", error.message);
     }
 
     #[test]

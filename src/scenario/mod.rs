@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use action::{Action, ActionKind, Role, Target};
+pub use action::{Action, ActionKind, Keeping, Role, Target};
 pub use duration::parse_duration;
 pub use parse::{load, parse};
 
