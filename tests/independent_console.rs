@@ -6,11 +6,17 @@ mod common;
 
 use common::*;
 
-fn independent_console(fault: &str) -> String {
-    let html = include_str!("fixtures/independent-console.html")
+/// The independent console's page: `profile` "guide" customizes the keys the guide names,
+/// "own" only keys that no scenario names.
+fn independent_console_html(fault: &str, profile: &str) -> String {
+    include_str!("fixtures/independent-console.html")
         .replace("__LOCK_MS__", "1500")
-        .replace("__FAULT__", fault);
-    serve_page(html)
+        .replace("__FAULT__", fault)
+        .replace("__PROFILE__", profile)
+}
+
+fn independent_console(fault: &str) -> String {
+    serve_page(independent_console_html(fault, "guide"))
 }
 
 #[test]
@@ -37,11 +43,11 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
         "{backup}"
     );
     assert!(
-        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        stdout.contains(".podCIDR = \"10.200.0.0/16\""),
         "customizations survived: {stdout}"
     );
     assert!(
-        stdout.contains("kept storagePolicyName = \"gold\""),
+        stdout.contains(".storagePolicyName = \"gold\""),
         "{stdout}"
     );
     assert!(!stdout.contains("✗"), "{stdout}");
@@ -54,6 +60,56 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
             "127.0.0.1-{port}/upgrade-vmware-non-airgap__validate-2-summary.snap"
         ))
         .is_file());
+}
+
+#[test]
+fn customizations_on_keys_no_scenario_names_are_found_carried_and_proven_kept() {
+    let url = serve_page(independent_console_html("none", "own"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--timeout", "10s", "--console", &url]),
+        0,
+    );
+    for kept in [
+        "kept kubeadmconfig.apiServer.extraArgs.oidc-issuer-url = \"https://login.example.com\" (added)",
+        "kept manifests.calico.vethMtu = \"1400\" (incoming \"1440\")",
+        "kept manifests.vsphere-csi.storageclass.storageClassName = \"gold-class\" (incoming \"spectro-storage-class\")",
+        "kept kubeadmconfig.preKubeadmCommands = ['sysctl -w vm.max_map_count=262144'] (added)",
+    ] {
+        assert!(stdout.contains(kept), "{kept} in:\n{stdout}");
+    }
+    // Proven after the upgrade, on the console's own page.
+    assert!(
+        stdout.contains("check layer \"CNI\" kept customizations") && stdout.contains("manifests.calico.vethMtu = \"1400\"\n"),
+        "{stdout}"
+    );
+    let folder = out.path().join("upgrade-vmware-non-airgap");
+    let merged = std::fs::read_to_string(folder.join("merges/cni.merged.yaml")).expect("merge");
+    assert_eq!(
+        merged,
+        "manifests:\n  calico:\n    env:\n      calicoNode:\n        CALICO_IPV4POOL_CIDR: \"192.168.0.0/16\"\n    vethMtu: \"1400\"\n"
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("report.json")).expect("report"),
+    )
+    .expect("JSON");
+    let kept = report["rehearsal"]["preservation"].as_array().expect("preservation table");
+    assert!(kept.iter().any(|row| row["key"] == "manifests.calico.vethMtu" && row["kept"] == true), "{kept:?}");
+}
+
+#[test]
+fn a_console_that_drops_an_unlisted_customization_fails_naming_it() {
+    let url = serve_page(independent_console_html("drop-mtu", "own"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--timeout", "10s", "--console", &url]),
+        1,
+    );
+    assert!(stdout.contains("FAILED at Upgrade 7"), "{stdout}");
+    assert!(
+        stdout.contains("manifests.calico.vethMtu was \"1400\" before the upgrade and is now \"1440\""),
+        "{stdout}"
+    );
 }
 
 fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
@@ -91,7 +147,7 @@ fn the_shipped_scenario_upgrades_a_console_built_without_accessibility_semantics
         0,
     );
     assert!(
-        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        stdout.contains(".podCIDR = \"10.200.0.0/16\""),
         "customizations survived: {stdout}"
     );
     let merged = std::fs::read_to_string(
@@ -174,15 +230,15 @@ fn upgrade_through_code_editors(editor: &str) -> tempfile::TempDir {
         "{merged}"
     );
     assert!(
-        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        stdout.contains(".podCIDR = \"10.200.0.0/16\""),
         "customizations survived: {stdout}"
     );
     assert!(
-        stdout.contains("kept CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\""),
+        stdout.contains(".CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\""),
         "{stdout}"
     );
     assert!(
-        stdout.contains("kept storagePolicyName = \"gold\""),
+        stdout.contains(".storagePolicyName = \"gold\""),
         "{stdout}"
     );
     out
@@ -227,9 +283,7 @@ fn the_shipped_scenario_upgrades_a_console_whose_update_preview_is_a_monaco_diff
 #[test]
 fn the_shipped_scenario_upgrades_a_console_served_over_https_with_a_self_signed_certificate() {
     // A self-hosted console ships with a self-signed certificate; webdriver/chromium.json accepts it.
-    let html = include_str!("fixtures/independent-console.html")
-        .replace("__LOCK_MS__", "1500")
-        .replace("__FAULT__", "none");
+    let html = independent_console_html("none", "guide");
     let console = HttpsPage::serve(&html);
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
@@ -237,7 +291,7 @@ fn the_shipped_scenario_upgrades_a_console_served_over_https_with_a_self_signed_
         0,
     );
     assert!(
-        stdout.contains("kept podCIDR = \"10.200.0.0/16\""),
+        stdout.contains(".podCIDR = \"10.200.0.0/16\""),
         "{stdout}"
     );
     assert!(

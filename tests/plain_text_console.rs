@@ -37,9 +37,9 @@ fn the_shipped_scenario_upgrades_a_console_whose_titles_are_plain_text() {
          customization carried into the unlabelled Current configuration: {merged}"
     );
     for kept in [
-        "kept podCIDR = \"10.200.0.0/16\"",
-        "kept CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\"",
-        "kept storagePolicyName = \"gold\"",
+        ".podCIDR = \"10.200.0.0/16\"",
+        ".CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\"",
+        ".storagePolicyName = \"gold\"",
     ] {
         assert!(stdout.contains(kept), "{kept}: {stdout}");
     }

@@ -7,8 +7,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::json::Rehearsal;
 use crate::artifacts::write_atomically;
-use crate::runner::{Event, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
+use crate::runner::{
+    ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure,
+    Verdict,
+};
 
 struct StepEntry {
     title: String,
@@ -22,6 +26,9 @@ struct StepEntry {
     /// Why a failed step was not retried although retries were allowed.
     not_retried: Option<String>,
     snapshots: Vec<SnapshotCheck>,
+    /// The guide's screenshots this step took, shown inline.
+    screenshots: Vec<PathBuf>,
+    seconds: Option<f64>,
 }
 
 struct ScenarioEntry {
@@ -32,6 +39,8 @@ struct ScenarioEntry {
     steps: Vec<StepEntry>,
     /// What became of the first-time snapshots, once the outcome is known.
     new_snapshots: Option<String>,
+    rehearsal: Rehearsal,
+    seconds: Option<f64>,
 }
 
 pub struct HtmlReport {
@@ -90,6 +99,7 @@ impl HtmlReport {
             if let Some(note) = &scenario.new_snapshots {
                 let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
             }
+            self.render_rehearsal(&mut html, scenario);
             for step in &scenario.steps {
                 self.render_step(&mut html, step);
             }
@@ -145,7 +155,127 @@ impl HtmlReport {
         for check in &step.snapshots {
             self.render_snapshot(html, check);
         }
+        for shot in &step.screenshots {
+            let _ = write!(
+                html,
+                "<figure><figcaption>{}</figcaption><img class=\"shot\" src=\"{}\" alt=\"the guide's screenshot {}\"></figure>",
+                escape(&shot.file_name().unwrap_or_default().to_string_lossy()),
+                self.link(shot),
+                escape(&shot.file_name().unwrap_or_default().to_string_lossy())
+            );
+        }
         html.push_str("</details>");
+    }
+
+    /// What a reviewer signs: versions and path, certificate, timeline, lock, backups, the
+    /// customizations found and whether each was kept.
+    fn render_rehearsal(&self, html: &mut String, scenario: &ScenarioEntry) {
+        let facts = &scenario.rehearsal;
+        html.push_str("<div class=\"rehearsal\"><h3>Rehearsal</h3><table class=\"facts\">");
+        let mut fact = |name: &str, value: String| {
+            let _ = write!(html, "<tr><th>{}</th><td>{}</td></tr>", escape(name), value);
+        };
+        fact("console", escape(&scenario.console));
+        if let Some(Fact::Preflight {
+            installed,
+            target,
+            verdict,
+            rule,
+            allowed_anyway,
+            installed_kubernetes,
+            target_kubernetes,
+        }) = &facts.preflight
+        {
+            fact("version", format!("{} → {}", escape(installed), escape(target)));
+            if let (Some(from), Some(to)) = (installed_kubernetes, target_kubernetes) {
+                fact("Kubernetes", format!("{} → {}", escape(from), escape(to)));
+            }
+            let anyway = if *allowed_anyway { " (run anyway: --allow-unsupported-path)" } else { "" };
+            fact("upgrade path", format!("<b>{}</b>{anyway}: {}", escape(verdict), escape(rule)));
+        } else {
+            fact("upgrade path", "not checked (no `check upgrade path` in the scenario)".to_string());
+        }
+        fact(
+            "certificate",
+            escape(facts.certificate.as_deref().unwrap_or("not checked (the console is served over http)")),
+        );
+        if let Some(Fact::Lock { seconds, progress }) = &facts.lock {
+            let progress = progress
+                .as_deref()
+                .map(|text| format!(", last progress shown: “{}”", escape(text)))
+                .unwrap_or_default();
+            fact("lock", format!("{seconds:.1} s{progress}"));
+        }
+        if let Some(seconds) = scenario.seconds {
+            fact("duration", format!("{seconds:.1} s"));
+        }
+        html.push_str("</table>");
+        html.push_str("<h4>Timeline</h4><table><tr><th>step</th><th>status</th><th>seconds</th></tr>");
+        for step in &scenario.steps {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&step.title),
+                escape(step.status),
+                step.seconds.map(|seconds| format!("{seconds:.1}")).unwrap_or_default()
+            );
+        }
+        html.push_str("</table>");
+        if !facts.backups.is_empty() {
+            html.push_str("<h4>Backups</h4><table><tr><th>layer</th><th>file</th><th>bytes</th><th>SHA-256</th></tr>");
+            for backup in &facts.backups {
+                if let Fact::Backup { layer, path, bytes, sha256 } = backup {
+                    let _ = write!(
+                        html,
+                        "<tr><td>{}</td><td><a href=\"{}\">{}</a></td><td>{bytes}</td><td><code>{}</code></td></tr>",
+                        escape(layer),
+                        self.link(path),
+                        self.link(path),
+                        escape(sha256)
+                    );
+                }
+            }
+            html.push_str("</table>");
+        }
+        if !facts.customizations.is_empty() {
+            html.push_str("<h4>Differences found before the upgrade</h4><table><tr><th>layer</th><th>key</th><th>current</th><th>incoming</th><th>classification</th><th>carried</th></tr>");
+            for proposal in &facts.customizations {
+                if let Fact::Proposal { layer, rows } = proposal {
+                    for row in rows {
+                        let _ = write!(
+                            html,
+                            "<tr class=\"{}\"><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{} ({})</td><td>{}</td></tr>",
+                            row.classification,
+                            escape(layer),
+                            escape(&row.path),
+                            escape(row.current.as_deref().unwrap_or("—")),
+                            escape(row.incoming.as_deref().unwrap_or("—")),
+                            row.classification,
+                            escape(row.reason),
+                            if row.carried { "yes" } else { "no" }
+                        );
+                    }
+                }
+            }
+            html.push_str("</table>");
+        }
+        if !facts.preservation.is_empty() {
+            html.push_str("<h4>Kept customizations</h4><table class=\"kept\"><tr><th>layer</th><th>key</th><th>before</th><th>after</th><th>kept</th></tr>");
+            for row in &facts.preservation {
+                let _ = write!(
+                    html,
+                    "<tr class=\"{}\"><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                    if row.kept { "passed" } else { "failed" },
+                    escape(&row.layer),
+                    escape(&row.key),
+                    escape(row.before.as_deref().unwrap_or("—")),
+                    escape(row.after.as_deref().unwrap_or("—")),
+                    if row.kept { "✓ kept" } else { "✗ lost" }
+                );
+            }
+            html.push_str("</table>");
+        }
+        html.push_str("</div>");
     }
 
     fn render_failure(&self, html: &mut String, heading: &str, failure: &StepFailure) {
@@ -256,6 +386,8 @@ impl Reporter for HtmlReport {
                     outcome: None,
                     steps: Vec::new(),
                     new_snapshots: None,
+                    rehearsal: Rehearsal::default(),
+                    seconds: None,
                 });
                 self.write();
             }
@@ -273,7 +405,40 @@ impl Reporter for HtmlReport {
                         failure: None,
                         not_retried: None,
                         snapshots: Vec::new(),
+                        screenshots: Vec::new(),
+                        seconds: None,
                     });
+                }
+            }
+            Event::ArtifactWritten {
+                kind: ArtifactKind::Screenshot,
+                path,
+            } => {
+                if let Some(step) = current_step(&mut self.scenarios) {
+                    step.screenshots.push(path.clone());
+                }
+            }
+            Event::StepSkipped { step, reason } => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.rehearsal.absorb(event);
+                    scenario.steps.push(StepEntry {
+                        title: step.clone(),
+                        guide: reason.clone(),
+                        status: "skipped",
+                        failed_attempts: Vec::new(),
+                        attempts: 0,
+                        failure: None,
+                        not_retried: None,
+                        snapshots: Vec::new(),
+                        screenshots: Vec::new(),
+                        seconds: None,
+                    });
+                }
+                self.write();
+            }
+            Event::Fact(_) => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.rehearsal.absorb(event);
                 }
             }
             Event::SnapshotChecked(check) => {
@@ -292,8 +457,9 @@ impl Reporter for HtmlReport {
                 }
                 self.write();
             }
-            Event::StepPassed { .. } => {
+            Event::StepPassed { elapsed, .. } => {
                 if let Some(step) = current_step(&mut self.scenarios) {
+                    step.seconds = Some(elapsed.as_secs_f64());
                     step.status = if step
                         .snapshots
                         .iter()
@@ -340,9 +506,12 @@ impl Reporter for HtmlReport {
                     });
                 }
             }
-            Event::ScenarioFinished { outcome, .. } => {
+            Event::ScenarioFinished {
+                outcome, elapsed, ..
+            } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
                     scenario.outcome = Some(outcome.clone());
+                    scenario.seconds = Some(elapsed.as_secs_f64());
                 }
                 self.write();
             }
@@ -386,6 +555,10 @@ figcaption { font-size: 12px; color: #67708a; }
 .overlay { margin-top: 10px; max-width: 820px; } .stack { position: relative; } .stack img { width: 100%; display: block; border: 1px solid #ccd; }
 .stack img.top { position: absolute; inset: 0; clip-path: inset(0 0 0 50%); }
 .overlay input { width: 100%; }
+.rehearsal { background: #fff; border: 1px solid #e2e6f0; border-radius: 8px; padding: 8px 14px; margin: 8px 0; }
+.rehearsal table { border-collapse: collapse; margin: 4px 0 10px; } .rehearsal th, .rehearsal td { border: 1px solid #e2e6f0; padding: 3px 8px; text-align: left; vertical-align: top; }
+.rehearsal tr.failed td { background: #fdecea; } .rehearsal tr.customization td { background: #fffbea; }
+.badge.skipped { background: #eceff5; color: #4a5270; }
 </style></head><body>
 "#;
 

@@ -7,7 +7,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::artifacts::write_atomically;
-use crate::runner::{ArtifactKind, Event, Outcome, Reporter, SnapshotCheck, StepFailure};
+use crate::runner::{
+    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
+};
 
 #[derive(Serialize)]
 struct Report {
@@ -23,6 +25,64 @@ struct Report {
     /// First-time snapshots: made baselines when the scenario passed, else left pending.
     #[serde(skip_serializing_if = "Option::is_none")]
     new_snapshots: Option<NewSnapshots>,
+    /// What a reviewer signs off: versions, backups, customizations, what was kept.
+    rehearsal: Rehearsal,
+}
+
+/// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
+#[derive(Serialize, Default)]
+pub(super) struct Rehearsal {
+    /// The installed and offered versions and the preflight's verdict.
+    pub preflight: Option<Fact>,
+    /// How the console's certificate was trusted.
+    pub certificate: Option<String>,
+    pub lock: Option<Fact>,
+    pub backups: Vec<Fact>,
+    /// Per layer, every difference between current and incoming configuration, classified.
+    pub customizations: Vec<Fact>,
+    /// Layer, key, before, after, kept.
+    pub preservation: Vec<KeptRow>,
+    /// Steps whose `when` did not hold, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct Skipped {
+    pub step: String,
+    pub reason: String,
+}
+
+impl Rehearsal {
+    /// Takes in what an event establishes; false when it establishes nothing.
+    pub(super) fn absorb(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Fact(fact @ Fact::Preflight { .. }) => self.preflight = Some(fact.clone()),
+            Event::Fact(fact @ Fact::Lock { .. }) => self.lock = Some(fact.clone()),
+            Event::Fact(fact @ Fact::Backup { layer, .. }) => {
+                // A layer backed up again (a retried step) replaces its earlier record.
+                self.backups.retain(|other| !matches!(other, Fact::Backup { layer: other, .. } if other == layer));
+                self.backups.push(fact.clone());
+            }
+            Event::Fact(fact @ Fact::Proposal { layer, .. }) => {
+                self.customizations.retain(|other| !matches!(other, Fact::Proposal { layer: other, .. } if other == layer));
+                self.customizations.push(fact.clone());
+            }
+            Event::Fact(Fact::Preserved { rows }) => {
+                for row in rows {
+                    self.preservation
+                        .retain(|other| !(other.layer == row.layer && other.key == row.key));
+                    self.preservation.push(row.clone());
+                }
+            }
+            Event::Fact(Fact::Certificate { verdict }) => self.certificate = Some(verdict.clone()),
+            Event::StepSkipped { step, reason } => self.skipped.push(Skipped {
+                step: step.clone(),
+                reason: reason.clone(),
+            }),
+            _ => return false,
+        }
+        true
+    }
 }
 
 #[derive(Serialize)]
@@ -115,6 +175,7 @@ impl Reporter for JsonReport {
                 steps: Vec::new(),
                 artifacts: Vec::new(),
                 new_snapshots: None,
+                rehearsal: Rehearsal::default(),
             });
             self.write();
             return;
@@ -122,7 +183,7 @@ impl Reporter for JsonReport {
         let Some(report) = self.report.as_mut() else {
             return;
         };
-        let mut changed_step = false;
+        let mut changed_step = report.rehearsal.absorb(event);
         match event {
             Event::StepStarted { step, guide_words } => report.steps.push(StepReport {
                 step: step.clone(),
@@ -208,6 +269,21 @@ impl Reporter for JsonReport {
                     step.attempts = *attempts;
                     step.not_retried = not_retried.clone();
                 }
+                changed_step = true;
+            }
+            Event::StepSkipped { step, reason } => {
+                report.steps.push(StepReport {
+                    step: step.clone(),
+                    guide: String::new(),
+                    status: format!("skipped: {reason}"),
+                    seconds: 0.0,
+                    attempts: 0,
+                    failed_attempts: Vec::new(),
+                    not_retried: None,
+                    actions: Vec::new(),
+                    failure: None,
+                    snapshots: Vec::new(),
+                });
                 changed_step = true;
             }
             Event::StoppedBeforeMutation { .. } => {

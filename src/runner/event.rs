@@ -121,6 +121,8 @@ pub enum Fact {
         installed_kubernetes: Option<String>,
         target_kubernetes: Option<String>,
     },
+    /// How the console's certificate was checked: verified, pinned, or accepted unchecked.
+    Certificate { verdict: String },
     /// How long the console stayed locked, and the last progress text it showed.
     Lock {
         seconds: f64,

@@ -372,6 +372,33 @@ impl ScenarioRun<'_> {
         Ok(path)
     }
 
+    /// `backups/manifest.json`: every backup of this run with its size and SHA-256, written
+    /// atomically and synced before the scenario goes on (and so before any change).
+    fn write_backup_manifest(&mut self) -> Result<(), ActionFailure> {
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            layer: &'a str,
+            file: String,
+            bytes: usize,
+            sha256: String,
+        }
+        let mut entries: Vec<Entry> = self
+            .backups
+            .iter()
+            .map(|(layer, values)| Entry {
+                layer,
+                file: format!("{}.yaml", slug(layer)),
+                bytes: values.len(),
+                sha256: sha256_hex(values.as_bytes()),
+            })
+            .collect();
+        entries.sort_by(|a, b| a.layer.cmp(b.layer));
+        let manifest = serde_json::to_vec_pretty(&entries).unwrap_or_default();
+        let path = self.settings.output_dir.join("backups").join("manifest.json");
+        self.save_or_fail(ArtifactKind::Backup, path, &manifest)?;
+        Ok(())
+    }
+
     /// Runs one action; `Ok` carries an optional note for the report.
     async fn perform(
         &mut self,
@@ -425,8 +452,20 @@ impl ScenarioRun<'_> {
                     .join(format!("{}.yaml", slug(layer)));
                 self.save_or_fail(ArtifactKind::Backup, path.clone(), values.as_bytes())?;
                 let lines = values.lines().count();
+                let sha256 = sha256_hex(values.as_bytes());
+                self.reporter.on_event(&Event::Fact(Fact::Backup {
+                    layer: layer.clone(),
+                    path: path.clone(),
+                    bytes: values.len() as u64,
+                    sha256: sha256.clone(),
+                }));
                 self.backups.insert(layer.clone(), values);
-                Ok(Some(format!("{lines} lines saved to {}", path.display())))
+                self.write_backup_manifest()?;
+                Ok(Some(format!(
+                    "{lines} lines saved to {} (SHA-256 {})",
+                    path.display(),
+                    &sha256[..12]
+                )))
             }
             ActionKind::Merge {
                 from,
@@ -453,6 +492,15 @@ impl ScenarioRun<'_> {
             }
         }
     }
+}
+
+/// Lower-case hex SHA-256, as `sha256sum` prints it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The browser's error page in one line, with what to do about a refused certificate.
