@@ -74,7 +74,7 @@ fn customizations_on_keys_no_scenario_names_are_found_carried_and_proven_kept() 
         "kept kubeadmconfig.apiServer.extraArgs.oidc-issuer-url = \"https://login.example.com\" (added)",
         "kept manifests.calico.vethMtu = \"1400\" (incoming \"1440\")",
         "kept manifests.vsphere-csi.storageclass.storageClassName = \"gold-class\" (incoming \"spectro-storage-class\")",
-        "kept kubeadmconfig.preKubeadmCommands = ['sysctl -w vm.max_map_count=262144'] (added)",
+        "kept kubeadmconfig = {preKubeadmCommands: ['sysctl -w vm.max_map_count=262144']} (added)",
     ] {
         assert!(stdout.contains(kept), "{kept} in:\n{stdout}");
     }
