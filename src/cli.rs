@@ -122,6 +122,24 @@ pub struct RunArgs {
     /// The snapshot folder; each console's baselines sit in a subfolder named after it.
     #[arg(long, value_name = "DIR", default_value = "snapshots")]
     pub snapshots: PathBuf,
+    /// Go on when `check upgrade path` finds an upgrade path the docs do not support or do not
+    /// list (the run is then a rehearsal of an unsupported path, and the report says so).
+    #[arg(long)]
+    pub allow_unsupported_path: bool,
+    /// A folder with the values support sent for this upgrade, one YAML file per layer named
+    /// after it (`kubernetes.yaml`, `cni.yaml`, `csi.yaml`, `os.yaml`).
+    #[arg(long, value_name = "DIR")]
+    pub support_values: Option<PathBuf>,
+    /// Trust the console's certificate if it chains to this CA (or is this certificate), PEM.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_cert", "insecure"])]
+    pub ca_cert: Option<PathBuf>,
+    /// Trust exactly this certificate: sha256/BASE64 of its public key, as the harness prints
+    /// when it refuses one.
+    #[arg(long, value_name = "sha256/…", conflicts_with = "insecure")]
+    pub trust_cert: Option<String>,
+    /// Accept any certificate the console presents, unchecked; the report says so.
+    #[arg(long)]
+    pub insecure: bool,
     /// The console's name in the snapshot folder. Default: `reference-console` for the built-in
     /// one, else the --console URL's host (and port, when not the scheme's default).
     #[arg(long, value_name = "NAME")]

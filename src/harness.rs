@@ -111,6 +111,8 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             output_dir: output_dir.clone(),
             redactor: redactor.clone(),
             snapshots: snapshots.clone(),
+            allow_unsupported_path: settings.allow_unsupported_path,
+            support_values: settings.support_values.clone(),
         };
         let outcome =
             runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;

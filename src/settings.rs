@@ -32,6 +32,12 @@ pub enum SettingsError {
     Viewport(String),
     #[error("--console: `{url}` is not a console URL ({reason}); expected something like https://palette.example.com/system")]
     ConsoleUrl { url: String, reason: String },
+    #[error("--support-values: `{}` is not a folder; expected a folder with one YAML file per layer (kubernetes.yaml, cni.yaml, ...)", .0.display())]
+    SupportValues(PathBuf),
+    #[error("--ca-cert: cannot read `{}` ({reason}); expected the console's CA certificate in PEM", path.display())]
+    CaCert { path: PathBuf, reason: String },
+    #[error("--trust-cert: expected sha256/ and the base64 SHA-256 of the certificate's public key (44 characters), found `{0}`")]
+    TrustCert(String),
     #[error("{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} must be set to log in to {url}; the built-in defaults only apply to the built-in console")]
     MissingCredentials { url: String },
 }
@@ -66,6 +72,23 @@ pub struct RunSettings {
     pub update_snapshots: UpdatePolicy,
     /// The CI variable is set: nothing is written into the snapshot folder.
     pub on_ci: bool,
+    pub allow_unsupported_path: bool,
+    pub support_values: Option<PathBuf>,
+    /// How the console's TLS certificate is checked.
+    pub trust: Trust,
+}
+
+/// How a console served over https is trusted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trust {
+    /// The browser's own verification (the default).
+    Verify,
+    /// Certificates that chain to this PEM file's CA (or are the certificate in it).
+    CaCert(PathBuf),
+    /// Exactly the certificate whose public key hashes to this (`sha256/BASE64`).
+    Pin(String),
+    /// Anything, unchecked.
+    Insecure,
 }
 
 /// Resolves `run` arguments; `environment` looks up a variable (the process environment in
@@ -138,6 +161,28 @@ pub fn resolve(
             ConsoleTarget::External { url } => console_name_of(url),
         },
     };
+    if let Some(folder) = &args.support_values {
+        if !folder.is_dir() {
+            return Err(SettingsError::SupportValues(folder.clone()));
+        }
+    }
+    let trust = if args.insecure {
+        Trust::Insecure
+    } else if let Some(pin) = &args.trust_cert {
+        let hash = pin.strip_prefix("sha256/").unwrap_or("");
+        if hash.len() != 44 || !hash.ends_with('=') || !hash.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')) {
+            return Err(SettingsError::TrustCert(pin.clone()));
+        }
+        Trust::Pin(hash.to_string())
+    } else if let Some(path) = &args.ca_cert {
+        std::fs::read(path).map_err(|error| SettingsError::CaCert {
+            path: path.clone(),
+            reason: error.to_string(),
+        })?;
+        Trust::CaCert(path.clone())
+    } else {
+        Trust::Verify
+    };
     Ok(RunSettings {
         scenarios,
         console,
@@ -160,6 +205,9 @@ pub fn resolve(
         snapshots_dir: args.snapshots.join(console_name),
         update_snapshots,
         on_ci,
+        allow_unsupported_path: args.allow_unsupported_path,
+        support_values: args.support_values.clone(),
+        trust,
     })
 }
 

@@ -52,18 +52,19 @@ const INCOMING: ProfileRelease = ProfileRelease {
     newer_kubernetes_values: true,
 };
 
-/// The layers as installed at the `from` version, customizations included.
-pub fn installed_layers() -> Vec<Layer> {
-    profile(&INSTALLED)
+/// The layers as installed at `palette_version`, customizations included.
+pub fn installed_layers(palette_version: &str) -> Vec<Layer> {
+    profile(&INSTALLED, kubernetes_version_for(palette_version))
 }
 
-/// The layers the upgrade brings, with the packs' default values: what the **Incoming changes**
-/// pane shows. Applying them unchanged loses the installation's customizations.
-pub fn incoming_layers() -> Vec<Layer> {
-    profile(&INCOMING)
+/// The layers the upgrade to `palette_version` brings, with the packs' default values: what the
+/// **Incoming changes** pane shows. Applying them unchanged loses the installation's
+/// customizations.
+pub fn incoming_layers(palette_version: &str) -> Vec<Layer> {
+    profile(&INCOMING, kubernetes_version_for(palette_version))
 }
 
-fn profile(release: &ProfileRelease) -> Vec<Layer> {
+fn profile(release: &ProfileRelease, kubernetes: &'static str) -> Vec<Layer> {
     vec![
         Layer {
             kind: "OS",
@@ -76,8 +77,9 @@ fn profile(release: &ProfileRelease) -> Vec<Layer> {
             kind: "Kubernetes",
             pack: "Palette eXtended Kubernetes",
             registry_name: "kubernetes",
-            version: "1.32.9",
+            version: kubernetes,
             values: kubernetes_values(
+                kubernetes,
                 release.pod_cidr,
                 release.service_cluster_ip_range,
                 release.newer_kubernetes_values,
@@ -100,17 +102,12 @@ fn profile(release: &ProfileRelease) -> Vec<Layer> {
     ]
 }
 
-/// The Kubernetes version each Palette release runs on VMware, from the docs' version table.
+/// The Kubernetes version each Palette release runs on VMware, from the docs' version table
+/// (the preflight's data); 1.32.9, the 4.8 line's, for a release the table does not list.
 pub fn kubernetes_version_for(palette_version: &str) -> &'static str {
-    match palette_version {
-        v if v.starts_with("4.10.") => "1.35.6",
-        "4.9.38" | "4.9.22" => "1.34.6",
-        v if v.starts_with("4.9.") => "1.33.10",
-        "4.7.27" => "1.32.8",
-        v if v.starts_with("4.7.") => "1.31.8",
-        v if v.starts_with("4.6.") => "1.30.9",
-        _ => "1.32.9",
-    }
+    crate::preflight::Version::parse(palette_version)
+        .and_then(crate::preflight::kubernetes_for)
+        .unwrap_or("1.32.9")
 }
 
 const OS_VALUES: &str = r#"# Spectro Golden images include most of the hardening standards recommended by CIS benchmarking v1.5
@@ -136,7 +133,7 @@ const OS_VALUES: &str = r#"# Spectro Golden images include most of the hardening
 #      -----END CERTIFICATE-----
 "#;
 
-fn kubernetes_values(pod_cidr: &str, service_range: &str, newer: bool) -> String {
+fn kubernetes_values(kubernetes: &str, pod_cidr: &str, service_range: &str, newer: bool) -> String {
     let request_timeout = if newer {
         "      request-timeout: \"300s\"\n"
     } else {
@@ -151,10 +148,10 @@ fn kubernetes_values(pod_cidr: &str, service_range: &str, newer: bool) -> String
         r#"pack:
   content:
     images:
-      - image: registry.k8s.io/kube-apiserver:v1.32.9
-      - image: registry.k8s.io/kube-controller-manager:v1.32.9
-      - image: registry.k8s.io/kube-scheduler:v1.32.9
-      - image: registry.k8s.io/kube-proxy:v1.32.9
+      - image: registry.k8s.io/kube-apiserver:v{kubernetes}
+      - image: registry.k8s.io/kube-controller-manager:v{kubernetes}
+      - image: registry.k8s.io/kube-scheduler:v{kubernetes}
+      - image: registry.k8s.io/kube-proxy:v{kubernetes}
   k8sHardening: True
   podCIDR: "{pod_cidr}"
   serviceClusterIpRange: "{service_range}"

@@ -141,8 +141,8 @@ impl ConsoleState {
     pub fn new(config: ConsoleConfig, token_seed: u64) -> Self {
         ConsoleState {
             version: config.from_version.clone(),
+            layers: packs::installed_layers(&config.from_version),
             config,
-            layers: packs::installed_layers(),
             sessions: HashSet::new(),
             upgrade: None,
             issued_tokens: 0,
@@ -166,7 +166,7 @@ impl ConsoleState {
         if self.config.fault == Some(Fault::SilentlySkipUpgrade) {
             return;
         }
-        let incoming = packs::incoming_layers();
+        let incoming = packs::incoming_layers(&upgrade.target_version);
         for layer in &mut self.layers {
             if let Some(new_layer) = incoming
                 .iter()
@@ -264,7 +264,7 @@ impl ConsoleState {
     pub fn update_offer(&self) -> UpdateOffer {
         let available_version = self.available_version().map(str::to_string);
         let layers = if available_version.is_some() {
-            packs::incoming_layers()
+            packs::incoming_layers(&self.config.to_version)
                 .into_iter()
                 .map(|incoming| {
                     let current_values = self

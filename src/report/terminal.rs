@@ -214,23 +214,6 @@ impl Reporter for TerminalReporter {
             Event::StepSkipped { step, reason } => {
                 self.line(&format!("  – {step} skipped: {reason}"));
             }
-            Event::Fact(Fact::Preflight {
-                installed,
-                target,
-                verdict,
-                rule,
-                allowed_anyway,
-                ..
-            }) => {
-                let anyway = if *allowed_anyway {
-                    " — going on because of --allow-unsupported-path"
-                } else {
-                    ""
-                };
-                self.line(&format!(
-                    "      upgrade path {installed} → {target}: {verdict} ({rule}){anyway}"
-                ));
-            }
             Event::Fact(Fact::Proposal { layer, rows }) => {
                 // The merge's note names what was carried; here only what was not.
                 for row in rows

@@ -180,7 +180,7 @@ impl ScenarioRun<'_> {
 
     /// Reads an editor's text once it stays the same from one animation frame to the next; one
     /// look at the page finds the editor and reads it.
-    async fn read_stable(
+    pub(super) async fn read_stable(
         &mut self,
         action: &Action,
         editor: &EditorQuery,
@@ -344,7 +344,7 @@ impl ScenarioRun<'_> {
                     })
                 }
             },
-            Keeping::Customizations => match self.merges.get(layer) {
+            Keeping::Customizations | Keeping::Paths(_) => match self.merges.get(layer) {
                 Some(merge) => (merge.current.clone(), Some(merge.carried.clone())),
                 None => {
                     return Err(ActionFailure {
@@ -382,7 +382,7 @@ impl ScenarioRun<'_> {
                     .map(|(key, (before, after))| kept_row(layer, key.clone(), before, after))
                     .collect()
             }
-            (Keeping::Customizations, None) => Vec::new(),
+            (_, None) => Vec::new(),
         };
         let redact = |text: &Option<String>| text.as_deref().map(|text| self.settings.redactor.redact(text));
         let shown_rows: Vec<KeptRow> = rows
@@ -432,9 +432,9 @@ impl ScenarioRun<'_> {
 /// What a merge of one layer left behind, for the check after the upgrade.
 pub(super) struct LayerMerge {
     /// The layer's configuration before the upgrade, as **Current configuration** showed it.
-    current: String,
+    pub(super) current: String,
     /// Where the merge carried a customization.
-    carried: Vec<KeyPath>,
+    pub(super) carried: Vec<KeyPath>,
 }
 
 fn kept_row(layer: &str, key: String, before: Option<yaml::carry::Found>, after: Option<yaml::carry::Found>) -> KeptRow {

@@ -8,6 +8,7 @@
 pub mod event;
 mod find;
 mod layers;
+mod rehearsal;
 mod session;
 mod snapshot;
 mod wait;
@@ -62,6 +63,10 @@ pub struct RunnerSettings {
     pub output_dir: PathBuf,
     pub redactor: Redactor,
     pub snapshots: SnapshotSettings,
+    /// Go on when `check upgrade path` finds a path the docs do not support.
+    pub allow_unsupported_path: bool,
+    /// One YAML file per layer (`kubernetes.yaml`, …) with the values support sent.
+    pub support_values: Option<PathBuf>,
 }
 
 /// Why an action did not complete.
@@ -113,6 +118,7 @@ pub async fn run_scenario(
         scenario_name: scenario.name(),
         backups: HashMap::new(),
         merges: HashMap::new(),
+        captured: rehearsal::CapturedValues::new(),
         last_layer: None,
         snapshot_failures: 0,
         new_snapshots: Vec::new(),
@@ -138,6 +144,8 @@ struct ScenarioRun<'a> {
     backups: HashMap<String, String>,
     /// Layer name → what `merge … keeping customizations` carried, for the check after the upgrade.
     merges: HashMap<String, layers::LayerMerge>,
+    /// Versions read from the console, for `when` conditions.
+    captured: rehearsal::CapturedValues,
     /// The layer most recently selected, to name merge artifacts.
     last_layer: Option<String>,
     /// Snapshots that changed or had no baseline; the scenario fails at its end if any did.
@@ -176,6 +184,35 @@ impl ScenarioRun<'_> {
             return Outcome::Failed;
         }
         for step in &scenario.steps {
+            if let Some(condition) = &step.when {
+                match self.condition_holds(condition) {
+                    Ok((true, _)) => {}
+                    Ok((false, reason)) => {
+                        self.reporter.on_event(&Event::StepSkipped {
+                            step: step.title(),
+                            reason: format!("`when = \"{condition}\"` does not hold: {reason}"),
+                        });
+                        continue;
+                    }
+                    Err(reason) => {
+                        self.reporter.on_event(&Event::StepStarted {
+                            step: step.title(),
+                            guide_words: step.guide_words.clone(),
+                        });
+                        let failure = ActionFailure {
+                            expected: format!("the values `when = \"{condition}\"` compares"),
+                            page_showed: reason,
+                        };
+                        let failure = self.failure_report(step, &step.actions[0], failure).await;
+                        self.reporter.on_event(&Event::StepFailed {
+                            failure,
+                            attempts: 1,
+                            not_retried: None,
+                        });
+                        return Outcome::Failed;
+                    }
+                }
+            }
             let step_started = Instant::now();
             self.reporter.on_event(&Event::StepStarted {
                 step: step.title(),
@@ -474,6 +511,11 @@ impl ScenarioRun<'_> {
             } => self.merge(action, from, into, keeping, deadline).await,
             ActionKind::CheckLayerKept { layer, keeping } => {
                 self.check_kept(action, layer, keeping, deadline).await
+            }
+            ActionKind::ReadInstalledVersion => self.read_installed_version(action, deadline).await,
+            ActionKind::CheckUpgradePath => self.check_upgrade_path(action, deadline).await,
+            ActionKind::ReplaceWithSupportValues { layer } => {
+                self.replace_with_support_values(action, layer, deadline).await
             }
             ActionKind::Type { text, into } => {
                 let (field, _) = self

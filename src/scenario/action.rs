@@ -144,6 +144,16 @@ pub enum ActionKind {
         text: String,
         into: Target,
     },
+    /// Reads the installed Palette version from the page (the Summary page shows it).
+    ReadInstalledVersion,
+    /// Reads the offered version from the page and checks the path against the docs' rules:
+    /// an unsupported or unknown path stops the run here, before any change.
+    CheckUpgradePath,
+    /// Selects a layer, pastes the values support sent for it (`--support-values DIR`) with this
+    /// run's carried customizations on top, saves, and checks the layer holds them.
+    ReplaceWithSupportValues {
+        layer: String,
+    },
     /// Waits through the console's upgrade lock until a login form or the Main Menu is usable,
     /// for as long as `within` says (the lock's own time) or else the step's timeout.
     WaitUntilUnlocked {
@@ -178,6 +188,8 @@ pub fn is_mutating(kind: &ActionKind) -> bool {
             let first_word = label.split_whitespace().next().unwrap_or("").to_lowercase();
             MUTATING_BUTTON_WORDS.contains(&first_word.as_str())
         }
+        // Pasting and saving a layer's values changes the console.
+        ActionKind::ReplaceWithSupportValues { .. } => true,
         _ => false,
     }
 }
@@ -412,7 +424,7 @@ impl Cursor {
 
 const ACTIONS_HELP: &str =
     "an action (log in, click, select, expect, screenshot, snapshot, back up layer, merge, \
-check layer, type, wait until unlocked)";
+check layer, read installed version, check upgrade path, replace layer, type, wait until unlocked)";
 
 /// Parses a target alone (`pane "System health"`), as snapshot options name them.
 pub fn parse_target(text: &str) -> Result<Target, ActionSyntaxError> {
@@ -488,6 +500,14 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         cursor.expect_words("kept")?;
         let keeping = cursor.keeping()?;
         ActionKind::CheckLayerKept { layer, keeping }
+    } else if cursor.eat_words("read installed version") {
+        ActionKind::ReadInstalledVersion
+    } else if cursor.eat_words("check upgrade path") {
+        ActionKind::CheckUpgradePath
+    } else if cursor.eat_words("replace layer") {
+        let layer = cursor.quoted("the layer's name in double quotes")?;
+        cursor.expect_words("with support values")?;
+        ActionKind::ReplaceWithSupportValues { layer }
     } else if cursor.eat_words("type") {
         let text = cursor.quoted("the text to type in double quotes")?;
         cursor.expect_words("into")?;

@@ -67,6 +67,8 @@ pub struct Step {
     pub mutating: bool,
     /// This step's own deadline, overriding the run's per-step timeout.
     pub timeout: Option<Duration>,
+    /// The step runs only when this holds over values captured earlier in the run.
+    pub when: Option<Condition>,
     /// How this step's `snapshot` actions treat dynamic parts of the page.
     pub snapshot: SnapshotOptions,
     pub location: Location,
@@ -88,6 +90,87 @@ pub struct SnapshotOptions {
     pub max_diff_pixels: Option<u64>,
     /// Differing pixels tolerated, as a fraction of the image (0.001 = 0.1 %).
     pub max_diff_ratio: Option<f64>,
+}
+
+/// A value a run captures as it goes (`check upgrade path` reads the versions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Captured {
+    InstalledVersion,
+    TargetVersion,
+    InstalledKubernetes,
+    TargetKubernetes,
+}
+
+impl Captured {
+    pub const ALL: [(Captured, &'static str); 4] = [
+        (Captured::InstalledVersion, "installed_version"),
+        (Captured::TargetVersion, "target_version"),
+        (Captured::InstalledKubernetes, "installed_kubernetes"),
+        (Captured::TargetKubernetes, "target_kubernetes"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Captured::ALL
+            .iter()
+            .find(|(value, _)| *value == self)
+            .map(|(_, name)| *name)
+            .unwrap_or("?")
+    }
+}
+
+/// `left == right` or `left != right` over captured values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub left: Captured,
+    pub equal: bool,
+    pub right: Captured,
+}
+
+impl Condition {
+    /// Parses `target_kubernetes != installed_kubernetes`; an error carries a byte offset.
+    pub fn parse(text: &str) -> Result<Condition, (usize, String)> {
+        let (operator_at, equal) = match (text.find("!="), text.find("==")) {
+            (Some(at), _) => (at, false),
+            (None, Some(at)) => (at, true),
+            (None, None) => {
+                return Err((
+                    0,
+                    "expected a condition such as \"target_kubernetes != installed_kubernetes\""
+                        .to_string(),
+                ))
+            }
+        };
+        let value = |part: &str, offset: usize| {
+            let name = part.trim();
+            let at = offset + part.len() - part.trim_start().len();
+            Captured::ALL
+                .iter()
+                .find(|(_, known)| *known == name)
+                .map(|(value, _)| *value)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = Captured::ALL.iter().map(|(_, name)| *name).collect();
+                    (
+                        at,
+                        format!(
+                            "expected a captured value ({}), found \"{name}\"",
+                            known.join(", ")
+                        ),
+                    )
+                })
+        };
+        Ok(Condition {
+            left: value(&text[..operator_at], 0)?,
+            equal,
+            right: value(&text[operator_at + 2..], operator_at + 2)?,
+        })
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operator = if self.equal { "==" } else { "!=" };
+        write!(f, "{} {operator} {}", self.left.name(), self.right.name())
+    }
 }
 
 impl Step {

@@ -7,7 +7,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::action::{self, parse_action};
-use super::{parse_duration, Action, Location, Scenario, ScenarioError, SnapshotOptions, Step};
+use super::{
+    parse_duration, Action, Condition, Location, Scenario, ScenarioError, SnapshotOptions, Step,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +35,8 @@ struct RawStep {
     #[serde(default)]
     mutating: bool,
     timeout: Option<Spanned<String>>,
+    /// Runs the step only if this holds: `target_kubernetes != installed_kubernetes`.
+    when: Option<Spanned<String>>,
     #[serde(default)]
     mask_text: Vec<Spanned<String>>,
     #[serde(default)]
@@ -88,6 +92,15 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             Some(text) => Some(parse_duration(text.get_ref()).map_err(|message| {
                 ScenarioError::Malformed {
                     location: locate(text.span().start),
+                    message,
+                }
+            })?),
+        };
+        let when = match &raw_step.when {
+            None => None,
+            Some(text) => Some(Condition::parse(text.get_ref()).map_err(|(offset, message)| {
+                ScenarioError::Malformed {
+                    location: locate(string_content_start(source, text.span().start) + offset),
                     message,
                 }
             })?),
@@ -173,6 +186,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             actions,
             mutating: raw_step.mutating,
             timeout,
+            when,
             snapshot,
             location: locate(step_start),
         });

@@ -17,6 +17,8 @@ pub enum Keeping {
     Keys(Vec<String>),
     /// Every difference classified as this installation's customization.
     Customizations,
+    /// What sits at these paths or under them: what an earlier merge carried, carried again.
+    Paths(Vec<KeyPath>),
 }
 
 /// One difference of the proposal, as the report shows it.
@@ -84,6 +86,10 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
             difference.change != Change::OnlyIncoming
                 && keys.iter().any(|key| difference.path.is_under(key))
         }
+        Keeping::Paths(paths) => {
+            difference.change != Change::OnlyIncoming
+                && paths.iter().any(|path| difference.path.0.starts_with(&path.0))
+        }
     };
     let absent = match keeping {
         Keeping::Keys(keys) => keys
@@ -91,7 +97,7 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
             .filter(|key| !has_key(current_root, &KeyPath::default(), key))
             .cloned()
             .collect(),
-        Keeping::Customizations => Vec::new(),
+        Keeping::Customizations | Keeping::Paths(_) => Vec::new(),
     };
     let mut edits = Vec::new();
     let mut carried = Vec::new();
