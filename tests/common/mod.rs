@@ -179,6 +179,11 @@ pub fn report(scenario_folder: &Path) -> serde_json::Value {
 /// Logs in through the console's documented API and returns its Summary, to check console state
 /// without a browser.
 pub fn console_summary(console_url: &str) -> serde_json::Value {
+    console_api(console_url, "/v1/system/summary")
+}
+
+/// Logs in through the console's API and GETs `path`.
+pub fn console_api(console_url: &str, path: &str) -> serde_json::Value {
     let address = console_url
         .trim_start_matches("http://")
         .split('/')
@@ -192,14 +197,8 @@ pub fn console_summary(console_url: &str) -> serde_json::Value {
         .as_str()
         .expect("a token")
         .to_string();
-    serde_json::from_str(&http(
-        &address,
-        "GET",
-        "/v1/system/summary",
-        Some(&token),
-        "",
-    ))
-    .expect("summary is JSON")
+    serde_json::from_str(&http(&address, "GET", path, Some(&token), ""))
+        .expect("the reply is JSON")
 }
 
 fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
