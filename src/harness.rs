@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::browser::{Browser, BrowserError};
+use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig};
 use crate::redact::Redactor;
 use crate::report::{HtmlReport, JsonReport, TerminalReporter};
 use crate::runner::{self, Outcome, Reporters, RunnerSettings, SnapshotSettings};
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::settings::{ConsoleTarget, RunSettings};
+use crate::settings::{ConsoleTarget, RunSettings, Trust};
 use crate::snapshot::SnapshotStore;
 
 /// Problems that stop a run before or outside any scenario step: exit code 2.
@@ -32,6 +32,8 @@ pub enum HarnessError {
     },
     #[error(transparent)]
     Browser(#[from] BrowserError),
+    #[error("the console's certificate at {url} is not trusted: {reason}")]
+    Certificate { url: String, reason: String },
     #[error("cannot prepare the output folder {}: {source}", path.display())]
     Output {
         path: PathBuf,
@@ -80,6 +82,11 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             (url.clone(), settings.apply, None)
         }
     };
+    let (certificates, certificate_verdict) = establish_trust(&console_url, &settings.trust).await?;
+    let browser_options = BrowserOptions {
+        certificates,
+        ..settings.browser.clone()
+    };
 
     let redactor = Redactor::new([settings.credentials.password.clone()]);
     let snapshots = SnapshotSettings {
@@ -98,7 +105,7 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     let mut results = Vec::new();
     for scenario in &scenarios {
         // The browser first: a run that cannot start one must not clear the previous results.
-        let browser = Browser::start(&settings.browser).await?;
+        let browser = Browser::start(&browser_options).await?;
         let output_dir = settings.out_dir.join(scenario.name());
         prepare_output(&output_dir)?;
         let runner_settings = RunnerSettings {
@@ -113,6 +120,7 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             snapshots: snapshots.clone(),
             allow_unsupported_path: settings.allow_unsupported_path,
             support_values: settings.support_values.clone(),
+            certificate: certificate_verdict.clone(),
         };
         let outcome =
             runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
@@ -169,5 +177,97 @@ async fn check_reachable(url: &str) -> Result<(), HarnessError> {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(error)) => Err(unreachable(address, error.to_string())),
         Err(_) => Err(unreachable(address, "no answer within 10 s".to_string())),
+    }
+}
+
+/// How the browser is to treat the console's certificate, and the verdict for the report. An
+/// https console is checked here, before any browser starts, when the user named what to trust:
+/// a pin must match the certificate presented, and `--ca-cert` must be its chain's root; the
+/// browser is then told to trust exactly that certificate's key.
+async fn establish_trust(
+    console_url: &str,
+    trust: &Trust,
+) -> Result<(CertificateTrust, Option<String>), HarnessError> {
+    let parsed = url::Url::parse(console_url).ok();
+    let https = parsed.as_ref().is_some_and(|url| url.scheme() == "https");
+    if !https {
+        let accept = if *trust == Trust::Insecure {
+            CertificateTrust::AcceptAny
+        } else {
+            CertificateTrust::Verify
+        };
+        return Ok((accept, None));
+    }
+    let host = parsed
+        .as_ref()
+        .and_then(|url| url.host_str())
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = parsed
+        .as_ref()
+        .and_then(|url| url.port_or_known_default())
+        .unwrap_or(443);
+    let refused = |reason: String| HarnessError::Certificate {
+        url: console_url.to_string(),
+        reason,
+    };
+    match trust {
+        Trust::Verify => Ok((
+            CertificateTrust::Verify,
+            Some("verified by the browser against its trusted roots".to_string()),
+        )),
+        Trust::Insecure => {
+            let pin = crate::tls::presented_certificate(&host, port)
+                .await
+                .map(|presented| format!(" (it presented sha256/{})", presented.pin))
+                .unwrap_or_default();
+            Ok((
+                CertificateTrust::AcceptAny,
+                Some(format!(
+                    "WARNING: not checked: --insecure accepted whatever certificate the console presented{pin}"
+                )),
+            ))
+        }
+        Trust::Pin(pin) => {
+            let presented = crate::tls::presented_certificate(&host, port)
+                .await
+                .map_err(|error| refused(error.to_string()))?;
+            if presented.pin != *pin {
+                return Err(refused(format!(
+                    "it presents a certificate whose key is sha256/{}, not the sha256/{pin} that --trust-cert names. \
+                     If the console's certificate was replaced on purpose, check it and pin the new one",
+                    presented.pin
+                )));
+            }
+            Ok((
+                CertificateTrust::Pinned(vec![pin.clone()]),
+                Some(format!("pinned: the console presented sha256/{pin}, as --trust-cert names")),
+            ))
+        }
+        Trust::CaCert(path) => {
+            let presented = crate::tls::presented_certificate(&host, port)
+                .await
+                .map_err(|error| refused(error.to_string()))?;
+            let ca = std::fs::read(path).map_err(|error| refused(format!("cannot read {}: {error}", path.display())))?;
+            crate::tls::chains_to(&presented, &ca, &host).map_err(|why| {
+                refused(format!(
+                    "it does not chain to --ca-cert {} for {host} ({why}). Its key is sha256/{}: \
+                     --trust-cert sha256/{} trusts exactly this certificate",
+                    path.display(),
+                    presented.pin,
+                    presented.pin
+                ))
+            })?;
+            Ok((
+                CertificateTrust::Pinned(vec![presented.pin.clone()]),
+                Some(format!(
+                    "verified: the certificate for {host} chains to --ca-cert {} (key sha256/{})",
+                    path.display(),
+                    presented.pin
+                )),
+            ))
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod artifacts;
 pub mod browser;
 pub mod capture;
 pub mod preflight;
+pub mod tls;
 pub mod yaml;
 pub mod cli;
 pub mod compare;

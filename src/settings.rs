@@ -195,6 +195,8 @@ pub fn resolve(
             }),
             headed: args.headed,
             viewport,
+            // Decided per console by the harness, from `trust`.
+            certificates: Default::default(),
         },
         out_dir: args.out.clone(),
         apply: args.apply,

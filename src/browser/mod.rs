@@ -98,6 +98,21 @@ pub struct BrowserOptions {
     pub headed: bool,
     /// The viewport (not window) size, in CSS pixels.
     pub viewport: (u32, u32),
+    /// Which TLS certificates the browser accepts; this decides `acceptInsecureCerts`,
+    /// whatever the capabilities file says.
+    pub certificates: CertificateTrust,
+}
+
+/// What the browser is told about TLS certificates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CertificateTrust {
+    /// Its own verification: a certificate it does not trust shows its error page.
+    #[default]
+    Verify,
+    /// Also these public keys (base64 SHA-256 of the SPKI), whoever signed them.
+    Pinned(Vec<String>),
+    /// Anything (`acceptInsecureCerts`).
+    AcceptAny,
 }
 
 impl Default for BrowserOptions {
@@ -108,6 +123,7 @@ impl Default for BrowserOptions {
             capabilities_file: None,
             headed: false,
             viewport: (1280, 800),
+            certificates: CertificateTrust::Verify,
         }
     }
 }
@@ -822,8 +838,18 @@ fn capabilities(
             path: path.clone(),
             message: error.to_string(),
         })?;
+    capabilities.insert(
+        "acceptInsecureCerts".to_string(),
+        json!(options.certificates == CertificateTrust::AcceptAny),
+    );
     if let Some(Value::Object(chrome)) = capabilities.get_mut("goog:chromeOptions") {
         if let Some(Value::Array(args)) = chrome.get_mut("args") {
+            if let CertificateTrust::Pinned(pins) = &options.certificates {
+                args.push(json!(format!(
+                    "--ignore-certificate-errors-spki-list={}",
+                    pins.join(",")
+                )));
+            }
             if options.headed {
                 args.retain(|arg| {
                     !arg.as_str()

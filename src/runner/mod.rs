@@ -67,6 +67,8 @@ pub struct RunnerSettings {
     pub allow_unsupported_path: bool,
     /// One YAML file per layer (`kubernetes.yaml`, …) with the values support sent.
     pub support_values: Option<PathBuf>,
+    /// How the console's certificate was checked, for the report; `None` over http.
+    pub certificate: Option<String>,
 }
 
 /// Why an action did not complete.
@@ -111,6 +113,11 @@ pub async fn run_scenario(
         console_url: settings.console_url.clone(),
         output_dir: settings.output_dir.clone(),
     });
+    if let Some(verdict) = &settings.certificate {
+        reporter.on_event(&Event::Fact(Fact::Certificate {
+            verdict: verdict.clone(),
+        }));
+    }
     let mut run = ScenarioRun {
         browser,
         settings,
@@ -283,9 +290,30 @@ impl ScenarioRun<'_> {
         }
         match self.browser.error_page().await {
             Ok(None) => None,
-            Ok(Some(text)) => Some(explain_error_page(&text)),
+            Ok(Some(text)) => {
+                let mut explained = explain_error_page(&text);
+                if is_certificate_error(&explained) {
+                    explained.push_str(&self.how_to_trust().await);
+                }
+                Some(explained)
+            }
             Err(error) => Some(error.to_string()),
         }
+    }
+
+    /// The pin of the certificate the console presents, and the flags that trust it.
+    async fn how_to_trust(&self) -> String {
+        let url = url::Url::parse(&self.settings.console_url).ok();
+        let host = url.as_ref().and_then(|url| url.host_str()).unwrap_or_default().to_string();
+        let port = url.as_ref().and_then(|url| url.port_or_known_default()).unwrap_or(443);
+        let pin = match crate::tls::presented_certificate(&host, port).await {
+            Ok(presented) => format!(
+                "; it presents a certificate whose key is sha256/{}: rerun with --trust-cert sha256/{} to trust exactly that certificate, ",
+                presented.pin, presented.pin
+            ),
+            Err(error) => format!("; its certificate could not be read ({error}): rerun "),
+        };
+        format!("{pin}with --ca-cert FILE naming your console's CA, or with --insecure to accept any certificate unchecked")
     }
 
     /// One attempt at a step: its actions in order, from the first.
@@ -564,18 +592,18 @@ fn explain_error_page(text: &str) -> String {
     if code.is_some_and(|code| {
         code.contains("CERT") || code.contains("SSL") || code.contains("SEC_ERROR")
     }) {
-        explained.push_str(
-            ". The browser refused the console's certificate: a self-hosted console with a \
-             self-signed certificate needs \"acceptInsecureCerts\": true in the capabilities file \
-             (webdriver/chromium.json has it)",
-        );
+        explained.push_str(". The browser refused the console's certificate, before any credential was typed");
     }
     explained
 }
 
+fn is_certificate_error(explained: &str) -> bool {
+    explained.contains("refused the console's certificate")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::explain_error_page;
+    use super::{explain_error_page, is_certificate_error};
 
     #[test]
     fn a_refused_certificate_is_named_with_its_fix() {
@@ -587,7 +615,7 @@ mod tests {
             explained.starts_with("the browser's own error page, NET::ERR_CERT_AUTHORITY_INVALID."),
             "{explained}"
         );
-        assert!(explained.contains("acceptInsecureCerts"), "{explained}");
+        assert!(is_certificate_error(&explained), "{explained}");
     }
 
     #[test]

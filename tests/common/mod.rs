@@ -327,7 +327,7 @@ fn answer(mut stream: std::net::TcpStream, html: &str, vendor: &Path) {
 pub struct HttpsPage {
     child: Child,
     pub url: String,
-    _folder: tempfile::TempDir,
+    folder: tempfile::TempDir,
 }
 
 impl HttpsPage {
@@ -359,8 +359,13 @@ impl HttpsPage {
         HttpsPage {
             child,
             url: first_line.trim().to_string(),
-            _folder: folder,
+            folder,
         }
+    }
+
+    /// The CA that signed the console's certificate (PEM).
+    pub fn ca_certificate(&self) -> PathBuf {
+        self.folder.path().join("ca.pem")
     }
 }
 
