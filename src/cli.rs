@@ -160,6 +160,12 @@ pub struct ConsoleArgs {
     /// How long the console stays locked while it applies the upgrade.
     #[arg(long, value_name = "SECONDS", default_value_t = 8)]
     pub lock_seconds: u64,
+    /// Serve over https with a fresh certificate signed by a fresh CA, written to --ca-out.
+    #[arg(long)]
+    pub https: bool,
+    /// Where `--https` writes its CA certificate (PEM), for `run --ca-cert`.
+    #[arg(long, value_name = "FILE", default_value = "reference-console-ca.pem")]
+    pub ca_out: PathBuf,
     /// A deliberate defect for testing the harness: `skip-upgrade` locks and unlocks but never
     /// upgrades; `reworded-summary` words the Summary page's health message differently;
     /// `flaky-profile` fails the first request for the Enterprise Cluster profile.

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -132,7 +133,12 @@ async fn serve_console(args: ConsoleArgs) -> ExitCode {
         Err(message) => return usage_error(message),
     };
     let username = config.username.clone();
-    let running = match console::start(config, args.port).await {
+    let started = if args.https {
+        console::start_https(config, args.port).await
+    } else {
+        console::start(config, args.port).await
+    };
+    let running = match started {
         Ok(running) => running,
         Err(error) => {
             return usage_error(format!(
@@ -145,6 +151,18 @@ async fn serve_console(args: ConsoleArgs) -> ExitCode {
         "Reference console listening on {} (log in as {username})",
         running.url()
     );
+    if let Some(pem) = running.ca_pem() {
+        if let Err(error) = palette_harness::artifacts::write_atomically(&args.ca_out, pem.as_bytes()) {
+            return usage_error(format!("--ca-out: cannot write {}: {error}", args.ca_out.display()));
+        }
+        // Whoever started the console may read only its first line.
+        let _ = writeln!(
+            std::io::stdout(),
+            "Its certificate is signed by a CA made for it alone, written to {}: run with --ca-cert {}",
+            args.ca_out.display(),
+            args.ca_out.display()
+        );
+    }
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }

@@ -103,3 +103,25 @@ fn a_wrong_pin_or_another_ca_is_refused_before_a_browser_starts() {
     assert!(stderr.contains("does not chain to --ca-cert"), "{stderr}");
     assert!(stderr.contains("--trust-cert sha256/"), "the pin to use: {stderr}");
 }
+
+#[test]
+fn the_reference_console_over_https_is_refused_without_its_ca_and_upgraded_with_it() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let ca = folder.path().join("ca.pem");
+    let ca_arg = ca.to_string_lossy().into_owned();
+    let console = ConsoleProcess::start(&["--https", "--ca-out", &ca_arg]);
+    assert!(console.url.starts_with("https://127.0.0.1:"), "{}", console.url);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--console", &console.url]),
+        1,
+    );
+    assert!(stdout.contains("refused the console's certificate"), "{stdout}");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .args(["--apply", "--console", &console.url, "--ca-cert"])
+            .arg(&ca),
+        0,
+    );
+    assert!(stdout.contains("You are using the latest version"), "{stdout}");
+}

@@ -60,12 +60,21 @@ impl ConsoleConfig {
 pub struct RunningConsole {
     address: SocketAddr,
     server: JoinHandle<()>,
+    /// Over https: the fresh CA that signed the console's certificate, as a real install's
+    /// self-signed set-up would have it.
+    ca_pem: Option<String>,
 }
 
 impl RunningConsole {
-    /// The console URL as users know it: `http://127.0.0.1:PORT/system`.
+    /// The console URL as users know it: `http://127.0.0.1:PORT/system` (or https).
     pub fn url(&self) -> String {
-        format!("http://{}/system", self.address)
+        let scheme = if self.ca_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}/system", self.address)
+    }
+
+    /// The CA certificate (PEM) of a console served over https.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -81,6 +90,57 @@ impl Drop for RunningConsole {
 
 /// Starts a console on `127.0.0.1:port` (0 picks a free port) and serves it in the background.
 pub async fn start(config: ConsoleConfig, port: u16) -> std::io::Result<RunningConsole> {
+    serve(config, port, None).await
+}
+
+/// Like [`start`], over https with a certificate for 127.0.0.1 signed by a CA made for this
+/// console alone (no browser trusts it, as with a fresh self-hosted install).
+pub async fn start_https(config: ConsoleConfig, port: u16) -> std::io::Result<RunningConsole> {
+    let (ca_pem, server_config) = fresh_certificate().map_err(std::io::Error::other)?;
+    serve(config, port, Some((ca_pem, Arc::new(server_config)))).await
+}
+
+/// A CA and a certificate for 127.0.0.1 and localhost signed by it, made now.
+fn fresh_certificate() -> Result<(String, rustls::ServerConfig), String> {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    let failed = |error: rcgen::Error| error.to_string();
+    let ca_key = KeyPair::generate().map_err(failed)?;
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(failed)?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Palette reference console CA");
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = ca_params.self_signed(&ca_key).map_err(failed)?;
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().map_err(failed)?;
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .map_err(failed)?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "palette.example.com");
+    let certificate = params.signed_by(&key, &issuer).map_err(failed)?;
+    let private_key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der())
+        .map_err(|error| error.to_string())?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate.der().clone(), ca.der().clone()], private_key)
+        .map_err(|error| error.to_string())?;
+    Ok((ca.pem(), config))
+}
+
+async fn serve(
+    config: ConsoleConfig,
+    port: u16,
+    tls: Option<(String, Arc<rustls::ServerConfig>)>,
+) -> std::io::Result<RunningConsole> {
+    let (ca_pem, acceptor) = match tls {
+        Some((pem, config)) => (Some(pem), Some(tokio_rustls::TlsAcceptor::from(config))),
+        None => (None, None),
+    };
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let address = listener.local_addr()?;
     let seed = std::time::SystemTime::now()
@@ -95,19 +155,33 @@ pub async fn start(config: ConsoleConfig, port: u16) -> std::io::Result<RunningC
                 continue;
             };
             let state = Arc::clone(&state);
+            let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request| {
                     let state = Arc::clone(&state);
                     async move { Ok::<_, Infallible>(handle(request, &state).await) }
                 });
-                // A browser that drops a connection mid-request is not the console's problem.
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                // A browser that drops a connection mid-request (or refuses the certificate)
+                // is not the console's problem.
+                let http = hyper::server::conn::http1::Builder::new();
+                match acceptor {
+                    None => {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                    Some(acceptor) => {
+                        if let Ok(stream) = acceptor.accept(stream).await {
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                    }
+                }
             });
         }
     });
-    Ok(RunningConsole { address, server })
+    Ok(RunningConsole {
+        address,
+        server,
+        ca_pem,
+    })
 }
 
 type Reply = Response<Full<Bytes>>;

@@ -120,7 +120,7 @@ impl ConsoleProcess {
             .expect("console prints its URL");
         let url = first_line
             .split_whitespace()
-            .find(|word| word.starts_with("http://"))
+            .find(|word| word.starts_with("http://") || word.starts_with("https://"))
             .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
             .to_string();
         ConsoleProcess { child, url }
