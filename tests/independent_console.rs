@@ -128,9 +128,9 @@ fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_u
         scenario_command(out.path()).args(["--apply", "--timeout", "5s", "--console", &url]),
         1,
     );
-    assert!(stdout.contains("FAILED at Validate 2"), "{stdout}");
+    assert!(stdout.contains("FAILED at Validate 1"), "{stdout}");
     assert!(
-        stdout.contains("closest lines: \"Palette 4.8.33 is ready to install\""),
+        stdout.contains("the console came back on Palette 4.8.21, not the 4.8.33 it was upgraded to"),
         "{stdout}"
     );
 }

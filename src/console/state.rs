@@ -43,6 +43,11 @@ pub enum Fault {
     /// The first request for the Enterprise Cluster profile fails with a transient error, as a
     /// console still warming up does; every later one succeeds (a flaky step a retry recovers).
     FlakyProfile,
+    /// Confirm locks the console and it never unlocks.
+    NeverUnlock,
+    /// The lock ends with the upgrade failed: the old version stays, and the console says why
+    /// in an error banner.
+    UpgradeError,
 }
 
 impl std::str::FromStr for Fault {
@@ -52,8 +57,10 @@ impl std::str::FromStr for Fault {
             "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
             "reworded-summary" => Ok(Fault::RewordedSummary),
             "flaky-profile" => Ok(Fault::FlakyProfile),
+            "never-unlock" => Ok(Fault::NeverUnlock),
+            "upgrade-error" => Ok(Fault::UpgradeError),
             other => Err(format!(
-                "unknown fault `{other}`; known: skip-upgrade, reworded-summary, flaky-profile"
+                "unknown fault `{other}`; known: skip-upgrade, reworded-summary, flaky-profile, never-unlock, upgrade-error"
             )),
         }
     }
@@ -96,6 +103,8 @@ pub struct ConsoleState {
     issued_tokens: u64,
     token_seed: u64,
     profile_requests: u64,
+    /// Why the last upgrade failed, shown until the next one.
+    upgrade_error: Option<String>,
 }
 
 /// What the Summary page shows.
@@ -103,6 +112,8 @@ pub struct ConsoleState {
 pub struct Summary {
     /// The health message as the Summary page words it.
     pub health_message: String,
+    /// Why the last upgrade failed, shown as an error banner.
+    pub upgrade_error: Option<String>,
     pub version: String,
     pub latest_version: String,
     pub update_available: bool,
@@ -135,6 +146,8 @@ pub struct LockStatus {
     pub target_version: Option<String>,
     pub elapsed_seconds: f64,
     pub total_seconds: f64,
+    /// Once unlocked: why the upgrade failed, if it did.
+    pub error: Option<String>,
 }
 
 impl ConsoleState {
@@ -148,6 +161,7 @@ impl ConsoleState {
             issued_tokens: 0,
             token_seed,
             profile_requests: 0,
+            upgrade_error: None,
         }
     }
 
@@ -164,6 +178,13 @@ impl ConsoleState {
         // The upgrade ends every session: the user logs in again, as the guide's Validate says.
         self.sessions.clear();
         if self.config.fault == Some(Fault::SilentlySkipUpgrade) {
+            return;
+        }
+        if self.config.fault == Some(Fault::UpgradeError) {
+            self.upgrade_error = Some(format!(
+                "The upgrade to {} failed: the Enterprise Cluster did not become healthy, and Palette {} was restored. Contact support.",
+                upgrade.target_version, self.version
+            ));
             return;
         }
         let incoming = packs::incoming_layers(&upgrade.target_version);
@@ -239,6 +260,7 @@ impl ConsoleState {
         };
         Summary {
             health_message: health_message.to_string(),
+            upgrade_error: self.upgrade_error.clone(),
             version: self.version.clone(),
             latest_version: self.config.to_version.clone(),
             update_available: self.available_version().is_some(),
@@ -306,13 +328,19 @@ impl ConsoleState {
         {
             return Err(Refusal::UnknownLayer(kind.clone()));
         }
+        let lock = if self.config.fault == Some(Fault::NeverUnlock) {
+            Duration::from_secs(10 * 365 * 24 * 3600)
+        } else {
+            self.config.lock_duration
+        };
+        self.upgrade_error = None;
         self.upgrade = Some(UpgradeInProgress {
             started: now,
-            until: now + self.config.lock_duration,
+            until: now + lock,
             target_version: version.to_string(),
             confirmed_values,
         });
-        Ok(self.config.lock_duration)
+        Ok(lock)
     }
 
     pub fn lock_status(&mut self, now: Instant) -> LockStatus {
@@ -323,12 +351,14 @@ impl ConsoleState {
                 target_version: Some(upgrade.target_version.clone()),
                 elapsed_seconds: now.saturating_duration_since(upgrade.started).as_secs_f64(),
                 total_seconds: upgrade.until.duration_since(upgrade.started).as_secs_f64(),
+                error: None,
             },
             None => LockStatus {
                 locked: false,
                 target_version: None,
                 elapsed_seconds: 0.0,
                 total_seconds: 0.0,
+                error: self.upgrade_error.clone(),
             },
         }
     }

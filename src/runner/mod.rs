@@ -30,6 +30,10 @@ pub use snapshot::SnapshotSettings;
 use find::Need;
 use wait::UNSETTLED;
 
+/// How long `wait until unlocked` waits when the scenario does not say: the guide's "couple of
+/// minutes", with room for a slow install.
+const DEFAULT_LOCK_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
 /// Login credentials; the password is only ever typed into a password field.
 #[derive(Clone)]
 pub struct Credentials {
@@ -347,7 +351,7 @@ impl ScenarioRun<'_> {
                         note: note.map(|note| self.settings.redactor.redact(&note)),
                     });
                     // A wait with its own time (the lock) does not eat the rest of the step's.
-                    if let ActionKind::WaitUntilUnlocked { within: Some(_) } = action.kind {
+                    if let ActionKind::WaitUntilUnlocked { .. } = action.kind {
                         deadline = (Instant::now() + step_timeout).min(self.scenario_deadline);
                     }
                 }
@@ -542,6 +546,7 @@ impl ScenarioRun<'_> {
             }
             ActionKind::ReadInstalledVersion => self.read_installed_version(action, deadline).await,
             ActionKind::CheckUpgradePath => self.check_upgrade_path(action, deadline).await,
+            ActionKind::ExpectUpgradedVersion => self.expect_upgraded_version(action, deadline).await,
             ActionKind::ReplaceWithSupportValues { layer } => {
                 self.replace_with_support_values(action, layer, deadline).await
             }
@@ -554,11 +559,16 @@ impl ScenarioRun<'_> {
             }
             ActionKind::WaitUntilUnlocked { within } => {
                 // The lock has its own time; every other action keeps the step's.
-                let deadline = match within {
-                    Some(within) => (Instant::now() + *within).min(self.scenario_deadline),
-                    None => deadline,
+                let own = Instant::now() + within.unwrap_or(DEFAULT_LOCK_DEADLINE);
+                let ended_by = if own > self.scenario_deadline {
+                    "the scenario's deadline, --scenario-timeout"
+                } else if within.is_some() {
+                    "the lock's deadline, `wait until unlocked within …`"
+                } else {
+                    "the lock's deadline, 30 minutes unless `wait until unlocked within …` says otherwise"
                 };
-                self.wait_until_unlocked(action, deadline).await
+                self.wait_until_unlocked(action, own.min(self.scenario_deadline), ended_by)
+                    .await
             }
         }
     }

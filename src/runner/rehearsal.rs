@@ -140,6 +140,44 @@ impl ScenarioRun<'_> {
         }
     }
 
+    /// `expect upgraded version`: the page names the target version and nothing older, so the
+    /// console did not come back on the version it had.
+    pub(super) async fn expect_upgraded_version(
+        &mut self,
+        action: &Action,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
+        let Some(target) = self
+            .captured
+            .get(&Captured::TargetVersion)
+            .and_then(|text| Version::parse(text))
+        else {
+            return Err(ActionFailure {
+                expected: "the version the upgrade was to bring".to_string(),
+                page_showed: "no earlier `check upgrade path` read the offered version".to_string(),
+            });
+        };
+        let browser = self.browser;
+        let result = self
+            .poll(
+                action,
+                &format!("the page to name Palette {target}"),
+                deadline,
+                |_budget| async move {
+                    let versions = preflight::palette_versions_in(&browser.page_text().await?);
+                    Ok(match versions.iter().min() {
+                        Some(lowest) if *lowest == target => Attempt::Done(()),
+                        Some(lowest) if *lowest < target => Attempt::NotYet(format!(
+                            "the console came back on Palette {lowest}, not the {target} it was upgraded to"
+                        )),
+                        _ => Attempt::NotYet(format!("the page does not name Palette {target}")),
+                    })
+                },
+            )
+            .await;
+        result.map(|()| Some(format!("Palette {target}, as the upgrade offered")))
+    }
+
     /// Whether a step's `when` holds; `Err` names the value no earlier step captured.
     pub(super) fn condition_holds(&self, condition: &Condition) -> Result<(bool, String), String> {
         let value = |captured: Captured| {

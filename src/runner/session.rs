@@ -8,7 +8,7 @@ use super::wait::{page_summary, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed};
 use crate::locate::{self, Candidate};
-use crate::runner::event::Event;
+use crate::runner::event::{Event, Fact};
 use crate::scenario::{Action, Role};
 
 /// How long the lock wait gives the console to show that it locked at all.
@@ -153,10 +153,12 @@ impl ScenarioRun<'_> {
 
     /// Waits through the upgrade lock: first for the console to lock (or log out), then until a
     /// login form or a usable Main Menu is back, reporting the lock screen's progress.
+    /// Waits through the lock until `deadline`, which `ended_by` names for the failure.
     pub(super) async fn wait_until_unlocked(
         &mut self,
         action: &Action,
         deadline: Instant,
+        ended_by: &str,
     ) -> Result<Option<String>, ActionFailure> {
         let browser = self.browser;
         let started = Instant::now();
@@ -178,28 +180,66 @@ impl ScenarioRun<'_> {
             )
             .await
             .is_ok();
-        self.poll(
-            action,
-            "the console to unlock",
-            deadline,
-            |_budget| async move {
-                let busy = browser.blocking_status().await?;
-                if busy.is_none()
-                    && (browser.login_form().await?.has_password_field
-                        || main_menu_usable(browser).await?)
-                {
-                    return Ok(Attempt::Done(()));
-                }
-                Ok(Attempt::NotYet(match busy {
-                    Some(status) => status,
-                    None => page_summary(browser).await?,
-                }))
-            },
-        )
-        .await?;
+        // The console's own words while it is locked, kept for the failure and the report.
+        let progress = std::cell::RefCell::new(None::<String>);
+        let progress_ref = &progress;
+        let waited = self
+            .poll(
+                action,
+                "the console to unlock",
+                deadline,
+                |_budget| async move {
+                    let busy = browser.blocking_status().await?;
+                    if busy.is_none()
+                        && (browser.login_form().await?.has_password_field
+                            || main_menu_usable(browser).await?)
+                    {
+                        return Ok(Attempt::Done(()));
+                    }
+                    if let Some(status) = &busy {
+                        *progress_ref.borrow_mut() = Some(status.clone());
+                    }
+                    Ok(Attempt::NotYet(match busy {
+                        Some(status) => status,
+                        None => page_summary(browser).await?,
+                    }))
+                },
+            )
+            .await;
         let seconds = started.elapsed().as_secs_f64();
+        let progress = progress.into_inner();
+        self.reporter.on_event(&Event::Fact(Fact::Lock {
+            seconds,
+            progress: progress.clone(),
+        }));
+        if let Err(failure) = waited {
+            let limit = deadline.saturating_duration_since(started);
+            return Err(ActionFailure {
+                expected: format!(
+                    "the console to unlock within {} ({ended_by})",
+                    in_words(limit)
+                ),
+                page_showed: match progress {
+                    Some(progress) => format!(
+                        "it was still locked after {seconds:.0} s; the last progress it showed: \"{progress}\""
+                    ),
+                    None => failure.page_showed,
+                },
+            });
+        }
+        // A console that unlocks to say the upgrade failed has not upgraded.
+        let alerts = browser.alerts().await?;
+        if let Some(error) = alerts.iter().find(|alert| says_failure(alert)) {
+            return Err(ActionFailure {
+                expected: "the console to unlock with the upgrade applied".to_string(),
+                page_showed: format!("it unlocked after {seconds:.1} s showing an error: \"{error}\""),
+            });
+        }
+        let last = progress
+            .map(|progress| format!("; its last progress: \"{progress}\""))
+            .unwrap_or_default();
         Ok(Some(if saw_lock {
-            format!("the console was locked and unlocked after {seconds:.1} s")
+            format!("the console was locked and unlocked after {seconds:.1} s{last}")
         } else {
             format!(
                 "the console never showed a lock within {} s",
@@ -207,6 +247,24 @@ impl ScenarioRun<'_> {
             )
         }))
     }
+}
+
+/// `30 minutes`, `1m30s`, `8 s`.
+fn in_words(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64().round() as u64;
+    match (seconds / 60, seconds % 60) {
+        (0, seconds) => format!("{seconds} s"),
+        (minutes, 0) => format!("{minutes} minutes"),
+        (minutes, seconds) => format!("{minutes}m{seconds:02}s"),
+    }
+}
+
+/// An alert that says something went wrong, as opposed to a notice.
+fn says_failure(alert: &str) -> bool {
+    let alert = alert.to_lowercase();
+    ["fail", "error", "could not", "unable", "rolled back", "restored"]
+        .iter()
+        .any(|word| alert.contains(word))
 }
 
 /// A first login's password change: a visible field named "New password".

@@ -146,6 +146,9 @@ pub enum ActionKind {
     },
     /// Reads the installed Palette version from the page (the Summary page shows it).
     ReadInstalledVersion,
+    /// After the upgrade: the page names the version `check upgrade path` read as the target,
+    /// and no older one.
+    ExpectUpgradedVersion,
     /// Reads the offered version from the page and checks the path against the docs' rules:
     /// an unsupported or unknown path stops the run here, before any change.
     CheckUpgradePath,
@@ -155,7 +158,7 @@ pub enum ActionKind {
         layer: String,
     },
     /// Waits through the console's upgrade lock until a login form or the Main Menu is usable,
-    /// for as long as `within` says (the lock's own time) or else the step's timeout.
+    /// for as long as `within` says (the lock's own time), 30 minutes if it says nothing.
     WaitUntilUnlocked {
         within: Option<std::time::Duration>,
     },
@@ -424,7 +427,7 @@ impl Cursor {
 
 const ACTIONS_HELP: &str =
     "an action (log in, click, select, expect, screenshot, snapshot, back up layer, merge, \
-check layer, read installed version, check upgrade path, replace layer, type, wait until unlocked)";
+check layer, read installed version, check upgrade path, expect upgraded version, replace layer, type, wait until unlocked)";
 
 /// Parses a target alone (`pane "System health"`), as snapshot options name them.
 pub fn parse_target(text: &str) -> Result<Target, ActionSyntaxError> {
@@ -452,6 +455,8 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         ActionKind::LogIn
     } else if cursor.eat_words("click") || cursor.eat_words("select") || cursor.eat_words("open") {
         ActionKind::Click(cursor.target()?)
+    } else if cursor.eat_words("expect upgraded version") {
+        ActionKind::ExpectUpgradedVersion
     } else if cursor.eat_words("expect") {
         ActionKind::Expect(cursor.target()?)
     } else if cursor.eat_words("screenshot") {

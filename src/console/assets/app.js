@@ -116,6 +116,7 @@ function showLogin() {
       const reply = await api("POST", "/v1/auth/syslogin", { username: form.username.value, password: form.password.value });
       localStorage.setItem(TOKEN_KEY, reply.Authorization);
       state.flash = null;
+      state.flashError = null;
       navigate("/system/summary");
     } catch (failure) {
       if (failure instanceof Locked) return route();
@@ -129,6 +130,7 @@ function showLogin() {
       h("h1", {}, "System Console"),
       h("p", { class: "muted" }, "Log in to manage your self-hosted Palette installation."),
       state.flash && h("div", { class: "notice", role: "status" }, state.flash),
+      state.flashError && h("div", { class: "form-error", role: "alert" }, state.flashError),
       form),
     h("p", { class: "login-footer" }, "© 2026 Spectro Cloud, Inc. All rights reserved.")));
 }
@@ -194,6 +196,7 @@ async function showSummary() {
     ? h("div", { class: "status-line" }, h("span", { class: "dot info" }), `A new version of Palette is available: ${summary.latest_version}`)
     : h("div", { class: "status-line" }, h("span", { class: "dot ok" }), "You are using the latest version of Palette");
   shell("summary", "Summary", "System Console",
+    summary.upgrade_error && h("div", { class: "banner error", role: "alert" }, h("span", {}, summary.upgrade_error)),
     summary.update_available && h("div", { class: "banner info", role: "status" },
       h("span", {}, `Palette ${summary.latest_version} is available. Review the changes and update from Update Management.`)),
     h("div", { class: "banner trial", role: "note" }, h("span", {}, "Your Palette installation is in trial mode. 24 days remain."), h("button", { class: "secondary", type: "button" }, "Activate Palette")),
@@ -351,6 +354,7 @@ function showLock(lock) {
     if (next.locked) return showLock(next);
     localStorage.removeItem(TOKEN_KEY);
     state.flash = "The system console is unlocked. Log in again to continue.";
+    state.flashError = next.error || null;
     navigate("/system/login");
   }, 1000);
 }

@@ -1,0 +1,48 @@
+//! The lock, honestly: a console that never unlocks, or unlocks to say the upgrade failed, or
+//! comes back on its old version, is reported as exactly that.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_console_that_never_unlocks_is_reported_with_its_last_progress_and_the_deadline() {
+    let console = ConsoleProcess::start(&["--fault", "never-unlock"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args([
+            "--apply",
+            "--scenario-timeout",
+            "20s",
+            "--console",
+            &console.url,
+        ]),
+        1,
+    );
+    assert!(stdout.contains("FAILED at Upgrade 5"), "{stdout}");
+    assert!(
+        stdout.contains("(the scenario's deadline, --scenario-timeout)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the last progress it showed: \"") && stdout.contains("Upgrading Palette to 4.8.33"),
+        "the console's own progress text: {stdout}"
+    );
+    let report = report(&out.path().join("upgrade-vmware-non-airgap"));
+    assert!(report["rehearsal"]["lock"]["seconds"].as_f64().unwrap_or(0.0) > 1.0, "{}", report["rehearsal"]);
+}
+
+#[test]
+fn a_console_that_unlocks_with_an_error_banner_fails_the_upgrade_step_quoting_it() {
+    let console = ConsoleProcess::start(&["--fault", "upgrade-error"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args(["--apply", "--console", &console.url]),
+        1,
+    );
+    assert!(stdout.contains("FAILED at Upgrade 5"), "{stdout}");
+    assert!(
+        stdout.contains("showing an error: \"The upgrade to 4.8.33 failed"),
+        "{stdout}"
+    );
+}
