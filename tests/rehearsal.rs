@@ -133,7 +133,7 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
         1,
     );
     assert!(
-        stdout.contains("FAILED at Validate 1 (scenarios/upgrade-vmware-non-airgap.toml:"),
+        stdout.contains("FAILED at Validate 2 (scenarios/upgrade-vmware-non-airgap.toml:"),
         "{stdout}"
     );
     assert!(stdout.contains("expected:    the page to name Palette 4.8.33"), "{stdout}");
@@ -158,9 +158,9 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     assert!(stdout.contains("left pending"), "{stdout}");
 
     let folder = out.path().join("upgrade-vmware-non-airgap");
-    assert!(folder.join("failures/validate-1.png").is_file());
+    assert!(folder.join("failures/validate-2.png").is_file());
     let html =
-        std::fs::read_to_string(folder.join("failures/validate-1.html")).expect("page HTML kept");
+        std::fs::read_to_string(folder.join("failures/validate-2.html")).expect("page HTML kept");
     assert!(html.contains("A new version of Palette is available"));
     let report = report(&folder);
     assert_eq!(report["outcome"], "failed");
@@ -172,8 +172,8 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
         "{report}"
     );
     assert_eq!(report["new_snapshots"]["recorded"], 0);
-    let failure = &report["steps"][7]["failure"];
-    assert_eq!(failure["step"], "Validate 1");
+    let failure = &report["steps"][8]["failure"];
+    assert_eq!(failure["step"], "Validate 2");
     assert!(failure["location"]
         .as_str()
         .unwrap_or_default()

@@ -140,7 +140,8 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
         binary().arg("review").arg("--snapshots").arg(store.path()),
         0,
     );
-    assert!(review.contains("4 pending snapshot(s)"), "{review}");
+    // The Summary is shown at Upgrade 1, Validate 1 (after logging in again) and Validate 2.
+    assert!(review.contains("6 pending snapshot(s)"), "{review}");
     assert!(
         review.contains(
             "+     - text: \"On-prem system console is healthy and all services are running\""
@@ -151,7 +152,7 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
         binary().arg("accept").arg("--snapshots").arg(store.path()),
         0,
     );
-    assert_eq!(accepted.lines().count(), 4, "{accepted}");
+    assert_eq!(accepted.lines().count(), 6, "{accepted}");
     let reworded_again = ConsoleProcess::start(&["--fault", "reworded-summary"]);
     let stdout = run_expecting(
         &mut run_against(

@@ -347,11 +347,21 @@ function candidatesOf(role, scope) {
         add(element, fieldNames(element));
         addTitles(element, [textNear(element)]);
       }
-      // A code view built from plain elements: the innermost monospace block of several lines.
+      // A code view built from plain elements: the innermost monospace block of several lines,
+      // or, for code of one line, the outermost monospace element that keeps its white space.
       {
-        const monospace = all("body *").filter((element) => /mono/i.test(getComputedStyle(element).fontFamily) && textOf(element).length > 0 && (element.innerText || "").trim().includes("\n"));
-        for (const element of monospace) {
-          if (monospace.some((other) => other !== element && element.contains(other))) continue;
+        const styled = all("body *").map((element) => {
+          const style = getComputedStyle(element);
+          return { element, mono: /mono/i.test(style.fontFamily), pre: /^pre|break-spaces/.test(style.whiteSpace) };
+        }).filter((entry) => entry.mono && textOf(entry.element).length > 0);
+        const lines = styled.filter((entry) => (entry.element.innerText || "").trim().includes("\n")).map((entry) => entry.element);
+        const chosen = lines.filter((element) => !lines.some((other) => other !== element && element.contains(other)));
+        const preformatted = new Set(styled.filter((entry) => entry.pre).map((entry) => entry.element));
+        for (const element of preformatted) {
+          if (preformatted.has(element.parentElement)) continue;
+          if (!chosen.some((block) => block.contains(element) || element.contains(block))) chosen.push(element);
+        }
+        for (const element of chosen) {
           addFallback(element, fieldNames(element));
           addTitles(element, [textNear(element)]);
         }

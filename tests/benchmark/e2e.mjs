@@ -47,7 +47,7 @@ function timed(command, args) {
 const median = (values) => { const sorted = [...values].sort((a, b) => a - b); const middle = Math.floor(sorted.length / 2); return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2; };
 
 function kindOf(action) {
-  for (const kind of ["click", "select", "expect", "back up", "merge", "check", "screenshot", "snapshot", "log in", "wait until unlocked"]) if (action.startsWith(kind)) return kind;
+  for (const kind of ["click", "select", "expect", "back up", "merge", "check", "screenshot", "snapshot", "log in", "read", "wait until unlocked"]) if (action.startsWith(kind)) return kind;
   return "other";
 }
 

@@ -1,8 +1,9 @@
 // The VMware non-airgap upgrade rehearsal written for Playwright, the peer of the shipped
 // scenario in the end-to-end benchmark: the same click path on the built-in console, the same
-// work (back up three layers, carry the same keys from Current configuration into the incoming
-// values of three layers, confirm, wait through the lock, log in again, check the kept values,
-// check the Summary), and the same four screenshots, with Playwright's own settling for
+// work (read the installed and offered versions, back up four layers, carry the same values from
+// Current configuration into the incoming values of four layers (by the keys the harness finds;
+// Playwright is given them), confirm, wait through the lock, log in again, check the version and
+// the kept values, check the Summary), and the same four screenshots, with Playwright's own settling for
 // screenshots (animations disabled, caret hidden). Same Debian Chromium, same flags, same
 // viewport as webdriver/chromium.json.
 // Usage: node playwright-upgrade.mjs CONSOLE_URL OUTPUT_DIR
@@ -13,7 +14,9 @@ import path from "node:path";
 const [url, out] = process.argv.slice(2);
 const username = process.env.PALETTE_USERNAME || "admin";
 const password = process.env.PALETTE_PASSWORD || "admin";
-const KEPT = { Kubernetes: ["podCIDR", "serviceClusterIpRange"], CNI: ["CALICO_IPV4POOL_CIDR"], CSI: ["storagePolicyName"] };
+const KEPT = { OS: [], Kubernetes: ["podCIDR", "serviceClusterIpRange"], CNI: ["CALICO_IPV4POOL_CIDR"], CSI: ["storagePolicyName"] };
+// The Palette versions a page names, as the harness's `read installed version` reads them.
+const versionsOn = async (page) => [...(await page.locator("body").innerText()).matchAll(/\b4\.\d+\.\d+\b/g)].map((match) => match[0]);
 fs.mkdirSync(out, { recursive: true });
 
 // Each action's time, by the kind the harness reports (click, select, back up, ...), written to
@@ -76,10 +79,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
   await logIn(page);
+  const installed = await timed("read", async () => (await versionsOn(page)).sort()[0]);
 
   await openProfile(page);
   const backups = {};
-  for (const layer of ["CSI", "CNI", "Kubernetes"]) {
+  for (const layer of ["OS", "CSI", "CNI", "Kubernetes"]) {
     backups[layer] = await layerValues(page, layer, "back up");
     fs.writeFileSync(path.join(out, `${layer.toLowerCase()}.yaml`), backups[layer]);
   }
@@ -87,13 +91,13 @@ try {
 
   await click(page.getByRole("link", { name: "Update Management" }));
   await timed("expect", () => page.getByRole("button", { name: "Update", exact: true }).waitFor());
+  const target = await timed("check", async () => (await versionsOn(page)).filter((version) => version !== installed)[0]);
   await shot(page, "update");
   await click(page.getByRole("button", { name: "Update", exact: true }));
 
   const dialog = page.getByRole("dialog", { name: "Palette version update" });
   await timed("expect", () => dialog.waitFor());
-  for (const layer of ["Kubernetes", "CNI", "CSI"]) {
-    await timed("select", async () => {
+XX, async () => {
       await dialog.getByRole("option", { name: layer }).first().click();
       await dialog.getByRole("option", { name: layer, selected: true }).first().waitFor();
     });
@@ -111,6 +115,9 @@ try {
     await page.getByRole("alertdialog").waitFor({ state: "hidden", timeout: 15 * 60 * 1000 });
   });
   await logIn(page);
+  await timed("expect", async () => {
+    if ((await versionsOn(page)).sort()[0] !== target) throw new Error(`not on ${target}`);
+  });
 
   await openProfile(page);
   for (const [layer, keys] of Object.entries(KEPT)) {
