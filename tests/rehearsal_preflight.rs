@@ -85,3 +85,25 @@ fn a_new_kubernetes_version_without_support_values_fails_at_step_7_saying_what_i
     assert!(stdout.contains("FAILED at Upgrade 7"), "{stdout}");
     assert!(stdout.contains("no --support-values folder was given"), "{stdout}");
 }
+
+#[test]
+fn allow_unsupported_path_rehearses_it_anyway_and_the_report_says_so() {
+    // 4.1.12 → 4.3.6 is listed as not supported; it also brings Kubernetes 1.26.8 → 1.27.11.
+    let console = ConsoleProcess::start(&["--from", "4.1.12", "--to", "4.3.6"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let support = out.path().join("support");
+    std::fs::create_dir_all(&support).expect("an empty support folder");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .args(["--apply", "--allow-unsupported-path", "--console", &console.url, "--support-values"])
+            .arg(&support),
+        0,
+    );
+    assert!(
+        stdout.contains("4.1.12 → 4.3.6: unsupported") && stdout.contains("going on because of --allow-unsupported-path"),
+        "{stdout}"
+    );
+    let report = report(&out.path().join("upgrade-vmware-non-airgap"));
+    assert_eq!(report["rehearsal"]["preflight"]["allowed_anyway"], true);
+    assert_eq!(console_summary(&console.url)["version"], "4.3.6");
+}
