@@ -344,7 +344,7 @@ impl ScenarioRun<'_> {
                     })
                 }
             },
-            Keeping::Customizations | Keeping::Paths(_) => match self.merges.get(layer) {
+            Keeping::Customizations | Keeping::CustomizationsExcept(_) | Keeping::Paths(_) => match self.merges.get(layer) {
                 Some(merge) => (merge.current.clone(), Some(merge.carried.clone())),
                 None => {
                     return Err(ActionFailure {
@@ -471,7 +471,10 @@ fn merge_note(merged: &yaml::Merge, keeping: &Keeping) -> String {
             merged.absent.join(", ")
         ));
     }
-    if *keeping == Keeping::Customizations {
+    if matches!(
+        keeping,
+        Keeping::Customizations | Keeping::CustomizationsExcept(_)
+    ) {
         let upgrades = merged
             .proposal
             .iter()

@@ -417,6 +417,11 @@ impl Cursor {
     /// `customizations`, or a list of keys in double quotes.
     fn keeping(&mut self) -> Result<Keeping, ActionSyntaxError> {
         if self.eat_words("customizations") {
+            if self.eat_words("except") {
+                return Ok(Keeping::CustomizationsExcept(
+                    self.quoted_list("a configuration key in double quotes")?,
+                ));
+            }
             return Ok(Keeping::Customizations);
         }
         Ok(Keeping::Keys(self.quoted_list(
@@ -637,6 +642,16 @@ mod tests {
             Ok(ActionKind::CheckLayerKept {
                 layer: "CNI".to_string(),
                 keeping: Keeping::Customizations,
+            })
+        );
+        assert_eq!(
+            parse_action(
+                r#"merge editor "A" into editor "B" keeping customizations except "request-timeout", "x.y""#
+            ),
+            Ok(ActionKind::Merge {
+                from: target(Role::Editor, "A"),
+                into: target(Role::Editor, "B"),
+                keeping: Keeping::CustomizationsExcept(vec!["request-timeout".to_string(), "x.y".to_string()]),
             })
         );
         let error = parse_action(r#"check layer "CNI" kept everything"#).unwrap_err();

@@ -17,6 +17,9 @@ pub enum Keeping {
     Keys(Vec<String>),
     /// Every difference classified as this installation's customization.
     Customizations,
+    /// The same, but for the values under these keys (names or dotted suffixes), which the
+    /// scenario says the upgrade's values must replace.
+    CustomizationsExcept(Vec<String>),
     /// What sits at these paths or under them: what an earlier merge carried, carried again.
     Paths(Vec<KeyPath>),
 }
@@ -82,6 +85,9 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
     let found = differences(current_root, incoming_root);
     let wanted = |difference: &Difference| match keeping {
         Keeping::Customizations => difference.class.is_customization(),
+        Keeping::CustomizationsExcept(keys) => {
+            difference.class.is_customization() && !is_excepted(difference, keys)
+        }
         Keeping::Keys(keys) => {
             difference.change != Change::OnlyIncoming
                 && keys.iter().any(|key| difference.path.is_under(key))
@@ -97,7 +103,9 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
             .filter(|key| !has_key(current_root, &KeyPath::default(), key))
             .cloned()
             .collect(),
-        Keeping::Customizations | Keeping::Paths(_) => Vec::new(),
+        Keeping::Customizations | Keeping::CustomizationsExcept(_) | Keeping::Paths(_) => {
+            Vec::new()
+        }
     };
     let mut edits = Vec::new();
     let mut carried = Vec::new();
@@ -116,7 +124,14 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
             } else {
                 "upgrade"
             },
-            reason: difference.class.reason(),
+            reason: match keeping {
+                Keeping::CustomizationsExcept(keys)
+                    if difference.class.is_customization() && is_excepted(difference, keys) =>
+                {
+                    "left to the upgrade by the scenario's `except`"
+                }
+                _ => difference.class.reason(),
+            },
             carried: false,
         };
         if wanted(difference) {
@@ -156,6 +171,10 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
         absent,
         not_carried,
     })
+}
+
+fn is_excepted(difference: &Difference, keys: &[String]) -> bool {
+    keys.iter().any(|key| difference.path.is_under(key))
 }
 
 fn has_key(node: Option<&Node>, path: &KeyPath, key: &str) -> bool {
@@ -420,6 +439,20 @@ mod tests {
             .unwrap();
         assert_eq!(new_key.classification, "upgrade");
         assert!(!new_key.carried);
+    }
+
+    #[test]
+    fn excepted_customizations_are_left_to_the_upgrade() {
+        let keeping = Keeping::CustomizationsExcept(vec!["serviceClusterIpRange".to_string()]);
+        let merged = merge(INCOMING, CURRENT, &keeping).unwrap();
+        assert!(merged.text.contains("podCIDR: \"172.30.0.0/16\""));
+        assert!(merged.text.contains("serviceClusterIpRange: \"10.96.0.0/12\""));
+        let row = merged
+            .proposal
+            .iter()
+            .find(|row| row.path == "pack.serviceClusterIpRange")
+            .unwrap();
+        assert!(!row.carried && row.reason.contains("except"), "{row:?}");
     }
 
     #[test]

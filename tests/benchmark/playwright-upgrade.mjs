@@ -97,7 +97,8 @@ try {
 
   const dialog = page.getByRole("dialog", { name: "Palette version update" });
   await timed("expect", () => dialog.waitFor());
-XX, async () => {
+  for (const layer of ["OS", "Kubernetes", "CNI", "CSI"]) {
+    await timed("select", async () => {
       await dialog.getByRole("option", { name: layer }).first().click();
       await dialog.getByRole("option", { name: layer, selected: true }).first().waitFor();
     });
