@@ -713,7 +713,8 @@ const blockers = Array.from(document.querySelectorAll("[role='alertdialog'], [ar
 if (!blockers.length) return null;
 const blocker = blockers[0];
 const bar = blocker.querySelector("[role='progressbar'][aria-valuenow]");
-const text = (blocker.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 120);
+const whole = (blocker.innerText || '').replace(/\s+/g, ' ').trim();
+const text = whole.length <= 120 ? whole : whole.slice(0, 120).replace(/\s+\S*$/, '') + '…';
 return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the page is busy');"#,
                 vec![],
             )

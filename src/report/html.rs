@@ -557,6 +557,7 @@ figcaption { font-size: 12px; color: #67708a; }
 .overlay input { width: 100%; }
 .rehearsal { background: #fff; border: 1px solid #e2e6f0; border-radius: 8px; padding: 8px 14px; margin: 8px 0; }
 .rehearsal table { border-collapse: collapse; margin: 4px 0 10px; } .rehearsal th, .rehearsal td { border: 1px solid #e2e6f0; padding: 3px 8px; text-align: left; vertical-align: top; }
+.rehearsal td code { font-size: 12px; overflow-wrap: anywhere; }
 .rehearsal tr.failed td { background: #fdecea; } .rehearsal tr.customization td { background: #fffbea; }
 .badge.skipped { background: #eceff5; color: #4a5270; }
 </style></head><body>
