@@ -110,6 +110,15 @@ fn a_console_that_drops_an_unlisted_customization_fails_naming_it() {
         stdout.contains("manifests.calico.vethMtu was \"1400\" before the upgrade and is now \"1440\""),
         "{stdout}"
     );
+    // The reviewer's table says which value was lost, and that the others were kept.
+    let report = report(&out.path().join("upgrade-vmware-non-airgap"));
+    let rows = report["rehearsal"]["preservation"].as_array().expect("preservation table");
+    let lost: Vec<&serde_json::Value> = rows.iter().filter(|row| row["kept"] == false).collect();
+    assert_eq!(lost.len(), 1, "{rows:?}");
+    assert_eq!(lost[0]["key"], "manifests.calico.vethMtu");
+    assert_eq!(lost[0]["after"], "\"1440\"");
+    let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
+    assert!(html.contains("✗ lost"), "report.html marks the lost value");
 }
 
 fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
