@@ -232,7 +232,7 @@ fn plan_edit(
                 .ok_or("its key is gone")?;
             (entry.key_span.start, column(current, entry.key_span.start))
         }
-        (Some(Segment::Index(_)), Some(Kind::Seq { .. })) => {
+        (Some(Segment::Index(_) | Segment::Item { .. }), Some(Kind::Seq { .. })) => {
             let dash = current[..kept.span.start]
                 .rfind('-')
                 .ok_or("its list item has no dash")?;
@@ -481,6 +481,17 @@ mod tests {
         let current = "files:\n- content: |\n    mine\n    more\n  path: x\n";
         let merged = merge(incoming, current, &Keeping::Customizations).unwrap();
         assert_eq!(merged.text, "files:\n  - content: |\n      mine\n      more\n    path: x\n");
+    }
+
+    #[test]
+    fn a_named_list_item_added_anywhere_is_appended_and_changed_ones_edited_in_place() {
+        let incoming = "volumes:\n  - name: audit # incoming\n    hostPath: /var/log\n    readOnly: true\n";
+        let current = "volumes:\n- name: extra\n  hostPath: /data\n- name: audit\n  hostPath: /var/log/mine\n";
+        let merged = merge(incoming, current, &Keeping::Customizations).unwrap();
+        assert_eq!(
+            merged.text,
+            "volumes:\n  - name: audit # incoming\n    hostPath: /var/log/mine\n    readOnly: true\n  - name: extra\n    hostPath: /data\n"
+        );
     }
 
     #[test]

@@ -6,12 +6,17 @@ use std::fmt;
 
 use super::tree::{Kind, Node};
 
-/// One step down a document: a mapping key or a list index.
+/// One step down a document: a mapping key, a list index, or the list item whose identity key
+/// has this value (`extraVolumes[name=audit-log]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
     Key(String),
     Index(usize),
+    Item { key: String, value: String },
 }
+
+/// Keys that name a list item, so that items are paired by what they are, not where they are.
+const IDENTITY_KEYS: [&str; 3] = ["name", "path", "targetPath"];
 
 /// Where a value sits: `pack.podCIDR`, `kubeadmconfig.preKubeadmCommands[2]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,7 +38,7 @@ impl KeyPath {
             .iter()
             .filter_map(|segment| match segment {
                 Segment::Key(key) => Some(key.as_str()),
-                Segment::Index(_) => None,
+                Segment::Index(_) | Segment::Item { .. } => None,
             })
             .collect()
     }
@@ -67,6 +72,7 @@ impl fmt::Display for KeyPath {
                 Segment::Key(key) if index == 0 => write!(f, "{key}")?,
                 Segment::Key(key) => write!(f, ".{key}")?,
                 Segment::Index(item) => write!(f, "[{item}]")?,
+                Segment::Item { key, value } => write!(f, "[{key}={value}]")?,
             }
         }
         Ok(())
@@ -82,6 +88,9 @@ pub fn node_at<'a>(root: Option<&'a Node>, path: &KeyPath) -> Option<&'a Node> {
                 &entries.iter().find(|entry| &entry.key == key)?.value
             }
             (Segment::Index(index), Kind::Seq { items, .. }) => items.get(*index)?,
+            (Segment::Item { key, value }, Kind::Seq { items, .. }) => items
+                .iter()
+                .find(|item| identity(item, key).as_deref() == Some(value.as_str()))?,
             _ => return None,
         };
     }
@@ -180,6 +189,32 @@ fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: 
                     }
                 }
             }
+            (Kind::Seq { items: mine, .. }, Kind::Seq { items: theirs, .. })
+                if identity_key(mine, theirs).is_some() =>
+            {
+                let key = identity_key(mine, theirs).unwrap_or_default();
+                for item in mine {
+                    let value = identity(item, key).unwrap_or_default();
+                    let other = theirs
+                        .iter()
+                        .find(|other| identity(other, key).as_deref() == Some(value.as_str()));
+                    let segment = Segment::Item {
+                        key: key.to_string(),
+                        value,
+                    };
+                    walk(Some(item), other, &path.child(segment), found);
+                }
+                for other in theirs {
+                    let value = identity(other, key).unwrap_or_default();
+                    if !mine.iter().any(|item| identity(item, key).as_deref() == Some(value.as_str())) {
+                        let segment = Segment::Item {
+                            key: key.to_string(),
+                            value,
+                        };
+                        walk(None, Some(other), &path.child(segment), found);
+                    }
+                }
+            }
             (Kind::Seq { items: mine, .. }, Kind::Seq { items: theirs, .. }) => {
                 for index in 0..mine.len().max(theirs.len()) {
                     let item_path = path.child(Segment::Index(index));
@@ -220,6 +255,28 @@ fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: 
             }),
         },
     }
+}
+
+/// The value of an item's identity key, if it is a mapping with that key as a scalar.
+fn identity(item: &Node, key: &str) -> Option<String> {
+    item.entry(key)
+        .and_then(|entry| entry.value.scalar())
+        .map(str::to_string)
+}
+
+/// The identity key both lists' items all have, with values unique within each list.
+fn identity_key(mine: &[Node], theirs: &[Node]) -> Option<&'static str> {
+    IDENTITY_KEYS.into_iter().find(|key| {
+        [mine, theirs].iter().all(|items| {
+            let values: Vec<Option<String>> = items.iter().map(|item| identity(item, key)).collect();
+            !items.is_empty()
+                && values.iter().all(Option::is_some)
+                && values
+                    .iter()
+                    .enumerate()
+                    .all(|(index, value)| !values[..index].contains(value))
+        })
+    })
 }
 
 fn is_empty(node: &Node) -> bool {
@@ -370,6 +427,22 @@ mod tests {
             [
                 ("a.args.oidc".to_string(), Change::OnlyCurrent, true),
                 ("a.cmds[1]".to_string(), Change::OnlyCurrent, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn named_list_items_are_paired_by_name_wherever_they_stand() {
+        let found = classify(
+            "volumes:\n  - name: extra\n    hostPath: /data\n  - name: audit\n    hostPath: /var/log/mine\n",
+            "volumes:\n  - name: audit\n    hostPath: /var/log\n    readOnly: true\n",
+        );
+        assert_eq!(
+            found,
+            [
+                ("volumes[name=extra]".to_string(), Change::OnlyCurrent, true),
+                ("volumes[name=audit].hostPath".to_string(), Change::Changed, true),
+                ("volumes[name=audit].readOnly".to_string(), Change::OnlyIncoming, false),
             ]
         );
     }
