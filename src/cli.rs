@@ -43,6 +43,9 @@ pub struct OutlineArgs {
     /// The chromedriver program to start.
     #[arg(long, value_name = "PATH", default_value = "chromedriver")]
     pub chromedriver: PathBuf,
+    /// Accept any certificate the page presents (a page outline types no credential).
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Args)]

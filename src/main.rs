@@ -9,7 +9,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
-use palette_harness::browser::BrowserOptions;
+use palette_harness::browser::{BrowserOptions, CertificateTrust};
 use palette_harness::cli::{Cli, Command, ConsoleArgs, OutlineArgs, RunArgs};
 use palette_harness::console::{self, ConsoleConfig};
 use palette_harness::diff_command::{self, DiffRequest};
@@ -113,6 +113,11 @@ async fn print_outline(args: OutlineArgs) -> ExitCode {
     let options = BrowserOptions {
         webdriver_url: args.webdriver,
         chromedriver: args.chromedriver,
+        certificates: if args.insecure {
+            CertificateTrust::AcceptAny
+        } else {
+            CertificateTrust::Verify
+        },
         ..BrowserOptions::default()
     };
     tokio::select! {

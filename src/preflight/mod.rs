@@ -135,8 +135,8 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
             return verdict(
                 Support::Unsupported,
                 format!(
-                    "a VMware upgrade cannot cross more than one Kubernetes minor version; \
-                     this one goes from Kubernetes {} to {} ({source}, Kubernetes Version Constraint)",
+                    "a VMware upgrade cannot cross more than one Kubernetes minor version, and \
+                     this one goes from Kubernetes {} to {} (source: {source}, Kubernetes Version Constraint)",
                     installed_kubernetes.as_deref().unwrap_or_default(),
                     target_kubernetes.as_deref().unwrap_or_default()
                 ),
@@ -148,11 +148,11 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
     }) {
         let listed = format!("the docs' table lists {} → {}", row.from, row.to.join(", "));
         return if row.supported {
-            verdict(Support::Supported, format!("{listed} ({source})"))
+            verdict(Support::Supported, format!("{listed} (source: {source})"))
         } else {
             verdict(
                 Support::Unsupported,
-                format!("{listed} as not supported ({source})"),
+                format!("{listed} as not supported (source: {source})"),
             )
         };
     }
@@ -168,7 +168,7 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
                 Support::Unsupported,
                 format!(
                     "before upgrading Palette to a new major version, update it to the latest \
-                     patch of the latest minor version ({}) first ({source})",
+                     patch of the latest minor version ({}) first (source: {source})",
                     latest_of_major.map(|latest| latest.to_string()).unwrap_or_default()
                 ),
             );
@@ -178,15 +178,15 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
         return verdict(
             Support::Supported,
             format!(
-                "a later patch of the same minor line {}.{} (every minor line's table lists its \
-                 patches as upgradable to later ones; {source})",
+                "a later patch of the same minor line {}.{}, as every minor line's table lists \
+                 its patches (source: {source})",
                 installed.0, installed.1
             ),
         );
     }
     verdict(
         Support::Unknown,
-        format!("the docs' table does not list {installed} → {target} ({source})"),
+        format!("the docs' table does not list {installed} → {target} (source: {source})"),
     )
 }
 

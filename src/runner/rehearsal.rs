@@ -123,9 +123,9 @@ impl ScenarioRun<'_> {
         }));
         let path = format!("{installed} → {target}");
         match verdict.support {
-            Support::Supported => Ok(Some(format!("{path}: supported ({})", verdict.rule))),
+            Support::Supported => Ok(Some(format!("{path}: supported: {}", verdict.rule))),
             _ if allowed_anyway => Ok(Some(format!(
-                "{path}: {} ({}); going on because of --allow-unsupported-path",
+                "{path}: {}: {}; going on because of --allow-unsupported-path",
                 verdict.support.word(),
                 verdict.rule
             ))),
