@@ -265,6 +265,15 @@ impl Builder<'_> {
                         .max()
                         .unwrap_or(start)
                 };
+                // A block sequence starts at its first dash; the parser puts the start of one
+                // whose dashes are not indented under its key at the first item instead.
+                let start = match items.first() {
+                    Some(first) if !flow => self.text[..first.span.start]
+                        .rfind('-')
+                        .filter(|dash| self.text[dash + 1..first.span.start].trim().is_empty())
+                        .map_or(start, |dash| dash.min(start)),
+                    _ => start,
+                };
                 Node {
                     kind: Kind::Seq { items, flow },
                     span: start..end,
@@ -304,6 +313,9 @@ mod tests {
         assert_eq!(&text[quoted.span.clone()], "'it''s'");
         let list = &pack.entry("list").unwrap().value;
         assert_eq!(&text[list.span.clone()], "- a\n    - 'b'");
+        let unindented = parse("list:\n- a\n- b\n").unwrap().unwrap();
+        let list = &unindented.entry("list").unwrap().value;
+        assert_eq!(list.span.start, 6, "at the first dash");
         let block = &pack.entry("blk").unwrap().value;
         assert_eq!(&text[block.span.clone()], "|\n    one\n    two\n");
         let last = &root.entry("last").unwrap().value;
