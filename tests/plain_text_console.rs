@@ -8,9 +8,15 @@ mod common;
 use common::*;
 
 fn plain_text_console(fault: &str) -> String {
+    plain_text_console_offering(fault, "4.8.21>4.8.33")
+}
+
+/// The console with `releases` ("FROM>TO") installed and offered.
+fn plain_text_console_offering(fault: &str, releases: &str) -> String {
     let html = include_str!("fixtures/plain-text-console.html")
         .replace("__LOCK_MS__", "1500")
-        .replace("__FAULT__", fault);
+        .replace("__FAULT__", fault)
+        .replace("__RELEASES__", releases);
     serve_page(html)
 }
 
@@ -127,4 +133,34 @@ do = [
         stdout.contains("✓ expect field \"Current Password\""),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_new_kubernetes_version_on_this_console_runs_steps_6_and_7_with_supports_values() {
+    // 4.7.20 → 4.7.27 brings Kubernetes 1.31.8 → 1.32.8; the profile's editor has one Save.
+    let url = plain_text_console_offering("none", "4.7.20>4.7.27");
+    let out = tempfile::tempdir().expect("temp dir");
+    let support = out.path().join("support");
+    std::fs::create_dir_all(&support).expect("folder");
+    std::fs::write(
+        support.join("kubernetes.yaml"),
+        "pack:\n  k8sHardening: True\n  podCIDR: \"192.168.0.0/16\"\n  serviceClusterIpRange: \"10.96.0.0/12\"\nkubeadmconfig:\n  apiServer:\n    extraArgs:\n      secure-port: \"6443\"\n      feature-gates: \"SupportRecommended=true\"\n",
+    )
+    .expect("support values");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .args(["--apply", "--timeout", "10s", "--console", &url, "--support-values"])
+            .arg(&support),
+        0,
+    );
+    assert!(stdout.contains("4.7.20 → 4.7.27: supported"), "{stdout}");
+    assert!(!stdout.contains("skipped"), "steps 6 and 7 ran: {stdout}");
+    assert!(stdout.contains("with 2 carried customization(s) on top and saved"), "{stdout}");
+    assert!(stdout.contains("pack.podCIDR = \"10.200.0.0/16\""), "kept on top: {stdout}");
+    let pasted = std::fs::read_to_string(
+        out.path().join("upgrade-vmware-non-airgap/support/kubernetes.pasted.yaml"),
+    )
+    .expect("what was pasted");
+    assert!(pasted.contains("feature-gates: \"SupportRecommended=true\""), "{pasted}");
+    assert!(pasted.contains("podCIDR: \"10.200.0.0/16\""), "{pasted}");
 }
