@@ -32,6 +32,18 @@ pub enum Command {
     Accept(ReviewArgs),
     /// Delete pending snapshots (all, or those whose name contains FILTER).
     Reject(ReviewArgs),
+    /// Check scenario files without running them (no browser): exit 0 when all are valid, 2 when
+    /// one is not, each problem as file:line:column: expected ….
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files; default: every .toml file in ./scenarios.
+    pub scenarios: Vec<PathBuf>,
+    /// `text` (one line a file) or `json` (an array, for editors and CI tools).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

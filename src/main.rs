@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use palette_harness::browser::{BrowserOptions, CertificateTrust};
-use palette_harness::cli::{Cli, Command, ConsoleArgs, OutlineArgs, RunArgs};
+use palette_harness::cli::{CheckArgs, Cli, Command, ConsoleArgs, OutlineArgs, RunArgs};
 use palette_harness::console::{self, ConsoleConfig};
 use palette_harness::diff_command::{self, DiffRequest};
 use palette_harness::snapshot::{SnapshotStore, StoreError};
@@ -33,6 +33,7 @@ fn main() -> ExitCode {
                 Err(message) => usage_error(message),
             }
         }
+        Command::Check(args) => check_scenarios(&args),
         Command::Review(args) => {
             let store = SnapshotStore::new(&args.snapshots);
             print!(
@@ -49,6 +50,67 @@ fn main() -> ExitCode {
             &SnapshotStore::new(&args.snapshots),
             args.filter.as_deref(),
         )),
+    }
+}
+
+/// `check`: every scenario parsed and validated as `run` would, without a browser.
+fn check_scenarios(args: &CheckArgs) -> ExitCode {
+    let json = match args.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => return usage_error(format!("--format: expected text or json, found `{other}`")),
+    };
+    let files = if args.scenarios.is_empty() {
+        match settings::scenario_files(std::path::Path::new("scenarios")) {
+            Ok(files) => files,
+            Err(error) => return usage_error(error),
+        }
+    } else {
+        args.scenarios.clone()
+    };
+    let mut all_valid = true;
+    let mut results = Vec::new();
+    for file in &files {
+        let result = match palette_harness::scenario::load(file) {
+            Ok(scenario) => {
+                let actions: usize = scenario.steps.iter().map(|step| step.actions.len()).sum();
+                serde_json::json!({
+                    "file": file, "valid": true, "steps": scenario.steps.len(), "actions": actions,
+                })
+            }
+            Err(palette_harness::scenario::ScenarioError::Malformed { location, message }) => {
+                all_valid = false;
+                serde_json::json!({
+                    "file": file, "valid": false, "line": location.line, "column": location.column,
+                    "message": message, "error": format!("{location}: {message}"),
+                })
+            }
+            Err(error) => {
+                all_valid = false;
+                serde_json::json!({ "file": file, "valid": false, "error": error.to_string() })
+            }
+        };
+        results.push(result);
+    }
+    if json {
+        println!("{}", serde_json::Value::Array(results));
+    } else {
+        for result in &results {
+            match result["error"].as_str() {
+                Some(error) => eprintln!("{error}"),
+                None => println!(
+                    "{}: valid ({} steps, {} actions)",
+                    result["file"].as_str().unwrap_or_default(),
+                    result["steps"],
+                    result["actions"]
+                ),
+            }
+        }
+    }
+    if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 

@@ -237,7 +237,7 @@ fn console_name_of(url: &str) -> String {
     }
 }
 
-fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
+pub fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .map_err(|_| SettingsError::NoScenarios {
             folder: folder.to_path_buf(),

@@ -188,7 +188,15 @@ pub fn is_mutating(kind: &ActionKind) -> bool {
             label: Some(label),
             ..
         }) => {
-            let first_word = label.split_whitespace().next().unwrap_or("").to_lowercase();
+            // `Confirm!` and `(Update)` are still Confirm and Update.
+            let first_word: String = label
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .filter(|character| character.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
             MUTATING_BUTTON_WORDS.contains(&first_word.as_str())
         }
         // Pasting and saving a layer's values changes the console.
@@ -240,7 +248,7 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                     None => {
                         return Err(ActionSyntaxError {
                             offset: start,
-                            message: "this quoted label is never closed: expected a closing `\"`"
+                            message: "expected a closing `\"` for this quoted label"
                                 .to_string(),
                         })
                     }
@@ -271,7 +279,8 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                 index += 1;
             }
             tokens.push(Spanned {
-                token: Token::Word(word.to_lowercase()),
+                // As written, so that messages quote the file; compared without case.
+                token: Token::Word(word),
                 offset: start,
             });
         }
@@ -306,6 +315,26 @@ impl Cursor {
         })
     }
 
+    /// Like [`Cursor::error`], adding "did you mean" when the word found is close to one of
+    /// `choices` (each a phrase; its first word is compared).
+    fn error_suggesting<T>(&self, expected: &str, choices: &[&str]) -> Result<T, ActionSyntaxError> {
+        let mut error = match self.error::<T>(expected) {
+            Err(error) => error,
+            Ok(_) => unreachable!("error always fails"),
+        };
+        if let Some(word) = self.peek_word(0) {
+            let firsts = choices.iter().map(|choice| choice.split(' ').next().unwrap_or(choice));
+            if let Some(close) = super::source::did_you_mean(word, firsts) {
+                let phrase = choices
+                    .iter()
+                    .find(|choice| choice.split(' ').next() == Some(close))
+                    .unwrap_or(&close);
+                error.message.push_str(&format!(": did you mean `{phrase}`?"));
+            }
+        }
+        Err(error)
+    }
+
     fn peek_word(&self, index: usize) -> Option<&str> {
         match self
             .tokens
@@ -322,7 +351,10 @@ impl Cursor {
         let matches = expected
             .iter()
             .enumerate()
-            .all(|(index, word)| self.peek_word(index) == Some(word));
+            .all(|(index, word)| {
+                self.peek_word(index)
+                    .is_some_and(|found| found.eq_ignore_ascii_case(word))
+            });
         if matches {
             self.position += expected.len();
         }
@@ -332,7 +364,7 @@ impl Cursor {
     fn word(&mut self, what: &str) -> Result<String, ActionSyntaxError> {
         match self.peek_word(0) {
             Some(word) => {
-                let word = word.to_string();
+                let word = word.to_lowercase();
                 self.position += 1;
                 Ok(word)
             }
@@ -386,10 +418,19 @@ impl Cursor {
             }
         }
         let known: Vec<&str> = Role::ALL.iter().map(|(_, words)| *words).collect();
-        self.error(&format!("a role ({})", known.join(", ")))
+        self.error_suggesting(&format!("a role ({})", known.join(", ")), &known)
     }
 
     fn target(&mut self) -> Result<Target, ActionSyntaxError> {
+        self.target_nested(0)
+    }
+
+    fn target_nested(&mut self, depth: usize) -> Result<Target, ActionSyntaxError> {
+        if depth > MAX_NESTING {
+            return self.error(&format!(
+                "at most {MAX_NESTING} nested `in` targets (a button in a pane in a dialog is 2)"
+            ));
+        }
         let role = self.role()?;
         let label = match self.tokens.get(self.position).map(|token| &token.token) {
             Some(Token::Quoted(_)) => Some(self.quoted("a label in double quotes")?),
@@ -401,7 +442,7 @@ impl Cursor {
             }
         };
         let within = if self.eat_words("in") {
-            Some(Box::new(self.target()?))
+            Some(Box::new(self.target_nested(depth + 1)?))
         } else {
             None
         };
@@ -429,6 +470,28 @@ impl Cursor {
         )?))
     }
 }
+
+/// How each action begins, for "did you mean".
+const ACTION_PHRASES: [&str; 15] = [
+    "log in",
+    "click",
+    "select",
+    "open",
+    "expect",
+    "screenshot",
+    "snapshot",
+    "back up layer",
+    "merge",
+    "check layer",
+    "read installed version",
+    "replace layer",
+    "type",
+    "wait until unlocked",
+    "check upgrade path",
+];
+
+/// How deep `in` targets may nest.
+const MAX_NESTING: usize = 8;
 
 const ACTIONS_HELP: &str =
     "an action (log in, click, select, expect, screenshot, snapshot, back up layer, merge, \
@@ -466,6 +529,15 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         ActionKind::Expect(cursor.target()?)
     } else if cursor.eat_words("screenshot") {
         let image_name = cursor.quoted("the guide's image name in double quotes")?;
+        let lower = image_name.to_lowercase();
+        if !(lower.ends_with(".webp") || lower.ends_with(".png")) {
+            return Err(ActionSyntaxError {
+                offset: cursor.tokens[cursor.position - 1].offset,
+                message: format!(
+                    "expected an image name ending in .webp (as the guides' images are) or .png, found \"{image_name}\""
+                ),
+            });
+        }
         if image_name.contains('/') || image_name.contains('\\') {
             return Err(ActionSyntaxError {
                 offset: cursor.tokens[cursor.position - 1].offset,
@@ -538,7 +610,7 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
         };
         ActionKind::WaitUntilUnlocked { within }
     } else {
-        return cursor.error(ACTIONS_HELP);
+        return cursor.error_suggesting(ACTIONS_HELP, &ACTION_PHRASES);
     };
     if !cursor.at_end() {
         return cursor.error("the end of the action");
@@ -626,6 +698,14 @@ mod tests {
     }
 
     #[test]
+    fn misspelt_actions_and_roles_get_a_did_you_mean_quoting_the_file() {
+        let error = parse_action(r#"Clik button "Update""#).unwrap_err();
+        assert!(error.message.ends_with("found `Clik`: did you mean `click`?"), "{}", error.message);
+        let error = parse_action(r#"click buton "Update""#).unwrap_err();
+        assert!(error.message.ends_with("found `buton`: did you mean `button`?"), "{}", error.message);
+    }
+
+    #[test]
     fn merges_and_checks_may_keep_every_customization_found() {
         assert_eq!(
             parse_action(
@@ -680,7 +760,7 @@ mod tests {
     fn an_unclosed_label_points_at_its_opening_quote() {
         let error = parse_action(r#"click button "Update"#).unwrap_err();
         assert_eq!(error.offset, 13);
-        assert!(error.message.contains("never closed"));
+        assert!(error.message.contains("expected a closing"));
     }
 
     #[test]

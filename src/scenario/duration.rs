@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+/// The longest wait a scenario or the command line may ask for: a week.
+const LONGEST: Duration = Duration::from_secs(7 * 24 * 3600);
+
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -19,11 +22,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => value * 3600.0,
         other => {
             return Err(format!(
-                "unknown duration unit `{other}` in `{text}`; use ms, s, m or h"
+                "expected a duration unit (ms, s, m or h), found `{other}` in `{text}`"
             ))
         }
     };
-    Ok(Duration::from_secs_f64(seconds))
+    if !seconds.is_finite() || seconds > LONGEST.as_secs_f64() {
+        return Err(format!(
+            "expected a duration of at most a week (168h), found `{text}`"
+        ));
+    }
+    let duration = Duration::from_secs_f64(seconds);
+    if duration.is_zero() {
+        return Err(format!(
+            "expected a duration above zero such as `30s`, found `{text}` (nothing could happen in it)"
+        ));
+    }
+    Ok(duration)
 }
 
 #[cfg(test)]
@@ -39,10 +53,20 @@ mod tests {
     }
 
     #[test]
+    fn durations_too_long_or_zero_are_refused_without_a_panic() {
+        assert!(parse_duration("99999999999999999999h").unwrap_err().contains("at most a week"));
+        assert!(parse_duration("1e400").is_err());
+        assert!(parse_duration("169h").unwrap_err().contains("at most a week"));
+        assert!(parse_duration("0s").unwrap_err().contains("above zero"));
+        assert!(parse_duration("0").unwrap_err().contains("above zero"));
+        assert_eq!(parse_duration("168h"), Ok(Duration::from_secs(168 * 3600)));
+    }
+
+    #[test]
     fn durations_reject_unknown_units_and_words() {
         assert!(parse_duration("3 days")
             .unwrap_err()
-            .contains("unknown duration unit"));
+            .contains("expected a duration unit"));
         assert!(parse_duration("soon")
             .unwrap_err()
             .contains("expected a duration"));

@@ -9,6 +9,7 @@
 pub mod action;
 mod duration;
 mod parse;
+pub mod source;
 
 use std::fmt;
 use std::path::PathBuf;

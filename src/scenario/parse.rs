@@ -1,12 +1,13 @@
 //! Scenario files: TOML read through serde with spans, so that every problem is reported at its
 //! file:line:column with what was expected.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::action::{self, parse_action};
+use super::source::SourceText;
 use super::{
     parse_duration, Action, Condition, Location, Scenario, ScenarioError, SnapshotOptions, Step,
 };
@@ -49,21 +50,59 @@ struct RawStep {
     max_diff_ratio: Option<f64>,
 }
 
+/// The largest scenario file read: far above any guide's (the VMware one is 5 KB).
+const LARGEST_FILE: u64 = 8 * 1024 * 1024;
+
 /// Reads and parses a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Unreadable {
+    let unreadable = |source| ScenarioError::Unreadable {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse(path, &source)
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > LARGEST_FILE {
+        return Err(ScenarioError::Malformed {
+            location: Location {
+                file: path.to_path_buf(),
+                line: 1,
+                column: 1,
+            },
+            message: format!(
+                "expected a scenario file of at most 8 MiB, found {size} bytes"
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            // The position of the first invalid byte, counted in the valid text before it.
+            let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+            let location = SourceText::new(path, valid).location(valid.len());
+            return Err(ScenarioError::Malformed {
+                location,
+                message: format!(
+                    "expected UTF-8 text, found the byte 0x{:02x} that is not",
+                    bytes[error.valid_up_to()]
+                ),
+            });
+        }
+    };
+    parse(path, text)
 }
 
 /// Parses scenario text; `file` is only used to name locations.
 pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
-    let locate = |byte_offset: usize| location_at(file, source, byte_offset);
-    let raw: RawScenario = toml::from_str(source).map_err(|error| ScenarioError::Malformed {
-        location: locate(error.span().map(|span| span.start).unwrap_or(0)),
-        message: error.message().trim_end().to_string(),
+    // Editors do not count a byte-order mark as a column.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let text = SourceText::new(file, source);
+    let locate = |byte_offset: usize| text.location(byte_offset);
+    let raw: RawScenario = toml::from_str(source).map_err(|error| {
+        let at = error.span().map(|span| span.start).unwrap_or(0);
+        ScenarioError::Malformed {
+            location: locate(at),
+            message: reworded(source, at, error.message()),
+        }
     })?;
     if raw.steps.is_empty() {
         return Err(ScenarioError::Malformed {
@@ -72,7 +111,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         });
     }
 
-    let scenario_masks = compile_masks(&raw.mask_text, source, &locate)?;
+    let scenario_masks = compile_masks(&raw.mask_text, &text)?;
     let mut snapshot_names: Vec<String> = Vec::new();
     let mut steps = Vec::with_capacity(raw.steps.len());
     for spanned_step in raw.steps {
@@ -82,25 +121,26 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             return Err(ScenarioError::Malformed {
                 location: locate(step_start),
                 message: format!(
-                    "step {} {} has no actions: expected `do = [...]` with at least one action",
+                    "expected `do = [...]` with at least one action in step {} {}",
                     raw_step.section, raw_step.number
                 ),
             });
         }
         let timeout = match &raw_step.timeout {
             None => None,
-            Some(text) => Some(parse_duration(text.get_ref()).map_err(|message| {
+            Some(duration) => Some(parse_duration(duration.get_ref()).map_err(|message| {
                 ScenarioError::Malformed {
-                    location: locate(text.span().start),
+                    location: locate(duration.span().start),
                     message,
                 }
             })?),
         };
         let when = match &raw_step.when {
             None => None,
-            Some(text) => Some(Condition::parse(text.get_ref()).map_err(|(offset, message)| {
+            Some(condition) => Some(Condition::parse(condition.get_ref()).map_err(|(offset, message)| {
+                let characters = condition.get_ref()[..offset].chars().count();
                 ScenarioError::Malformed {
-                    location: locate(string_content_start(source, text.span().start) + offset),
+                    location: locate(text.string_char(condition.span().start, characters)),
                     message,
                 }
             })?),
@@ -108,17 +148,12 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
 
         let mut actions = Vec::with_capacity(raw_step.actions.len());
         for spanned_text in &raw_step.actions {
-            let text = spanned_text.get_ref();
-            let content_start = string_content_start(source, spanned_text.span().start);
-            let at_character = |offset: usize| {
-                let byte = text
-                    .char_indices()
-                    .nth(offset)
-                    .map(|(byte, _)| byte)
-                    .unwrap_or(text.len());
-                locate(content_start + byte)
-            };
-            let kind = parse_action(text).map_err(|error| ScenarioError::Malformed {
+            let action_text = spanned_text.get_ref();
+            let literal_start = spanned_text.span().start;
+            let at_character =
+                |offset: usize| locate(text.string_char(literal_start, offset));
+            let text_of_action = action_text;
+            let kind = parse_action(text_of_action).map_err(|error| ScenarioError::Malformed {
                 location: at_character(error.offset),
                 message: error.message,
             })?;
@@ -136,27 +171,26 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
                 return Err(ScenarioError::Malformed {
                     location: at_character(0),
                     message: format!(
-                        "`{text}` changes the console: mark step {} {} with `mutating = true`",
+                        "expected `mutating = true` on step {} {}: `{text_of_action}` changes the console",
                         raw_step.section, raw_step.number
                     ),
                 });
             }
             actions.push(Action {
                 kind,
-                text: text.clone(),
+                text: text_of_action.clone(),
                 mutating,
                 location: at_character(0),
             });
         }
 
         let mut mask_text = scenario_masks.clone();
-        mask_text.extend(compile_masks(&raw_step.mask_text, source, &locate)?);
+        mask_text.extend(compile_masks(&raw_step.mask_text, &text)?);
         let targets = |list: &[Spanned<String>]| -> Result<Vec<action::Target>, ScenarioError> {
             list.iter()
-                .map(|text| {
-                    let start = string_content_start(source, text.span().start);
-                    action::parse_target(text.get_ref()).map_err(|error| ScenarioError::Malformed {
-                        location: locate(start + error.offset),
+                .map(|target| {
+                    action::parse_target(target.get_ref()).map_err(|error| ScenarioError::Malformed {
+                        location: locate(text.string_char(target.span().start, error.offset)),
                         message: error.message,
                     })
                 })
@@ -202,41 +236,98 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
 
 fn compile_masks(
     patterns: &[Spanned<String>],
-    source: &str,
-    locate: &impl Fn(usize) -> Location,
+    text: &SourceText,
 ) -> Result<Vec<regex::Regex>, ScenarioError> {
     patterns
         .iter()
         .map(|pattern| {
             regex::Regex::new(pattern.get_ref()).map_err(|error| ScenarioError::Malformed {
-                location: locate(string_content_start(source, pattern.span().start)),
-                message: format!("expected a regular expression in mask_text: {error}"),
+                location: text.location(text.string_char(pattern.span().start, 0)),
+                message: format!(
+                    "expected a regular expression in mask_text: {}",
+                    error.to_string().lines().last().unwrap_or("").trim()
+                ),
             })
         })
         .collect()
 }
 
-/// Where a TOML string's content starts, past its opening quote(s).
-fn string_content_start(source: &str, literal_start: usize) -> usize {
-    let rest = &source[literal_start.min(source.len())..];
-    let quote_length = if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
-        3
-    } else if rest.starts_with('\'') || rest.starts_with('"') {
-        1
-    } else {
-        0
-    };
-    literal_start + quote_length
-}
+/// What each key of a scenario holds, in the scenario's words.
+const KEYS: [(&str, &str); 16] = [
+    ("title", "the guide's title in quotes"),
+    ("guide", "text in quotes: the guide's words (at the top: the guide's path in the docs)"),
+    ("section", "the guide's section name in quotes, such as \"Upgrade\""),
+    ("number", "the guide's step number, a whole number such as 4"),
+    ("do", "a list of actions in quotes, such as ['click button \"Update\"']"),
+    ("note", "text in quotes"),
+    ("mutating", "true or false"),
+    ("timeout", "a duration in quotes such as \"30s\" or \"2m\""),
+    ("when", "a condition in quotes such as \"target_kubernetes != installed_kubernetes\""),
+    ("mask_text", "a list of regular expressions in quotes, such as ['\\d+ days']"),
+    ("mask", "a list of targets in quotes, such as ['pane \"System health\"']"),
+    ("hide", "a list of targets in quotes, such as ['pane \"System health\"']"),
+    ("ignore", "a list of targets in quotes, such as ['pane \"System health\"']"),
+    ("max_diff_pixels", "a whole number of pixels such as 10"),
+    ("max_diff_ratio", "a number between 0 and 1 such as 0.001"),
+    ("step", "[[step]] tables"),
+];
 
-fn location_at(file: &Path, source: &str, byte_offset: usize) -> Location {
-    let before = &source[..byte_offset.min(source.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|index| index + 1).unwrap_or(0);
-    Location {
-        file: PathBuf::from(file),
-        line,
-        column: before[line_start..].chars().count() + 1,
+/// The TOML layer's message in the scenario's words: what the key holds, a "did you mean" for an
+/// unknown key, one line.
+fn reworded(source: &str, at: usize, message: &str) -> String {
+    let message = message.trim();
+    let first_line = message.lines().next().unwrap_or_default().trim();
+    if let Some(rest) = first_line.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or_default();
+        let known: Vec<&str> = KEYS.iter().map(|(key, _)| *key).filter(|key| !key.is_empty()).collect();
+        return match super::source::did_you_mean(unknown, known.iter().copied()) {
+            Some(close) => format!("expected a known key, found `{unknown}`: did you mean `{close}`?"),
+            None => format!("expected one of the keys {}, found `{unknown}`", known.join(", ")),
+        };
+    }
+    if let Some(rest) = first_line.strip_prefix("missing field `") {
+        let missing = rest.split('`').next().unwrap_or_default();
+        let holds = KEYS.iter().find(|(key, _)| *key == missing).map(|(_, holds)| *holds).unwrap_or("a value");
+        return format!("expected `{missing} = …` in this table: {holds}");
+    }
+    if first_line.starts_with("invalid type") || first_line.starts_with("invalid value") {
+        // The key is what stands before `=` on the value's line.
+        let line_start = source[..at.min(source.len())].rfind('\n').map_or(0, |index| index + 1);
+        let key = source[line_start..at.min(source.len())]
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if let Some((_, holds)) = KEYS.iter().find(|(known, _)| !known.is_empty() && *known == key) {
+            let found = first_line
+                .split(", expected")
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("invalid type: ")
+                .trim_start_matches("invalid value: ");
+            return format!("expected `{key}` to be {holds}, found {found}");
+        }
+    }
+    // A value TOML cannot read, on a `key = value` line of a known key: what the key holds.
+    let at = at.min(source.len());
+    let line_start = source[..at].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |index| at + index);
+    if let Some((key, value)) = source[line_start..line_end].split_once('=') {
+        let key = key.trim();
+        let value_start = line_start + source[line_start..line_end].find('=').unwrap_or(0) + 1;
+        if at >= value_start {
+            if let Some((_, holds)) = KEYS.iter().find(|(known, _)| *known == key) {
+                return format!("expected `{key}` to be {holds}, found `{}`", value.trim());
+            }
+        }
+    }
+    // A TOML syntax error: its own first line, and where it points.
+    let message: Vec<&str> = message.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let joined = message.join("; ");
+    if joined.starts_with("expected") {
+        joined
+    } else {
+        format!("expected valid TOML: {joined}")
     }
 }
 
@@ -302,7 +393,7 @@ do = ['click button "Update"']
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 15);
         assert!(
-            message.contains("mark step Upgrade 4 with `mutating = true`"),
+            message.starts_with("expected `mutating = true` on step Upgrade 4"),
             "{message}"
         );
     }
@@ -320,7 +411,7 @@ do = ['click button "Update"']
         let source = GOOD.replace("number = 2\n", "number = 2\nnumbr = 3\n");
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 7);
-        assert!(message.contains("unknown field `numbr`"), "{message}");
+        assert_eq!(message, "expected a known key, found `numbr`: did you mean `number`?");
     }
 
     #[test]
@@ -363,5 +454,134 @@ do = ['click button "Update"']
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 15);
         assert!(message.contains("expected a duration"), "{message}");
+    }
+
+    #[test]
+    fn toml_type_errors_say_what_the_key_holds() {
+        let (location, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = 30"));
+        assert_eq!(location.line, 15);
+        assert!(message.starts_with("expected `timeout` to be a duration in quotes such as \"30s\""), "{message}");
+        let (_, message) = malformed(&GOOD.replace("mutating = true", "mutating = True"));
+        assert_eq!(message, "expected `mutating` to be true or false, found `True`");
+        assert!(!message.contains('\n'), "one line: {message}");
+        let (_, message) = malformed(&GOOD.replace("number = 2", "number = \"two\""));
+        assert!(message.starts_with("expected `number` to be the guide's step number"), "{message}");
+    }
+
+    #[test]
+    fn positions_are_exact_after_escapes_and_multibyte_text() {
+        // `\"` and `\u00e9` before the error: the column is where the bad word is written.
+        let source = GOOD.replace(
+            "'select tab \"Profile\"'",
+            "\"click button \\\"Caf\\u00e9\\\" in diálogo \\\"x\\\"\"",
+        );
+        let (location, message) = malformed(&source);
+        let line = source.lines().nth(location.line - 1).unwrap();
+        let column_text: String = line.chars().skip(location.column - 1).take(7).collect();
+        assert_eq!(column_text, "diálogo", "{message}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_shift_columns() {
+        let source = format!("\u{feff}{}", GOOD.replace("select tab \"Profile\"", "select tabb \"Profile\""));
+        let (location, _) = malformed(&source);
+        assert_eq!((location.line, location.column), (8, 55));
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_where_it_is() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("bad.toml");
+        let mut bytes = GOOD.as_bytes().to_vec();
+        let at = GOOD.find("Profile").unwrap();
+        bytes[at] = 0xff;
+        std::fs::write(&path, bytes).unwrap();
+        match load(&path) {
+            Err(ScenarioError::Malformed { location, message }) => {
+                assert_eq!((location.line, location.column), (8, 60), "{message}");
+                assert!(message.starts_with("expected UTF-8 text"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn deep_nesting_huge_durations_and_useless_values_are_refused_by_name() {
+        let nested = format!("'click button \"x\"{}'", " in pane \"p\"".repeat(30_000));
+        let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", &nested));
+        assert!(message.contains("at most 8 nested `in` targets"), "{message}");
+        let (_, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = \"99999999999999999999h\""));
+        assert!(message.contains("at most a week"), "{message}");
+        let (_, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = \"0s\""));
+        assert!(message.contains("above zero"), "{message}");
+        let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", "'screenshot \"name.txt\"'"));
+        assert!(message.contains("ending in .webp"), "{message}");
+        let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", "'click button \"Confirm!\"'"));
+        assert!(message.starts_with("expected `mutating = true` on step Upgrade 2"), "{message}");
+    }
+
+    #[test]
+    fn ten_thousand_steps_parse_with_their_locations() {
+        let mut source = String::from("title = \"Big\"\n");
+        for number in 1..=10_000 {
+            source.push_str(&format!("[[step]]\nsection = \"S\"\nnumber = {number}\nguide = \"g\"\ndo = ['log in']\n"));
+        }
+        let scenario = parse(Path::new("big.toml"), &source).expect("parses");
+        assert_eq!(scenario.steps.len(), 10_000);
+        assert_eq!(scenario.steps[9_999].actions[0].location.line, 2 + 9_999 * 5 + 4);
+    }
+    /// Random and mutated scenarios: the parser never panics, and every error it gives has a
+    /// line and column inside the file and says what was expected, on one line.
+    #[test]
+    fn mutated_scenarios_never_panic_and_every_error_is_located() {
+        let shipped = include_str!("../../scenarios/upgrade-vmware-non-airgap.toml");
+        let pieces = [
+            "\"", "'", "\\", "\\u00e9", "é", "日本", "[", "]", "=", "\n", "[[step]]\n", " in ",
+            " in pane \"p\"", "'''", "\"\"\"", "#", ",", "{", "}", "mutating = True\n",
+            "timeout = \"9e99h\"\n", "\u{feff}", "click button \"Confirm!\"", "do = []\n",
+            "number = -1\n", "when = \"x\"\n", "0", "\t",
+        ];
+        let mut state: u64 = 0x5eed;
+        let mut next = |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % below.max(1)
+        };
+        for round in 0..2000 {
+            let mut text: Vec<char> = shipped.chars().collect();
+            for _ in 0..1 + next(4) {
+                let at = next(text.len() + 1);
+                match next(4) {
+                    0 => {
+                        let piece = pieces[next(pieces.len())];
+                        text.splice(at..at, piece.chars());
+                    }
+                    1 if at < text.len() => {
+                        let end = (at + 1 + next(12)).min(text.len());
+                        text.drain(at..end);
+                    }
+                    2 => text.truncate(at),
+                    _ if at < text.len() => {
+                        text[at] = pieces[next(pieces.len())].chars().next().unwrap_or('x')
+                    }
+                    _ => {}
+                }
+            }
+            let text: String = text.into_iter().collect();
+            match parse(Path::new("mutated.toml"), &text) {
+                Ok(_) => {}
+                Err(ScenarioError::Malformed { location, message }) => {
+                    let lines = text.lines().count().max(1);
+                    assert!(
+                        location.line >= 1 && location.line <= lines + 1 && location.column >= 1,
+                        "round {round}: {location} outside the file: {message}"
+                    );
+                    assert!(message.starts_with("expected"), "round {round}: {message}");
+                    assert!(!message.contains('\n'), "round {round}: two lines: {message}");
+                }
+                Err(other) => panic!("round {round}: {other}"),
+            }
+        }
     }
 }
