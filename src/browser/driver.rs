@@ -13,6 +13,10 @@ pub struct DriverProcess {
     child: Child,
     port: u16,
     temp_dir: PathBuf,
+    /// A process in the driver's group that waits on a pipe only this process writes to: when
+    /// the harness dies, however it dies (SIGKILL included), the pipe closes and the watchdog
+    /// removes the temp folder and kills the group. Kept only for its pipe.
+    _watchdog: Option<Child>,
 }
 
 impl DriverProcess {
@@ -58,6 +62,7 @@ impl DriverProcess {
                 child,
                 port: 0,
                 temp_dir,
+                _watchdog: None,
             });
             return Err(BrowserError::DriverSilent {
                 said: String::new(),
@@ -89,10 +94,12 @@ impl DriverProcess {
                 remember(&stderr_said, &line);
             }
         });
+        let watchdog = watch_group(child.id(), &temp_dir);
         let mut driver = DriverProcess {
             child,
             port: 0,
             temp_dir,
+            _watchdog: watchdog,
         };
         match receiver.recv_timeout(Duration::from_secs(20)) {
             Ok(port) => {
@@ -117,6 +124,27 @@ impl DriverProcess {
     pub fn temp_dir(&self) -> &Path {
         &self.temp_dir
     }
+}
+
+/// Starts the watchdog of the driver's process group `group` (the driver's pid): `sh` reads its
+/// standard input, a pipe whose other end stays in this process; at end of file (this process
+/// is gone) it removes `temp_dir` and kills the whole group, itself included. `None` if `sh`
+/// cannot start; the group is then still killed on every exit but SIGKILL.
+fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
+    let mut command = Command::new("/bin/sh");
+    command
+        .args([
+            "-c",
+            r#"read _ignored; rm -rf "$1"; kill -s KILL -- "-$2""#,
+            "palette-harness-watchdog",
+        ])
+        .arg(temp_dir)
+        .arg(group.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    std::os::unix::process::CommandExt::process_group(&mut command, group as i32);
+    command.spawn().ok()
 }
 
 /// Keeps the driver's last words (at most 2 KB) for an error message.
