@@ -197,6 +197,7 @@ pub fn resolve(
             viewport,
             // Decided per console by the harness, from `trust`.
             certificates: Default::default(),
+            page_load_timeout: Some(step_timeout),
         },
         out_dir: args.out.clone(),
         apply: args.apply,

@@ -101,6 +101,9 @@ pub struct BrowserOptions {
     /// Which TLS certificates the browser accepts; this decides `acceptInsecureCerts`,
     /// whatever the capabilities file says.
     pub certificates: CertificateTrust,
+    /// The longest a navigation may wait for the page (WebDriver's `pageLoad` timeout;
+    /// chromedriver's own default is 300 s).
+    pub page_load_timeout: Option<std::time::Duration>,
 }
 
 /// What the browser is told about TLS certificates.
@@ -124,6 +127,7 @@ impl Default for BrowserOptions {
             headed: false,
             viewport: (1280, 800),
             certificates: CertificateTrust::Verify,
+            page_load_timeout: None,
         }
     }
 }
@@ -363,6 +367,18 @@ for (const e of elements) {
 
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
         Ok(self.client.goto(url).await?)
+    }
+
+    /// The HTTP status the page was served with (`None` where the browser does not say).
+    pub async fn response_status(&self) -> Result<Option<u16>, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                "const entry = performance.getEntriesByType('navigation')[0]; return entry && entry.responseStatus ? entry.responseStatus : null;",
+                vec![],
+            )
+            .await?;
+        Ok(reply.as_u64().and_then(|status| u16::try_from(status).ok()))
     }
 
     /// What the browser's own error page says, when it shows one instead of the page (a refused
@@ -839,6 +855,12 @@ fn capabilities(
             path: path.clone(),
             message: error.to_string(),
         })?;
+    if let Some(timeout) = options.page_load_timeout {
+        capabilities.insert(
+            "timeouts".to_string(),
+            json!({ "pageLoad": timeout.as_millis() as u64 }),
+        );
+    }
     capabilities.insert(
         "acceptInsecureCerts".to_string(),
         json!(options.certificates == CertificateTrust::AcceptAny),

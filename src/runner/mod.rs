@@ -290,7 +290,26 @@ impl ScenarioRun<'_> {
     /// Opens the console's URL; `Some` says why the console's page is not what the browser shows.
     async fn open_console(&mut self) -> Option<String> {
         if let Err(error) = self.browser.goto(&self.settings.console_url).await {
-            return Some(error.to_string());
+            let said = error.to_string();
+            if said.to_lowercase().contains("timed out") || said.to_lowercase().contains("timeout") {
+                return Some(format!(
+                    "the console at {} accepted the connection but sent no page within {} s (the page-load timeout, which --timeout sets); the browser said: {said}",
+                    self.settings.console_url,
+                    self.settings.step_timeout.as_secs()
+                ));
+            }
+            return Some(said);
+        }
+        if let Ok(Some(status)) = self.browser.response_status().await {
+            if status >= 400 {
+                let page = self.browser.page_text().await.unwrap_or_default();
+                let first_line = page.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
+                return Some(format!(
+                    "the console at {} answered HTTP {status}: \"{}\"",
+                    self.settings.console_url,
+                    first_line.chars().take(160).collect::<String>()
+                ));
+            }
         }
         match self.browser.error_page().await {
             Ok(None) => None,
