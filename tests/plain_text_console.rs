@@ -164,3 +164,20 @@ fn a_new_kubernetes_version_on_this_console_runs_steps_6_and_7_with_supports_val
     assert!(pasted.contains("feature-gates: \"SupportRecommended=true\""), "{pasted}");
     assert!(pasted.contains("podCIDR: \"10.200.0.0/16\""), "{pasted}");
 }
+
+#[test]
+fn a_wrong_password_is_named_with_the_refusal_the_page_writes_in_plain_text() {
+    let url = plain_text_console("none");
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .env("PALETTE_PASSWORD", "short")
+            .args(["--timeout", "10s", "--console", &url]),
+        1,
+    );
+    assert!(
+        stdout.contains("the console refused the login: \"Invalid username or password\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("short"), "the password is never printed: {stdout}");
+}

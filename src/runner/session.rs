@@ -82,6 +82,15 @@ impl ScenarioRun<'_> {
                         ));
                     }
                     if form.alert.is_empty() {
+                        // A refusal written as plain text beside the form, not as an alert.
+                        if looks.get() > 1 {
+                            let page = browser.page_text().await?;
+                            if let Some(line) = refusal_line(&page) {
+                                return Ok(Attempt::Fail(format!(
+                                    "the console refused the login: \"{line}\"; check PALETTE_USERNAME and PALETTE_PASSWORD"
+                                )));
+                            }
+                        }
                         return Ok(Attempt::NotYet("the login form is still shown".to_string()));
                     }
                     // A console that is still locked refuses logins until it unlocks: try again.
@@ -249,6 +258,15 @@ impl ScenarioRun<'_> {
     }
 }
 
+/// A line of the login page that says the credentials were refused.
+fn refusal_line(page: &str) -> Option<&str> {
+    const WORDS: [&str; 6] = ["invalid", "incorrect", "wrong", "failed", "do not match", "denied"];
+    page.lines().map(str::trim).find(|line| {
+        let lower = line.to_lowercase();
+        line.len() < 200 && WORDS.iter().any(|word| lower.contains(word))
+    })
+}
+
 /// `30 minutes`, `1m30s`, `8 s`.
 fn in_words(duration: Duration) -> String {
     let seconds = duration.as_secs_f64().round() as u64;
@@ -316,7 +334,16 @@ fn says_try_later(alert: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::says_try_later;
+    use super::{refusal_line, says_try_later};
+
+    #[test]
+    fn a_refusal_in_plain_text_is_found_on_the_login_page() {
+        assert_eq!(
+            refusal_line("Palette\nUsername\nPassword\nInvalid credentials\nLog in"),
+            Some("Invalid credentials")
+        );
+        assert_eq!(refusal_line("Palette\nUsername\nPassword\nLog in"), None);
+    }
 
     #[test]
     fn a_console_that_is_busy_upgrading_is_asked_again_later() {
