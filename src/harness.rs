@@ -34,6 +34,8 @@ pub enum HarnessError {
     Browser(#[from] BrowserError),
     #[error("the console's certificate at {url} is not trusted: {reason}")]
     Certificate { url: String, reason: String },
+    #[error("the output folder {} is in use by another run (process {pid}, still running): wait for it to end, or give this run another --out", path.display())]
+    OutputInUse { path: PathBuf, pid: u32 },
     #[error("cannot prepare the output folder {}: {source}", path.display())]
     Output {
         path: PathBuf,
@@ -62,6 +64,8 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         .iter()
         .map(|path| scenario::load(path))
         .collect::<Result<_, _>>()?;
+    // Before any console or browser: the output folder is writable and this run's alone.
+    let _output_lock = OutputLock::take(&settings.out_dir)?;
 
     // Kept alive until the end of the run; dropping it stops the server.
     let (console_url, may_mutate, _built_in) = match &settings.console {
@@ -146,6 +150,58 @@ pub async fn outline(
 
 /// Clears what an earlier run left in this scenario's folder (recognised by its report), so old
 /// screenshots are never mistaken for new ones; anything else is left alone.
+/// `--out`'s lock file, holding the pid of the run that uses the folder; removed when dropped. A
+/// lock whose process is gone (a killed run) is taken over.
+struct OutputLock {
+    path: PathBuf,
+}
+
+impl OutputLock {
+    fn take(folder: &Path) -> Result<OutputLock, HarnessError> {
+        let failed = |source| HarnessError::Output {
+            path: folder.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(folder).map_err(failed)?;
+        let path = folder.join(".palette-harness.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    file.write_all(std::process::id().to_string().as_bytes())
+                        .map_err(failed)?;
+                    return Ok(OutputLock { path });
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|text| text.trim().parse::<u32>().ok());
+                    match holder {
+                        // SAFETY: signal 0 only asks whether the process exists.
+                        Some(pid) if unsafe { libc::kill(pid as libc::pid_t, 0) } == 0 => {
+                            return Err(HarnessError::OutputInUse {
+                                path: folder.to_path_buf(),
+                                pid,
+                            })
+                        }
+                        _ => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(error) => return Err(failed(error)),
+            }
+        }
+        Err(failed(std::io::Error::other("its lock file could not be taken")))
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 fn prepare_output(folder: &Path) -> Result<(), HarnessError> {
     let failed = |source| HarnessError::Output {
         path: folder.to_path_buf(),

@@ -125,3 +125,36 @@ fn stop_during_the_lock(signal: libc::c_int, exit_code: Option<i32>) {
         "steps finished before Ctrl-C are in the report"
     );
 }
+
+#[test]
+fn a_second_run_with_the_same_output_folder_is_refused_while_the_first_runs() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let out = temp.path().join("out");
+    let mut first = scenario_command(&out)
+        .args(["--lock-seconds", "60"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the first run starts");
+    let mut lines = BufReader::new(first.stdout.take().expect("stdout")).lines();
+    for line in lines.by_ref() {
+        if line.expect("utf-8").contains("Upgrade 1") {
+            break;
+        }
+    }
+    let stderr = stderr_expecting(&mut scenario_command(&out), 2);
+    assert!(
+        stderr.contains("is in use by another run")
+            && stderr.contains(&format!("process {}", first.id())),
+        "{stderr}"
+    );
+    // SAFETY: signalling the child this test started.
+    unsafe { libc::kill(first.id() as libc::pid_t, libc::SIGTERM) };
+    let status = first.wait().expect("the first run ends");
+    assert_eq!(status.code(), Some(143));
+    assert!(
+        !out.join(".palette-harness.lock").exists(),
+        "the lock is gone with its run"
+    );
+}
