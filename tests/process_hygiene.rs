@@ -124,6 +124,23 @@ fn stop_during_the_lock(signal: libc::c_int, exit_code: Option<i32>) {
         report["steps"][3]["status"], "passed",
         "steps finished before Ctrl-C are in the report"
     );
+    if exit_code.is_some() {
+        // A signal the harness can act on: the report says where it stopped, and that the
+        // console may be upgrading, and lists what was written before.
+        assert_eq!(report["outcome"], "interrupted", "{report}");
+        assert_eq!(
+            report["interrupted"],
+            "interrupted during Upgrade 5 (`click button \"Confirm\" in dialog \"Palette version update\"` had begun: the console may be changing)"
+        );
+        assert_eq!(report["steps"][4]["status"], "interrupted");
+        let artifacts = report["artifacts"].as_array().expect("artifacts");
+        assert!(
+            artifacts.iter().any(|artifact| artifact["path"].as_str().unwrap_or_default().ends_with("merges/csi.merged.yaml")),
+            "the merges written during the interrupted step are listed: {artifacts:?}"
+        );
+        let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+        assert!(html.contains("interrupted during Upgrade 5"), "report.html says so too");
+    }
 }
 
 #[test]

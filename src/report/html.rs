@@ -41,12 +41,18 @@ struct ScenarioEntry {
     new_snapshots: Option<String>,
     rehearsal: Rehearsal,
     seconds: Option<f64>,
+    /// Why the run stopped before this scenario finished.
+    interrupted: Option<String>,
 }
 
 pub struct HtmlReport {
     /// The run's output folder; the report sits at its top and links files below it.
     root: PathBuf,
     scenarios: Vec<ScenarioEntry>,
+    /// The action under way, and the first of the current step that changes the console.
+    current_action: Option<String>,
+    changed_console: Option<String>,
+    write_failed: std::cell::Cell<bool>,
 }
 
 impl HtmlReport {
@@ -54,12 +60,20 @@ impl HtmlReport {
         HtmlReport {
             root,
             scenarios: Vec::new(),
+            current_action: None,
+            changed_console: None,
+            write_failed: std::cell::Cell::new(false),
         }
     }
 
     fn write(&self) {
-        // A report that cannot be written must not stop the run; the terminal still shows it.
-        let _ = write_atomically(&self.root.join("report.html"), self.render().as_bytes());
+        // A report that cannot be written does not stop the run, but is said loudly, once.
+        let path = self.root.join("report.html");
+        if let Err(error) = write_atomically(&path, self.render().as_bytes()) {
+            if !self.write_failed.replace(true) {
+                eprintln!("error: cannot write {}: {error}", path.display());
+            }
+        }
     }
 
     fn link(&self, path: &Path) -> String {
@@ -87,6 +101,7 @@ impl HtmlReport {
                 Some(Outcome::StoppedBeforeMutation) => {
                     ("stopped", "stopped before changing the console")
                 }
+                None if scenario.interrupted.is_some() => ("failed", "interrupted"),
                 None => ("running", "running"),
             };
             let _ = write!(
@@ -98,6 +113,9 @@ impl HtmlReport {
             );
             if let Some(note) = &scenario.new_snapshots {
                 let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
+            }
+            if let Some(why) = &scenario.interrupted {
+                let _ = write!(html, "<div class=\"failure\"><p><b>{}</b></p></div>", escape(why));
             }
             self.render_rehearsal(&mut html, scenario);
             for step in &scenario.steps {
@@ -388,6 +406,7 @@ impl Reporter for HtmlReport {
                     new_snapshots: None,
                     rehearsal: Rehearsal::default(),
                     seconds: None,
+                    interrupted: None,
                 });
                 self.write();
             }
@@ -395,6 +414,8 @@ impl Reporter for HtmlReport {
                 step: title,
                 guide_words,
             } => {
+                self.current_action = None;
+                self.changed_console = None;
                 if let Some(scenario) = self.scenarios.last_mut() {
                     scenario.steps.push(StepEntry {
                         title: title.clone(),
@@ -408,6 +429,12 @@ impl Reporter for HtmlReport {
                         screenshots: Vec::new(),
                         seconds: None,
                     });
+                }
+            }
+            Event::ActionStarted { action, mutating } => {
+                self.current_action = Some(action.clone());
+                if *mutating && self.changed_console.is_none() {
+                    self.changed_console = Some(action.clone());
                 }
             }
             Event::ArtifactWritten {
@@ -520,6 +547,34 @@ impl Reporter for HtmlReport {
     }
 }
 
+impl Drop for HtmlReport {
+    /// A run stopped midway says so, for the scenario under way.
+    fn drop(&mut self) {
+        let detail = match (&self.changed_console, &self.current_action) {
+            (Some(action), _) => format!(" (`{action}` had begun: the console may be changing)"),
+            (None, Some(action)) => format!(" (at `{action}`)"),
+            (None, None) => String::new(),
+        };
+        let Some(scenario) = self.scenarios.last_mut() else {
+            return;
+        };
+        if scenario.outcome.is_some() {
+            return;
+        }
+        let step = scenario.steps.last().map(|step| step.title.clone());
+        scenario.interrupted = Some(match step {
+            Some(step) => format!("interrupted during {step}{detail}"),
+            None => "interrupted before the first step".to_string(),
+        });
+        if let Some(step) = scenario.steps.last_mut() {
+            if step.status == "running" {
+                step.status = "interrupted";
+            }
+        }
+        self.write();
+    }
+}
+
 fn current_step(scenarios: &mut [ScenarioEntry]) -> Option<&mut StepEntry> {
     scenarios
         .last_mut()
@@ -559,6 +614,7 @@ figcaption { font-size: 12px; color: #67708a; }
 .rehearsal table { border-collapse: collapse; margin: 4px 0 10px; } .rehearsal th, .rehearsal td { border: 1px solid #e2e6f0; padding: 3px 8px; text-align: left; vertical-align: top; }
 .rehearsal td code { font-size: 12px; overflow-wrap: anywhere; }
 .rehearsal tr.failed td { background: #fdecea; } .rehearsal tr.customization td { background: #fffbea; }
+.badge.interrupted { background: #fdecea; color: #b3261e; }
 .badge.skipped { background: #eceff5; color: #4a5270; }
 </style></head><body>
 "#;

@@ -27,6 +27,9 @@ struct Report {
     new_snapshots: Option<NewSnapshots>,
     /// What a reviewer signs off: versions, backups, customizations, what was kept.
     rehearsal: Rehearsal,
+    /// Why the run stopped before the scenario finished (Ctrl-C, SIGTERM, SIGHUP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<String>,
 }
 
 /// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
@@ -133,6 +136,11 @@ struct Artifact {
 pub struct JsonReport {
     path: PathBuf,
     report: Option<Report>,
+    /// The action under way, and whether an action of the current step changed the console.
+    current_action: Option<String>,
+    changed_console: Option<String>,
+    /// A write already failed and was said on stderr.
+    write_failed: std::cell::Cell<bool>,
 }
 
 impl JsonReport {
@@ -143,10 +151,44 @@ impl JsonReport {
     fn write(&self) {
         if let Some(report) = &self.report {
             if let Ok(bytes) = serde_json::to_vec_pretty(report) {
-                // A report that cannot be written must not stop the run; the terminal still shows it.
-                let _ = write_atomically(&self.path, &bytes);
+                // A report that cannot be written does not stop the run, but is said loudly, once.
+                if let Err(error) = write_atomically(&self.path, &bytes) {
+                    if !self.write_failed.replace(true) {
+                        eprintln!("error: cannot write {}: {error}", self.path.display());
+                    }
+                }
             }
         }
+    }
+}
+
+impl Drop for JsonReport {
+    /// A run stopped midway (a signal drops it) says so: during which step, and whether that
+    /// step had begun to change the console.
+    fn drop(&mut self) {
+        let Some(report) = self.report.as_mut() else {
+            return;
+        };
+        if report.outcome != "running" {
+            return;
+        }
+        let step = report.steps.last().map(|step| step.step.clone());
+        let detail = match (&self.changed_console, &self.current_action) {
+            (Some(action), _) => format!(" (`{action}` had begun: the console may be changing)"),
+            (None, Some(action)) => format!(" (at `{action}`)"),
+            (None, None) => String::new(),
+        };
+        report.outcome = "interrupted".to_string();
+        report.interrupted = Some(match step {
+            Some(step) => format!("interrupted during {step}{detail}"),
+            None => "interrupted before the first step".to_string(),
+        });
+        if let Some(step) = report.steps.last_mut() {
+            if step.status == "running" {
+                step.status = "interrupted".to_string();
+            }
+        }
+        self.write();
     }
 }
 
@@ -176,7 +218,10 @@ impl Reporter for JsonReport {
                 artifacts: Vec::new(),
                 new_snapshots: None,
                 rehearsal: Rehearsal::default(),
+                interrupted: None,
             });
+            self.current_action = None;
+            self.changed_console = None;
             self.write();
             return;
         }
@@ -185,7 +230,16 @@ impl Reporter for JsonReport {
         };
         let mut changed_step = report.rehearsal.absorb(event);
         match event {
-            Event::StepStarted { step, guide_words } => report.steps.push(StepReport {
+            Event::ActionStarted { action, mutating } => {
+                self.current_action = Some(action.clone());
+                if *mutating && self.changed_console.is_none() {
+                    self.changed_console = Some(action.clone());
+                }
+            }
+            Event::StepStarted { step, guide_words } => {
+                self.current_action = None;
+                self.changed_console = None;
+                report.steps.push(StepReport {
                 step: step.clone(),
                 guide: guide_words.clone(),
                 status: "running".to_string(),
@@ -196,7 +250,8 @@ impl Reporter for JsonReport {
                 actions: Vec::new(),
                 failure: None,
                 snapshots: Vec::new(),
-            }),
+            })
+            }
             Event::NewSnapshotsSettled {
                 recorded,
                 left_pending,

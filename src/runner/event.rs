@@ -145,6 +145,8 @@ pub enum Event {
     },
     ActionStarted {
         action: String,
+        /// The action changes the console (an interruption from here on may leave it changing).
+        mutating: bool,
     },
     /// Emitted about once a second while an action waits for the page.
     Waiting {

@@ -360,6 +360,7 @@ impl ScenarioRun<'_> {
             changed_console |= mutates;
             self.reporter.on_event(&Event::ActionStarted {
                 action: action.text.clone(),
+                mutating: mutates,
             });
             let action_started = Instant::now();
             match self.perform(step, action, deadline).await {
