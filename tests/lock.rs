@@ -46,3 +46,39 @@ fn a_console_that_unlocks_with_an_error_banner_fails_the_upgrade_step_quoting_it
         "{stdout}"
     );
 }
+
+#[test]
+fn a_console_that_dies_during_the_lock_is_reported_as_stopped_answering() {
+    use std::io::{BufRead, BufReader};
+    let mut console = ConsoleProcess::start(&["--lock-seconds", "120"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut harness = scenario_command(out.path())
+        .args(["--apply", "--scenario-timeout", "15s", "--console", &console.url])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the harness starts");
+    let mut lines = BufReader::new(harness.stdout.take().expect("stdout")).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("✓ click button \"Confirm\"") {
+            break;
+        }
+    }
+    console.kill();
+    for line in lines {
+        seen.push_str(&line.expect("utf-8"));
+        seen.push('\n');
+    }
+    let status = harness.wait().expect("the harness ends");
+    assert_eq!(status.code(), Some(1), "{seen}");
+    assert!(seen.contains("FAILED at Upgrade 5"), "{seen}");
+    assert!(
+        seen.contains("the console stopped answering") && seen.contains("no connection"),
+        "{seen}"
+    );
+    assert!(!seen.contains("showing an error"), "not an error banner: {seen}");
+}

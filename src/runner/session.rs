@@ -192,6 +192,13 @@ impl ScenarioRun<'_> {
         // The console's own words while it is locked, kept for the failure and the report.
         let progress = std::cell::RefCell::new(None::<String>);
         let progress_ref = &progress;
+        // Whether the console still answers at all, looked at about once a second: a console
+        // that died during the lock is not a long upgrade.
+        let address = console_address(&self.settings.console_url);
+        let address = address.as_deref();
+        let last_probe = std::cell::Cell::new(None::<Instant>);
+        let down_since = std::cell::Cell::new(None::<Instant>);
+        let (last_probe, down_since_ref) = (&last_probe, &down_since);
         let waited = self
             .poll(
                 action,
@@ -208,6 +215,22 @@ impl ScenarioRun<'_> {
                     if let Some(status) = &busy {
                         *progress_ref.borrow_mut() = Some(status.clone());
                     }
+                    if let Some(address) = address {
+                        if last_probe.get().is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+                            last_probe.set(Some(Instant::now()));
+                            if answers(address).await {
+                                down_since_ref.set(None);
+                            } else if down_since_ref.get().is_none() {
+                                down_since_ref.set(Some(Instant::now()));
+                            }
+                        }
+                        if let Some(since) = down_since_ref.get() {
+                            return Ok(Attempt::NotYet(format!(
+                                "the console does not answer at {address} (for {:.0} s)",
+                                since.elapsed().as_secs_f64()
+                            )));
+                        }
+                    }
                     Ok(Attempt::NotYet(match busy {
                         Some(status) => status,
                         None => page_summary(browser).await?,
@@ -221,6 +244,20 @@ impl ScenarioRun<'_> {
             seconds,
             progress: progress.clone(),
         }));
+        // Whatever the page shows, a console that no longer takes connections has not unlocked.
+        if let Some(address) = address {
+            if waited.is_ok() && !answers(address).await {
+                let since = down_since.get().unwrap_or_else(Instant::now);
+                return Err(ActionFailure {
+                    expected: "the console to unlock with the upgrade applied".to_string(),
+                    page_showed: format!(
+                        "the console stopped answering {:.0} s into the lock ({address}: no connection); the page shows: {}",
+                        since.duration_since(started).as_secs_f64(),
+                        page_summary(browser).await.unwrap_or_default()
+                    ),
+                });
+            }
+        }
         if let Err(failure) = waited {
             let limit = deadline.saturating_duration_since(started);
             return Err(ActionFailure {
@@ -228,11 +265,17 @@ impl ScenarioRun<'_> {
                     "the console to unlock within {} ({ended_by})",
                     in_words(limit)
                 ),
-                page_showed: match progress {
-                    Some(progress) => format!(
+                page_showed: match (down_since.get(), progress) {
+                    (Some(since), _) => format!(
+                        "the console stopped answering {:.0} s into the lock ({}: no connection from then on, {:.0} s in all)",
+                        since.duration_since(started).as_secs_f64(),
+                        address.unwrap_or("its address"),
+                        since.elapsed().as_secs_f64()
+                    ),
+                    (None, Some(progress)) => format!(
                         "it was still locked after {seconds:.0} s; the last progress it showed: \"{progress}\""
                     ),
-                    None => failure.page_showed,
+                    (None, None) => failure.page_showed,
                 },
             });
         }
@@ -256,6 +299,20 @@ impl ScenarioRun<'_> {
             )
         }))
     }
+}
+
+/// `host:port` of a console URL.
+fn console_address(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    Some(format!("{}:{}", parsed.host_str()?, parsed.port_or_known_default()?))
+}
+
+/// Whether something accepts a TCP connection at `address` within a second.
+async fn answers(address: &str) -> bool {
+    matches!(
+        tokio::time::timeout(Duration::from_secs(1), tokio::net::TcpStream::connect(address)).await,
+        Ok(Ok(_))
+    )
 }
 
 /// A line of the login page that says the credentials were refused.

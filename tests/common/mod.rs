@@ -106,7 +106,8 @@ impl ConsoleProcess {
         let mut command = binary();
         with_credentials(&mut command);
         command
-            .args(["console", "--port", "0", "--lock-seconds", "2"])
+            .args(["console", "--port", "0"])
+            .args(if extra_args.contains(&"--lock-seconds") { &[][..] } else { &["--lock-seconds", "2"][..] })
             .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -124,6 +125,14 @@ impl ConsoleProcess {
             .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
             .to_string();
         ConsoleProcess { child, url }
+    }
+}
+
+impl ConsoleProcess {
+    /// Kills the console now, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
