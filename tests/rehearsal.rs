@@ -59,6 +59,14 @@ fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
     let report = report(&folder);
     assert_eq!(report["outcome"], "passed");
     assert_eq!(report["new_snapshots"]["recorded"], 18, "{report}");
+    // Every file the report says was stored is there, under the name it gives.
+    for step in report["steps"].as_array().expect("steps") {
+        for check in step["snapshots"].as_array().into_iter().flatten() {
+            let stored = check["stored"].as_str().expect("a stored path");
+            assert!(!stored.ends_with(".snap.new"), "promoted: {stored}");
+            assert!(std::path::Path::new(stored).is_file(), "{stored} exists");
+        }
+    }
     let steps: Vec<String> = report["steps"]
         .as_array()
         .expect("steps")

@@ -521,8 +521,16 @@ impl Reporter for HtmlReport {
                 recorded,
                 left_pending,
                 folder,
+                promoted,
             } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
+                    for check in scenario.steps.iter_mut().flat_map(|step| step.snapshots.iter_mut()) {
+                        if let Some(stored) = &check.stored {
+                            if let Some((_, baseline)) = promoted.iter().find(|(pending, _)| pending == stored) {
+                                check.stored = Some(baseline.clone());
+                            }
+                        }
+                    }
                     scenario.new_snapshots = Some(if *left_pending > 0 {
                         format!("{left_pending} new snapshot(s) left pending in {} because the scenario failed", folder.display())
                     } else {

@@ -256,7 +256,15 @@ impl Reporter for JsonReport {
                 recorded,
                 left_pending,
                 folder,
+                promoted,
             } => {
+                for check in report.steps.iter_mut().flat_map(|step| step.snapshots.iter_mut()) {
+                    if let Some(stored) = &check.stored {
+                        if let Some((_, baseline)) = promoted.iter().find(|(pending, _)| pending == stored) {
+                            check.stored = Some(baseline.clone());
+                        }
+                    }
+                }
                 report.new_snapshots = Some(NewSnapshots {
                     recorded: *recorded,
                     left_pending: *left_pending,

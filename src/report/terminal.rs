@@ -123,6 +123,7 @@ impl Reporter for TerminalReporter {
                 recorded,
                 left_pending,
                 folder,
+                ..
             } => {
                 if *recorded > 0 {
                     self.line(&format!(

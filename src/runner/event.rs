@@ -171,6 +171,9 @@ pub enum Event {
         recorded: usize,
         left_pending: usize,
         folder: PathBuf,
+        /// Each pending file (`.snap.new`) made a baseline, with the baseline's path: what a
+        /// check reported as stored is there now.
+        promoted: Vec<(PathBuf, PathBuf)>,
     },
     StepPassed {
         step: String,

@@ -394,17 +394,22 @@ impl ScenarioRun<'_> {
         let promote = *outcome != super::Outcome::Failed;
         let mut recorded = 0;
         let mut left_pending = 0;
+        let mut promoted = Vec::new();
         for id in std::mem::take(&mut self.new_snapshots) {
-            if promote && store.accept(&store.pending_of(&id)).is_ok() {
-                recorded += 1;
-            } else {
-                left_pending += 1;
+            let pending = store.pending_of(&id);
+            match promote.then(|| store.accept(&pending)) {
+                Some(Ok(baseline)) => {
+                    recorded += 1;
+                    promoted.push((pending.path.clone(), baseline));
+                }
+                _ => left_pending += 1,
             }
         }
         self.reporter.on_event(&Event::NewSnapshotsSettled {
             recorded,
             left_pending,
             folder: store.root().to_path_buf(),
+            promoted,
         });
     }
 
