@@ -17,6 +17,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start; the run's arguments are the big one"
+)]
 pub enum Command {
     /// Run scenarios against a console (the built-in reference console unless --console is given).
     Run(RunArgs),

@@ -86,7 +86,8 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             (url.clone(), settings.apply, None)
         }
     };
-    let (certificates, certificate_verdict) = establish_trust(&console_url, &settings.trust).await?;
+    let (certificates, certificate_verdict) =
+        establish_trust(&console_url, &settings.trust).await?;
     let browser_options = BrowserOptions {
         certificates,
         ..settings.browser.clone()
@@ -165,7 +166,11 @@ impl OutputLock {
         std::fs::create_dir_all(folder).map_err(failed)?;
         let path = folder.join(".palette-harness.lock");
         for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
                 Ok(mut file) => {
                     use std::io::Write;
                     file.write_all(std::process::id().to_string().as_bytes())
@@ -192,7 +197,9 @@ impl OutputLock {
                 Err(error) => return Err(failed(error)),
             }
         }
-        Err(failed(std::io::Error::other("its lock file could not be taken")))
+        Err(failed(std::io::Error::other(
+            "its lock file could not be taken",
+        )))
     }
 }
 
@@ -299,14 +306,17 @@ async fn establish_trust(
             }
             Ok((
                 CertificateTrust::Pinned(vec![pin.clone()]),
-                Some(format!("pinned: the console presented sha256/{pin}, as --trust-cert names")),
+                Some(format!(
+                    "pinned: the console presented sha256/{pin}, as --trust-cert names"
+                )),
             ))
         }
         Trust::CaCert(path) => {
             let presented = crate::tls::presented_certificate(&host, port)
                 .await
                 .map_err(|error| refused(error.to_string()))?;
-            let ca = std::fs::read(path).map_err(|error| refused(format!("cannot read {}: {error}", path.display())))?;
+            let ca = std::fs::read(path)
+                .map_err(|error| refused(format!("cannot read {}: {error}", path.display())))?;
             crate::tls::chains_to(&presented, &ca, &host).map_err(|why| {
                 refused(format!(
                     "it does not chain to --ca-cert {} for {host} ({why}). Its key is sha256/{}: \

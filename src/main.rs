@@ -219,8 +219,13 @@ async fn serve_console(args: ConsoleArgs) -> ExitCode {
         running.url()
     );
     if let Some(pem) = running.ca_pem() {
-        if let Err(error) = palette_harness::artifacts::write_atomically(&args.ca_out, pem.as_bytes()) {
-            return usage_error(format!("--ca-out: cannot write {}: {error}", args.ca_out.display()));
+        if let Err(error) =
+            palette_harness::artifacts::write_atomically(&args.ca_out, pem.as_bytes())
+        {
+            return usage_error(format!(
+                "--ca-out: cannot write {}: {error}",
+                args.ca_out.display()
+            ));
         }
         // Whoever started the console may read only its first line.
         let _ = writeln!(

@@ -170,7 +170,12 @@ pub fn resolve(
         Trust::Insecure
     } else if let Some(pin) = &args.trust_cert {
         let hash = pin.strip_prefix("sha256/").unwrap_or("");
-        if hash.len() != 44 || !hash.ends_with('=') || !hash.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')) {
+        if hash.len() != 44
+            || !hash.ends_with('=')
+            || !hash
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        {
             return Err(SettingsError::TrustCert(pin.clone()));
         }
         Trust::Pin(hash.to_string())

@@ -45,7 +45,8 @@ pub async fn presented_certificate(host: &str, port: u16) -> Result<Presented, T
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let name = ServerName::try_from(host.to_string()).map_err(|error| unreachable(error.to_string()))?;
+    let name =
+        ServerName::try_from(host.to_string()).map_err(|error| unreachable(error.to_string()))?;
     let stream = tokio::time::timeout(
         std::time::Duration::from_secs(10),
         tokio::net::TcpStream::connect((host, port)),
@@ -65,7 +66,10 @@ pub async fn presented_certificate(host: &str, port: u16) -> Result<Presented, T
         .map(|chain| chain.clone())
         .unwrap_or_default();
     if chain.is_empty() {
-        let why = handshake.err().map(|error| error.to_string()).unwrap_or_default();
+        let why = handshake
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
         return Err(unreachable(format!("it presented no certificate {why}")));
     }
     let pin = spki_pin(&chain[0]).map_err(TlsError::Certificate)?;
@@ -88,12 +92,19 @@ pub fn chains_to(presented: &Presented, ca_pem: &[u8], host: &str) -> Result<(),
         return Err("the file holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_string());
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-        .build()
-        .map_err(|error| error.to_string())?;
+    let verifier =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .map_err(|error| error.to_string())?;
     let name = ServerName::try_from(host.to_string()).map_err(|error| error.to_string())?;
     verifier
-        .verify_server_cert(&presented.chain[0], &presented.chain[1..], &name, &[], UnixTime::now())
+        .verify_server_cert(
+            &presented.chain[0],
+            &presented.chain[1..],
+            &name,
+            &[],
+            UnixTime::now(),
+        )
         .map(|_| ())
         .map_err(|error| error.to_string())
 }
@@ -109,21 +120,30 @@ pub fn spki_pin(certificate: &[u8]) -> Result<String, String> {
 /// The bytes of the SubjectPublicKeyInfo: the seventh element of the TBSCertificate when it
 /// starts with an explicit version, the sixth otherwise.
 fn subject_public_key_info(certificate: &[u8]) -> Option<&[u8]> {
-    let (_, certificate_body, _) = der_element(certificate)?;
-    let (_, mut tbs, _) = der_element(certificate_body)?;
+    let certificate_body = der_element(certificate)?.content;
+    let mut tbs = der_element(certificate_body)?.content;
     let mut elements = Vec::new();
     while !tbs.is_empty() && elements.len() < 8 {
-        let (tag, _, (whole, rest)) = der_element(tbs)?;
-        elements.push((tag, whole));
-        tbs = rest;
+        let element = der_element(tbs)?;
+        elements.push((element.tag, element.whole));
+        tbs = element.rest;
     }
     // [0] version (optional), serial, signature, issuer, validity, subject, subjectPublicKeyInfo
     let spki = if elements.first()?.0 == 0xa0 { 6 } else { 5 };
     elements.get(spki).map(|(_, whole)| *whole)
 }
 
-/// One DER element: its tag, its content, and (its whole encoding, what follows it).
-fn der_element(input: &[u8]) -> Option<(u8, &[u8], (&[u8], &[u8]))> {
+/// One DER element read off the front of some bytes.
+struct DerElement<'a> {
+    tag: u8,
+    content: &'a [u8],
+    /// Tag, length and content.
+    whole: &'a [u8],
+    /// What follows the element.
+    rest: &'a [u8],
+}
+
+fn der_element(input: &[u8]) -> Option<DerElement<'_>> {
     let tag = *input.first()?;
     let first = *input.get(1)? as usize;
     let (length, header) = if first < 0x80 {
@@ -141,7 +161,12 @@ fn der_element(input: &[u8]) -> Option<(u8, &[u8], (&[u8], &[u8]))> {
     };
     let end = header.checked_add(length)?;
     let content = input.get(header..end)?;
-    Some((tag, content, (&input[..end], &input[end..])))
+    Some(DerElement {
+        tag,
+        content,
+        whole: &input[..end],
+        rest: &input[end..],
+    })
 }
 
 fn base64(bytes: &[u8]) -> String {

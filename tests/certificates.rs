@@ -35,18 +35,35 @@ fn an_untrusted_certificate_is_refused_before_login_and_its_pin_drives_the_rehea
     );
     assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
     assert!(stdout.contains("ERR_CERT_AUTHORITY_INVALID"), "{stdout}");
-    assert!(stdout.contains("before any credential was typed"), "{stdout}");
-    assert!(!stdout.contains("✓ log in"), "no login was attempted: {stdout}");
+    assert!(
+        stdout.contains("before any credential was typed"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("✓ log in"),
+        "no login was attempted: {stdout}"
+    );
     let pin = pin_in(&stdout);
 
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        scenario_command(out.path()).args(["--apply", "--console", &console.url, "--trust-cert", &pin]),
+        scenario_command(out.path()).args([
+            "--apply",
+            "--console",
+            &console.url,
+            "--trust-cert",
+            &pin,
+        ]),
         0,
     );
-    assert!(stdout.contains("You are using the latest version"), "{stdout}");
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
-    let verdict = report["rehearsal"]["certificate"].as_str().expect("a verdict");
+    let verdict = report["rehearsal"]["certificate"]
+        .as_str()
+        .expect("a verdict");
     assert!(verdict.starts_with("pinned"), "{verdict}");
 }
 
@@ -60,10 +77,18 @@ fn the_consoles_ca_verifies_its_certificate() {
             .arg(console.ca_certificate()),
         0,
     );
-    assert!(stdout.contains("You are using the latest version"), "{stdout}");
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
-    let verdict = report["rehearsal"]["certificate"].as_str().expect("a verdict");
-    assert!(verdict.starts_with("verified: the certificate for 127.0.0.1 chains to --ca-cert"), "{verdict}");
+    let verdict = report["rehearsal"]["certificate"]
+        .as_str()
+        .expect("a verdict");
+    assert!(
+        verdict.starts_with("verified: the certificate for 127.0.0.1 chains to --ca-cert"),
+        "{verdict}"
+    );
 }
 
 #[test]
@@ -75,7 +100,9 @@ fn insecure_accepts_the_certificate_and_the_report_warns() {
         0,
     );
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
-    let verdict = report["rehearsal"]["certificate"].as_str().expect("a verdict");
+    let verdict = report["rehearsal"]["certificate"]
+        .as_str()
+        .expect("a verdict");
     assert!(verdict.starts_with("WARNING: not checked"), "{verdict}");
     let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
     assert!(html.contains("WARNING: not checked"), "report.html warns");
@@ -87,7 +114,13 @@ fn a_wrong_pin_or_another_ca_is_refused_before_a_browser_starts() {
     let out = tempfile::tempdir().expect("temp dir");
     let wrong = "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let stderr = stderr_expecting(
-        scenario_command(out.path()).args(["--apply", "--console", &console.url, "--trust-cert", wrong]),
+        scenario_command(out.path()).args([
+            "--apply",
+            "--console",
+            &console.url,
+            "--trust-cert",
+            wrong,
+        ]),
         2,
     );
     assert!(stderr.contains("is not trusted"), "{stderr}");
@@ -101,7 +134,10 @@ fn a_wrong_pin_or_another_ca_is_refused_before_a_browser_starts() {
         2,
     );
     assert!(stderr.contains("does not chain to --ca-cert"), "{stderr}");
-    assert!(stderr.contains("--trust-cert sha256/"), "the pin to use: {stderr}");
+    assert!(
+        stderr.contains("--trust-cert sha256/"),
+        "the pin to use: {stderr}"
+    );
 }
 
 #[test]
@@ -110,18 +146,28 @@ fn the_reference_console_over_https_is_refused_without_its_ca_and_upgraded_with_
     let ca = folder.path().join("ca.pem");
     let ca_arg = ca.to_string_lossy().into_owned();
     let console = ConsoleProcess::start(&["--https", "--ca-out", &ca_arg]);
-    assert!(console.url.starts_with("https://127.0.0.1:"), "{}", console.url);
+    assert!(
+        console.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        console.url
+    );
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
         scenario_command(out.path()).args(["--apply", "--console", &console.url]),
         1,
     );
-    assert!(stdout.contains("refused the console's certificate"), "{stdout}");
+    assert!(
+        stdout.contains("refused the console's certificate"),
+        "{stdout}"
+    );
     let stdout = run_expecting(
         scenario_command(out.path())
             .args(["--apply", "--console", &console.url, "--ca-cert"])
             .arg(&ca),
         0,
     );
-    assert!(stdout.contains("You are using the latest version"), "{stdout}");
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
 }

@@ -39,8 +39,12 @@ fn the_shipped_scenario_is_valid_and_json_reports_for_tools() {
         0,
     );
     assert!(stdout.contains("valid (9 steps"), "{stdout}");
-    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed/unknown-key.toml");
-    let output = run(binary().args(["check", "--format", "json"]).arg(&bad).arg("scenarios/upgrade-vmware-non-airgap.toml"));
+    let bad =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed/unknown-key.toml");
+    let output = run(binary()
+        .args(["check", "--format", "json"])
+        .arg(&bad)
+        .arg("scenarios/upgrade-vmware-non-airgap.toml"));
     assert_eq!(output.status.code(), Some(2));
     let results: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(results[0]["valid"], false);

@@ -52,7 +52,9 @@ fn a_console_that_never_answers_is_named_after_the_page_load_timeout_not_five_mi
     );
     assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
     assert!(
-        stdout.contains(&format!("the console at {url} accepted the connection but sent no page within 3 s")),
+        stdout.contains(&format!(
+            "the console at {url} accepted the connection but sent no page within 3 s"
+        )),
         "{stdout}"
     );
 }
@@ -61,13 +63,15 @@ fn a_console_that_never_answers_is_named_after_the_page_load_timeout_not_five_mi
 fn a_console_answering_http_500_is_reported_with_the_status_and_the_url_at_once() {
     let url = failing_console();
     let out = tempfile::tempdir().expect("temp dir");
-    let stdout = run_expecting(
-        scenario_command(out.path()).args(["--console", &url]),
-        1,
-    );
+    let stdout = run_expecting(scenario_command(out.path()).args(["--console", &url]), 1);
     assert!(
-        stdout.contains(&format!("the console at {url} answered HTTP 500: \"Internal Server Error\"")),
+        stdout.contains(&format!(
+            "the console at {url} answered HTTP 500: \"Internal Server Error\""
+        )),
         "{stdout}"
     );
-    assert!(!stdout.contains("waited"), "no wait for the step timeout: {stdout}");
+    assert!(
+        !stdout.contains("waited"),
+        "no wait for the step timeout: {stdout}"
+    );
 }

@@ -46,10 +46,7 @@ fn the_shipped_scenario_upgrades_a_console_built_independently() {
         stdout.contains(".podCIDR = \"10.200.0.0/16\""),
         "customizations survived: {stdout}"
     );
-    assert!(
-        stdout.contains(".storagePolicyName = \"gold\""),
-        "{stdout}"
-    );
+    assert!(stdout.contains(".storagePolicyName = \"gold\""), "{stdout}");
     assert!(!stdout.contains("✗"), "{stdout}");
     assert_eq!(files_under(&store.join("reference-console")).len(), before);
     let port = url
@@ -80,7 +77,8 @@ fn customizations_on_keys_no_scenario_names_are_found_carried_and_proven_kept() 
     }
     // Proven after the upgrade, on the console's own page.
     assert!(
-        stdout.contains("check layer \"CNI\" kept customizations") && stdout.contains("manifests.calico.vethMtu = \"1400\"\n"),
+        stdout.contains("check layer \"CNI\" kept customizations")
+            && stdout.contains("manifests.calico.vethMtu = \"1400\"\n"),
         "{stdout}"
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
@@ -89,12 +87,17 @@ fn customizations_on_keys_no_scenario_names_are_found_carried_and_proven_kept() 
         merged,
         "manifests:\n  calico:\n    env:\n      calicoNode:\n        CALICO_IPV4POOL_CIDR: \"192.168.0.0/16\"\n    vethMtu: \"1400\"\n"
     );
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(folder.join("report.json")).expect("report"),
-    )
-    .expect("JSON");
-    let kept = report["rehearsal"]["preservation"].as_array().expect("preservation table");
-    assert!(kept.iter().any(|row| row["key"] == "manifests.calico.vethMtu" && row["kept"] == true), "{kept:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("report.json")).expect("report"))
+            .expect("JSON");
+    let kept = report["rehearsal"]["preservation"]
+        .as_array()
+        .expect("preservation table");
+    assert!(
+        kept.iter()
+            .any(|row| row["key"] == "manifests.calico.vethMtu" && row["kept"] == true),
+        "{kept:?}"
+    );
 }
 
 #[test]
@@ -107,12 +110,16 @@ fn a_console_that_drops_an_unlisted_customization_fails_naming_it() {
     );
     assert!(stdout.contains("FAILED at Validate 1"), "{stdout}");
     assert!(
-        stdout.contains("manifests.calico.vethMtu was \"1400\" before the upgrade and is now \"1440\""),
+        stdout.contains(
+            "manifests.calico.vethMtu was \"1400\" before the upgrade and is now \"1440\""
+        ),
         "{stdout}"
     );
     // The reviewer's table says which value was lost, and that the others were kept.
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
-    let rows = report["rehearsal"]["preservation"].as_array().expect("preservation table");
+    let rows = report["rehearsal"]["preservation"]
+        .as_array()
+        .expect("preservation table");
     let lost: Vec<&serde_json::Value> = rows.iter().filter(|row| row["kept"] == false).collect();
     assert_eq!(lost.len(), 1, "{rows:?}");
     assert_eq!(lost[0]["key"], "manifests.calico.vethMtu");
@@ -139,7 +146,8 @@ fn the_shipped_scenario_catches_an_independent_console_that_silently_skips_the_u
     );
     assert!(stdout.contains("FAILED at Validate 2"), "{stdout}");
     assert!(
-        stdout.contains("the console came back on Palette 4.8.21, not the 4.8.33 it was upgraded to"),
+        stdout
+            .contains("the console came back on Palette 4.8.21, not the 4.8.33 it was upgraded to"),
         "{stdout}"
     );
 }
@@ -246,10 +254,7 @@ fn upgrade_through_code_editors(editor: &str) -> tempfile::TempDir {
         stdout.contains(".CALICO_IPV4POOL_CIDR = \"10.200.0.0/16\""),
         "{stdout}"
     );
-    assert!(
-        stdout.contains(".storagePolicyName = \"gold\""),
-        "{stdout}"
-    );
+    assert!(stdout.contains(".storagePolicyName = \"gold\""), "{stdout}");
     out
 }
 

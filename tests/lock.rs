@@ -25,11 +25,19 @@ fn a_console_that_never_unlocks_is_reported_with_its_last_progress_and_the_deadl
         "{stdout}"
     );
     assert!(
-        stdout.contains("the last progress it showed: \"") && stdout.contains("Upgrading Palette to 4.8.33"),
+        stdout.contains("the last progress it showed: \"")
+            && stdout.contains("Upgrading Palette to 4.8.33"),
         "the console's own progress text: {stdout}"
     );
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
-    assert!(report["rehearsal"]["lock"]["seconds"].as_f64().unwrap_or(0.0) > 1.0, "{}", report["rehearsal"]);
+    assert!(
+        report["rehearsal"]["lock"]["seconds"]
+            .as_f64()
+            .unwrap_or(0.0)
+            > 1.0,
+        "{}",
+        report["rehearsal"]
+    );
 }
 
 #[test]
@@ -53,7 +61,13 @@ fn a_console_that_dies_during_the_lock_is_reported_as_stopped_answering() {
     let mut console = ConsoleProcess::start(&["--lock-seconds", "120"]);
     let out = tempfile::tempdir().expect("temp dir");
     let mut harness = scenario_command(out.path())
-        .args(["--apply", "--scenario-timeout", "15s", "--console", &console.url])
+        .args([
+            "--apply",
+            "--scenario-timeout",
+            "15s",
+            "--console",
+            &console.url,
+        ])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -80,5 +94,8 @@ fn a_console_that_dies_during_the_lock_is_reported_as_stopped_answering() {
         seen.contains("the console stopped answering") && seen.contains("no connection"),
         "{seen}"
     );
-    assert!(!seen.contains("showing an error"), "not an error banner: {seen}");
+    assert!(
+        !seen.contains("showing an error"),
+        "not an error banner: {seen}"
+    );
 }

@@ -149,19 +149,36 @@ fn a_new_kubernetes_version_on_this_console_runs_steps_6_and_7_with_supports_val
     .expect("support values");
     let stdout = run_expecting(
         scenario_command(out.path())
-            .args(["--apply", "--timeout", "10s", "--console", &url, "--support-values"])
+            .args([
+                "--apply",
+                "--timeout",
+                "10s",
+                "--console",
+                &url,
+                "--support-values",
+            ])
             .arg(&support),
         0,
     );
     assert!(stdout.contains("4.7.20 → 4.7.27: supported"), "{stdout}");
     assert!(!stdout.contains("skipped"), "steps 6 and 7 ran: {stdout}");
-    assert!(stdout.contains("with 2 carried customization(s) on top and saved"), "{stdout}");
-    assert!(stdout.contains("pack.podCIDR = \"10.200.0.0/16\""), "kept on top: {stdout}");
+    assert!(
+        stdout.contains("with 2 carried customization(s) on top and saved"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pack.podCIDR = \"10.200.0.0/16\""),
+        "kept on top: {stdout}"
+    );
     let pasted = std::fs::read_to_string(
-        out.path().join("upgrade-vmware-non-airgap/support/kubernetes.pasted.yaml"),
+        out.path()
+            .join("upgrade-vmware-non-airgap/support/kubernetes.pasted.yaml"),
     )
     .expect("what was pasted");
-    assert!(pasted.contains("feature-gates: \"SupportRecommended=true\""), "{pasted}");
+    assert!(
+        pasted.contains("feature-gates: \"SupportRecommended=true\""),
+        "{pasted}"
+    );
     assert!(pasted.contains("podCIDR: \"10.200.0.0/16\""), "{pasted}");
 }
 
@@ -179,5 +196,8 @@ fn a_wrong_password_is_named_with_the_refusal_the_page_writes_in_plain_text() {
         stdout.contains("the console refused the login: \"Invalid username or password\""),
         "{stdout}"
     );
-    assert!(!stdout.contains("short"), "the password is never printed: {stdout}");
+    assert!(
+        !stdout.contains("short"),
+        "the password is never printed: {stdout}"
+    );
 }

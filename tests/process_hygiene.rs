@@ -135,11 +135,17 @@ fn stop_during_the_lock(signal: libc::c_int, exit_code: Option<i32>) {
         assert_eq!(report["steps"][4]["status"], "interrupted");
         let artifacts = report["artifacts"].as_array().expect("artifacts");
         assert!(
-            artifacts.iter().any(|artifact| artifact["path"].as_str().unwrap_or_default().ends_with("merges/csi.merged.yaml")),
+            artifacts.iter().any(|artifact| artifact["path"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("merges/csi.merged.yaml")),
             "the merges written during the interrupted step are listed: {artifacts:?}"
         );
         let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
-        assert!(html.contains("interrupted during Upgrade 5"), "report.html says so too");
+        assert!(
+            html.contains("interrupted during Upgrade 5"),
+            "report.html says so too"
+        );
     }
 }
 

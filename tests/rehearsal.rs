@@ -112,7 +112,8 @@ fn the_rehearsal_upgrades_the_built_in_console_and_keeps_every_customization() {
     let kept = rehearsal["preservation"].as_array().expect("preservation");
     assert!(kept.iter().all(|row| row["kept"] == true), "{kept:?}");
     assert!(
-        kept.iter().any(|row| row["key"] == "pack.podCIDR" && row["after"] == "\"172.30.0.0/16\""),
+        kept.iter()
+            .any(|row| row["key"] == "pack.podCIDR" && row["after"] == "\"172.30.0.0/16\""),
         "{kept:?}"
     );
     assert!(
@@ -137,16 +138,26 @@ fn a_console_whose_upgrade_silently_does_not_happen_fails_at_validate() {
     let console = ConsoleProcess::start(&["--fault", "skip-upgrade"]);
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
-        scenario_command(out.path()).args(["--apply", "--timeout", "5s", "--console", &console.url]),
+        scenario_command(out.path()).args([
+            "--apply",
+            "--timeout",
+            "5s",
+            "--console",
+            &console.url,
+        ]),
         1,
     );
     assert!(
         stdout.contains("FAILED at Validate 2 (scenarios/upgrade-vmware-non-airgap.toml:"),
         "{stdout}"
     );
-    assert!(stdout.contains("expected:    the page to name Palette 4.8.33"), "{stdout}");
     assert!(
-        stdout.contains("the console came back on Palette 4.8.21, not the 4.8.33 it was upgraded to"),
+        stdout.contains("expected:    the page to name Palette 4.8.33"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("the console came back on Palette 4.8.21, not the 4.8.33 it was upgraded to"),
         "{stdout}"
     );
 

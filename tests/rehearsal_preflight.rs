@@ -16,10 +16,15 @@ fn an_unsupported_upgrade_path_is_refused_before_anything_changes() {
     );
     assert!(stdout.contains("FAILED at Upgrade 4"), "{stdout}");
     assert!(
-        stdout.contains("4.1.12 → 4.3.6 is unsupported: the docs' table lists 4.1.x → 4.3.6 as not supported"),
+        stdout.contains(
+            "4.1.12 → 4.3.6 is unsupported: the docs' table lists 4.1.x → 4.3.6 as not supported"
+        ),
         "{stdout}"
     );
-    assert!(!stdout.contains("click button \"Update\""), "nothing was clicked: {stdout}");
+    assert!(
+        !stdout.contains("click button \"Update\""),
+        "nothing was clicked: {stdout}"
+    );
     let summary = console_summary(&console.url);
     assert_eq!(summary["version"], "4.1.12", "the console was not changed");
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));
@@ -61,17 +66,29 @@ fn a_new_kubernetes_version_runs_steps_6_and_7_with_the_values_support_sent() {
         .find(|layer| layer["kind"] == "Kubernetes")
         .expect("a Kubernetes layer");
     let values = kubernetes["values"].as_str().expect("values");
-    assert!(values.contains("feature-gates: \"SupportRecommended=true\""), "{values}");
+    assert!(
+        values.contains("feature-gates: \"SupportRecommended=true\""),
+        "{values}"
+    );
     assert!(values.contains("podCIDR: \"172.30.0.0/16\""), "{values}");
     assert_eq!(kubernetes["version"], "1.32.8");
     // The report a reviewer signs shows the versions and the kept customizations.
     let folder = out.path().join("upgrade-vmware-non-airgap");
     let report = report(&folder);
-    assert_eq!(report["rehearsal"]["preflight"]["target_kubernetes"], "1.32.8");
+    assert_eq!(
+        report["rehearsal"]["preflight"]["target_kubernetes"],
+        "1.32.8"
+    );
     let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
     assert!(html.contains("4.7.20 → 4.7.27"), "versions in report.html");
-    assert!(html.contains("Kept customizations"), "the table of kept customizations");
-    assert!(html.contains("<code>pack.podCIDR</code>"), "a kept key in the table");
+    assert!(
+        html.contains("Kept customizations"),
+        "the table of kept customizations"
+    );
+    assert!(
+        html.contains("<code>pack.podCIDR</code>"),
+        "a kept key in the table"
+    );
 }
 
 #[test]
@@ -83,7 +100,10 @@ fn a_new_kubernetes_version_without_support_values_fails_at_step_7_saying_what_i
         1,
     );
     assert!(stdout.contains("FAILED at Upgrade 7"), "{stdout}");
-    assert!(stdout.contains("no --support-values folder was given"), "{stdout}");
+    assert!(
+        stdout.contains("no --support-values folder was given"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -95,12 +115,19 @@ fn allow_unsupported_path_rehearses_it_anyway_and_the_report_says_so() {
     std::fs::create_dir_all(&support).expect("an empty support folder");
     let stdout = run_expecting(
         scenario_command(out.path())
-            .args(["--apply", "--allow-unsupported-path", "--console", &console.url, "--support-values"])
+            .args([
+                "--apply",
+                "--allow-unsupported-path",
+                "--console",
+                &console.url,
+                "--support-values",
+            ])
             .arg(&support),
         0,
     );
     assert!(
-        stdout.contains("4.1.12 → 4.3.6: unsupported") && stdout.contains("going on because of --allow-unsupported-path"),
+        stdout.contains("4.1.12 → 4.3.6: unsupported")
+            && stdout.contains("going on because of --allow-unsupported-path"),
         "{stdout}"
     );
     let report = report(&out.path().join("upgrade-vmware-non-airgap"));

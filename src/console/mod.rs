@@ -68,7 +68,11 @@ pub struct RunningConsole {
 impl RunningConsole {
     /// The console URL as users know it: `http://127.0.0.1:PORT/system` (or https).
     pub fn url(&self) -> String {
-        let scheme = if self.ca_pem.is_some() { "https" } else { "http" };
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}/system", self.address)
     }
 
@@ -102,7 +106,9 @@ pub async fn start_https(config: ConsoleConfig, port: u16) -> std::io::Result<Ru
 
 /// A CA and a certificate for 127.0.0.1 and localhost signed by it, made now.
 fn fresh_certificate() -> Result<(String, rustls::ServerConfig), String> {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
     let failed = |error: rcgen::Error| error.to_string();
     let ca_key = KeyPair::generate().map_err(failed)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(failed)?;
@@ -127,7 +133,10 @@ fn fresh_certificate() -> Result<(String, rustls::ServerConfig), String> {
         .with_safe_default_protocol_versions()
         .map_err(|error| error.to_string())?
         .with_no_client_auth()
-        .with_single_cert(vec![certificate.der().clone(), ca.der().clone()], private_key)
+        .with_single_cert(
+            vec![certificate.der().clone(), ca.der().clone()],
+            private_key,
+        )
         .map_err(|error| error.to_string())?;
     Ok((ca.pem(), config))
 }

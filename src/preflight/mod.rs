@@ -143,9 +143,11 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
             );
         }
     }
-    if let Some(row) = data().path.iter().find(|row| {
-        matches(&row.from, installed) && row.to.iter().any(|to| matches(to, target))
-    }) {
+    if let Some(row) = data()
+        .path
+        .iter()
+        .find(|row| matches(&row.from, installed) && row.to.iter().any(|to| matches(to, target)))
+    {
         let listed = format!("the docs' table lists {} → {}", row.from, row.to.join(", "));
         return if row.supported {
             verdict(Support::Supported, format!("{listed} (source: {source})"))
@@ -169,7 +171,9 @@ pub fn check_path(installed: Version, target: Version) -> PathVerdict {
                 format!(
                     "before upgrading Palette to a new major version, update it to the latest \
                      patch of the latest minor version ({}) first (source: {source})",
-                    latest_of_major.map(|latest| latest.to_string()).unwrap_or_default()
+                    latest_of_major
+                        .map(|latest| latest.to_string())
+                        .unwrap_or_default()
                 ),
             );
         }
@@ -208,7 +212,8 @@ pub fn palette_versions_in(text: &str) -> Vec<Version> {
     let mut index = 0;
     while index < bytes.len() {
         let starts = bytes[index].is_ascii_digit()
-            && (index == 0 || !(bytes[index - 1].is_ascii_alphanumeric() || bytes[index - 1] == b'.'));
+            && (index == 0
+                || !(bytes[index - 1].is_ascii_alphanumeric() || bytes[index - 1] == b'.'));
         if !starts {
             index += 1;
             continue;
@@ -254,11 +259,21 @@ mod tests {
 
     #[test]
     fn documented_paths_are_supported_and_the_documented_refusal_is_refused() {
-        assert_eq!(check_path(v("4.2.13"), v("4.3.6")).support, Support::Supported);
-        assert_eq!(check_path(v("4.7.20"), v("4.7.27")).support, Support::Supported);
+        assert_eq!(
+            check_path(v("4.2.13"), v("4.3.6")).support,
+            Support::Supported
+        );
+        assert_eq!(
+            check_path(v("4.7.20"), v("4.7.27")).support,
+            Support::Supported
+        );
         let refused = check_path(v("4.1.12"), v("4.3.6"));
         assert_eq!(refused.support, Support::Unsupported);
-        assert!(refused.rule.contains("4.1.x → 4.3.6 as not supported"), "{}", refused.rule);
+        assert!(
+            refused.rule.contains("4.1.x → 4.3.6 as not supported"),
+            "{}",
+            refused.rule
+        );
     }
 
     #[test]
@@ -266,9 +281,19 @@ mod tests {
         let patch = check_path(v("4.8.21"), v("4.8.33"));
         assert_eq!(patch.support, Support::Supported, "{}", patch.rule);
         assert_eq!(patch.installed_kubernetes.as_deref(), Some("1.32.9"));
-        assert_eq!(check_path(v("4.6.6"), v("4.7.20")).support, Support::Unknown);
-        assert_eq!(check_path(v("4.6.6"), v("4.7.27")).support, Support::Unsupported, "1.30 to 1.32");
-        assert_eq!(check_path(v("4.8.33"), v("4.8.21")).support, Support::Unsupported);
+        assert_eq!(
+            check_path(v("4.6.6"), v("4.7.20")).support,
+            Support::Unknown
+        );
+        assert_eq!(
+            check_path(v("4.6.6"), v("4.7.27")).support,
+            Support::Unsupported,
+            "1.30 to 1.32"
+        );
+        assert_eq!(
+            check_path(v("4.8.33"), v("4.8.21")).support,
+            Support::Unsupported
+        );
     }
 
     #[test]

@@ -7,11 +7,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::interruption::{name_promoted, Interruption};
 use super::json::Rehearsal;
 use crate::artifacts::write_atomically;
 use crate::runner::{
-    ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure,
-    Verdict,
+    ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure, Verdict,
 };
 
 struct StepEntry {
@@ -49,9 +49,7 @@ pub struct HtmlReport {
     /// The run's output folder; the report sits at its top and links files below it.
     root: PathBuf,
     scenarios: Vec<ScenarioEntry>,
-    /// The action under way, and the first of the current step that changes the console.
-    current_action: Option<String>,
-    changed_console: Option<String>,
+    interruption: Interruption,
     write_failed: std::cell::Cell<bool>,
 }
 
@@ -60,8 +58,7 @@ impl HtmlReport {
         HtmlReport {
             root,
             scenarios: Vec::new(),
-            current_action: None,
-            changed_console: None,
+            interruption: Interruption::default(),
             write_failed: std::cell::Cell::new(false),
         }
     }
@@ -115,7 +112,11 @@ impl HtmlReport {
                 let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
             }
             if let Some(why) = &scenario.interrupted {
-                let _ = write!(html, "<div class=\"failure\"><p><b>{}</b></p></div>", escape(why));
+                let _ = write!(
+                    html,
+                    "<div class=\"failure\"><p><b>{}</b></p></div>",
+                    escape(why)
+                );
             }
             self.render_rehearsal(&mut html, scenario);
             for step in &scenario.steps {
@@ -204,18 +205,36 @@ impl HtmlReport {
             target_kubernetes,
         }) = &facts.preflight
         {
-            fact("version", format!("{} → {}", escape(installed), escape(target)));
+            fact(
+                "version",
+                format!("{} → {}", escape(installed), escape(target)),
+            );
             if let (Some(from), Some(to)) = (installed_kubernetes, target_kubernetes) {
                 fact("Kubernetes", format!("{} → {}", escape(from), escape(to)));
             }
-            let anyway = if *allowed_anyway { " (run anyway: --allow-unsupported-path)" } else { "" };
-            fact("upgrade path", format!("<b>{}</b>{anyway}: {}", escape(verdict), escape(rule)));
+            let anyway = if *allowed_anyway {
+                " (run anyway: --allow-unsupported-path)"
+            } else {
+                ""
+            };
+            fact(
+                "upgrade path",
+                format!("<b>{}</b>{anyway}: {}", escape(verdict), escape(rule)),
+            );
         } else {
-            fact("upgrade path", "not checked (no `check upgrade path` in the scenario)".to_string());
+            fact(
+                "upgrade path",
+                "not checked (no `check upgrade path` in the scenario)".to_string(),
+            );
         }
         fact(
             "certificate",
-            escape(facts.certificate.as_deref().unwrap_or("not checked (the console is served over http)")),
+            escape(
+                facts
+                    .certificate
+                    .as_deref()
+                    .unwrap_or("not checked (the console is served over http)"),
+            ),
         );
         if let Some(Fact::Lock { seconds, progress }) = &facts.lock {
             let progress = progress
@@ -228,21 +247,31 @@ impl HtmlReport {
             fact("duration", format!("{seconds:.1} s"));
         }
         html.push_str("</table>");
-        html.push_str("<h4>Timeline</h4><table><tr><th>step</th><th>status</th><th>seconds</th></tr>");
+        html.push_str(
+            "<h4>Timeline</h4><table><tr><th>step</th><th>status</th><th>seconds</th></tr>",
+        );
         for step in &scenario.steps {
             let _ = write!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&step.title),
                 escape(step.status),
-                step.seconds.map(|seconds| format!("{seconds:.1}")).unwrap_or_default()
+                step.seconds
+                    .map(|seconds| format!("{seconds:.1}"))
+                    .unwrap_or_default()
             );
         }
         html.push_str("</table>");
         if !facts.backups.is_empty() {
             html.push_str("<h4>Backups</h4><table><tr><th>layer</th><th>file</th><th>bytes</th><th>SHA-256</th></tr>");
             for backup in &facts.backups {
-                if let Fact::Backup { layer, path, bytes, sha256 } = backup {
+                if let Fact::Backup {
+                    layer,
+                    path,
+                    bytes,
+                    sha256,
+                } = backup
+                {
                     let _ = write!(
                         html,
                         "<tr><td>{}</td><td><a href=\"{}\">{}</a></td><td>{bytes}</td><td><code>{}</code></td></tr>",
@@ -390,6 +419,7 @@ impl HtmlReport {
 
 impl Reporter for HtmlReport {
     fn on_event(&mut self, event: &Event) {
+        self.interruption.observe(event);
         match event {
             Event::ScenarioStarted {
                 scenario,
@@ -414,8 +444,6 @@ impl Reporter for HtmlReport {
                 step: title,
                 guide_words,
             } => {
-                self.current_action = None;
-                self.changed_console = None;
                 if let Some(scenario) = self.scenarios.last_mut() {
                     scenario.steps.push(StepEntry {
                         title: title.clone(),
@@ -429,12 +457,6 @@ impl Reporter for HtmlReport {
                         screenshots: Vec::new(),
                         seconds: None,
                     });
-                }
-            }
-            Event::ActionStarted { action, mutating } => {
-                self.current_action = Some(action.clone());
-                if *mutating && self.changed_console.is_none() {
-                    self.changed_console = Some(action.clone());
                 }
             }
             Event::ArtifactWritten {
@@ -524,13 +546,13 @@ impl Reporter for HtmlReport {
                 promoted,
             } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
-                    for check in scenario.steps.iter_mut().flat_map(|step| step.snapshots.iter_mut()) {
-                        if let Some(stored) = &check.stored {
-                            if let Some((_, baseline)) = promoted.iter().find(|(pending, _)| pending == stored) {
-                                check.stored = Some(baseline.clone());
-                            }
-                        }
-                    }
+                    name_promoted(
+                        scenario
+                            .steps
+                            .iter_mut()
+                            .flat_map(|step| step.snapshots.iter_mut()),
+                        promoted,
+                    );
                     scenario.new_snapshots = Some(if *left_pending > 0 {
                         format!("{left_pending} new snapshot(s) left pending in {} because the scenario failed", folder.display())
                     } else {
@@ -558,11 +580,6 @@ impl Reporter for HtmlReport {
 impl Drop for HtmlReport {
     /// A run stopped midway says so, for the scenario under way.
     fn drop(&mut self) {
-        let detail = match (&self.changed_console, &self.current_action) {
-            (Some(action), _) => format!(" (`{action}` had begun: the console may be changing)"),
-            (None, Some(action)) => format!(" (at `{action}`)"),
-            (None, None) => String::new(),
-        };
         let Some(scenario) = self.scenarios.last_mut() else {
             return;
         };
@@ -570,10 +587,7 @@ impl Drop for HtmlReport {
             return;
         }
         let step = scenario.steps.last().map(|step| step.title.clone());
-        scenario.interrupted = Some(match step {
-            Some(step) => format!("interrupted during {step}{detail}"),
-            None => "interrupted before the first step".to_string(),
-        });
+        scenario.interrupted = Some(self.interruption.describe(step.as_deref()));
         if let Some(step) = scenario.steps.last_mut() {
             if step.status == "running" {
                 step.status = "interrupted";

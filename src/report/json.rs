@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::interruption::{name_promoted, Interruption};
 use crate::artifacts::write_atomically;
 use crate::runner::{
     ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
@@ -63,11 +64,15 @@ impl Rehearsal {
             Event::Fact(fact @ Fact::Lock { .. }) => self.lock = Some(fact.clone()),
             Event::Fact(fact @ Fact::Backup { layer, .. }) => {
                 // A layer backed up again (a retried step) replaces its earlier record.
-                self.backups.retain(|other| !matches!(other, Fact::Backup { layer: other, .. } if other == layer));
+                self.backups.retain(
+                    |other| !matches!(other, Fact::Backup { layer: other, .. } if other == layer),
+                );
                 self.backups.push(fact.clone());
             }
             Event::Fact(fact @ Fact::Proposal { layer, .. }) => {
-                self.customizations.retain(|other| !matches!(other, Fact::Proposal { layer: other, .. } if other == layer));
+                self.customizations.retain(
+                    |other| !matches!(other, Fact::Proposal { layer: other, .. } if other == layer),
+                );
                 self.customizations.push(fact.clone());
             }
             Event::Fact(Fact::Preserved { rows }) => {
@@ -136,9 +141,7 @@ struct Artifact {
 pub struct JsonReport {
     path: PathBuf,
     report: Option<Report>,
-    /// The action under way, and whether an action of the current step changed the console.
-    current_action: Option<String>,
-    changed_console: Option<String>,
+    interruption: Interruption,
     /// A write already failed and was said on stderr.
     write_failed: std::cell::Cell<bool>,
 }
@@ -173,16 +176,8 @@ impl Drop for JsonReport {
             return;
         }
         let step = report.steps.last().map(|step| step.step.clone());
-        let detail = match (&self.changed_console, &self.current_action) {
-            (Some(action), _) => format!(" (`{action}` had begun: the console may be changing)"),
-            (None, Some(action)) => format!(" (at `{action}`)"),
-            (None, None) => String::new(),
-        };
         report.outcome = "interrupted".to_string();
-        report.interrupted = Some(match step {
-            Some(step) => format!("interrupted during {step}{detail}"),
-            None => "interrupted before the first step".to_string(),
-        });
+        report.interrupted = Some(self.interruption.describe(step.as_deref()));
         if let Some(step) = report.steps.last_mut() {
             if step.status == "running" {
                 step.status = "interrupted".to_string();
@@ -220,8 +215,7 @@ impl Reporter for JsonReport {
                 rehearsal: Rehearsal::default(),
                 interrupted: None,
             });
-            self.current_action = None;
-            self.changed_console = None;
+            self.interruption.observe(event);
             self.write();
             return;
         }
@@ -229,17 +223,9 @@ impl Reporter for JsonReport {
             return;
         };
         let mut changed_step = report.rehearsal.absorb(event);
+        self.interruption.observe(event);
         match event {
-            Event::ActionStarted { action, mutating } => {
-                self.current_action = Some(action.clone());
-                if *mutating && self.changed_console.is_none() {
-                    self.changed_console = Some(action.clone());
-                }
-            }
-            Event::StepStarted { step, guide_words } => {
-                self.current_action = None;
-                self.changed_console = None;
-                report.steps.push(StepReport {
+            Event::StepStarted { step, guide_words } => report.steps.push(StepReport {
                 step: step.clone(),
                 guide: guide_words.clone(),
                 status: "running".to_string(),
@@ -250,21 +236,20 @@ impl Reporter for JsonReport {
                 actions: Vec::new(),
                 failure: None,
                 snapshots: Vec::new(),
-            })
-            }
+            }),
             Event::NewSnapshotsSettled {
                 recorded,
                 left_pending,
                 folder,
                 promoted,
             } => {
-                for check in report.steps.iter_mut().flat_map(|step| step.snapshots.iter_mut()) {
-                    if let Some(stored) = &check.stored {
-                        if let Some((_, baseline)) = promoted.iter().find(|(pending, _)| pending == stored) {
-                            check.stored = Some(baseline.clone());
-                        }
-                    }
-                }
+                name_promoted(
+                    report
+                        .steps
+                        .iter_mut()
+                        .flat_map(|step| step.snapshots.iter_mut()),
+                    promoted,
+                );
                 report.new_snapshots = Some(NewSnapshots {
                     recorded: *recorded,
                     left_pending: *left_pending,

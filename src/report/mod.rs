@@ -2,6 +2,7 @@
 //! prints progress or writes reports.
 
 mod html;
+mod interruption;
 mod json;
 mod terminal;
 

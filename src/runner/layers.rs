@@ -250,7 +250,10 @@ impl ScenarioRun<'_> {
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
         let (element, incoming, current) = self.read_both(action, from, into, deadline).await?;
-        let layer = self.last_layer.clone().unwrap_or_else(|| "layer".to_string());
+        let layer = self
+            .last_layer
+            .clone()
+            .unwrap_or_else(|| "layer".to_string());
         let merged = yaml::merge(&incoming, &current, keeping).map_err(|error| ActionFailure {
             expected: format!("{from} and {into} to hold YAML that can be merged"),
             page_showed: error.to_string(),
@@ -276,15 +279,23 @@ impl ScenarioRun<'_> {
                 .proposal
                 .iter()
                 .map(|row| ProposalRow {
-                    current: row.current.as_deref().map(|text| self.settings.redactor.redact(text)),
-                    incoming: row.incoming.as_deref().map(|text| self.settings.redactor.redact(text)),
+                    current: row
+                        .current
+                        .as_deref()
+                        .map(|text| self.settings.redactor.redact(text)),
+                    incoming: row
+                        .incoming
+                        .as_deref()
+                        .map(|text| self.settings.redactor.redact(text)),
                     ..row.clone()
                 })
                 .collect(),
         }));
         if !merged.not_carried.is_empty() {
             return Err(ActionFailure {
-                expected: format!("every customization of layer \"{layer}\" to be carried into {into}"),
+                expected: format!(
+                    "every customization of layer \"{layer}\" to be carried into {into}"
+                ),
                 page_showed: merged
                     .not_carried
                     .iter()
@@ -318,7 +329,11 @@ impl ScenarioRun<'_> {
             layer,
             LayerMerge {
                 current,
-                carried: merged.carried.iter().map(|kept| kept.path.clone()).collect(),
+                carried: merged
+                    .carried
+                    .iter()
+                    .map(|kept| kept.path.clone())
+                    .collect(),
             },
         );
         Ok(Some(note))
@@ -384,7 +399,10 @@ impl ScenarioRun<'_> {
             }
             (_, None) => Vec::new(),
         };
-        let redact = |text: &Option<String>| text.as_deref().map(|text| self.settings.redactor.redact(text));
+        let redact = |text: &Option<String>| {
+            text.as_deref()
+                .map(|text| self.settings.redactor.redact(text))
+        };
         let shown_rows: Vec<KeptRow> = rows
             .iter()
             .map(|row| KeptRow {
@@ -393,7 +411,8 @@ impl ScenarioRun<'_> {
                 ..row.clone()
             })
             .collect();
-        self.reporter.on_event(&Event::Fact(Fact::Preserved { rows: shown_rows }));
+        self.reporter
+            .on_event(&Event::Fact(Fact::Preserved { rows: shown_rows }));
         let lost: Vec<String> = rows
             .iter()
             .filter(|row| !row.kept)
@@ -410,13 +429,18 @@ impl ScenarioRun<'_> {
             return Err(ActionFailure {
                 expected: format!(
                     "layer \"{layer}\" to keep {}",
-                    rows.iter().map(|row| row.key.as_str()).collect::<Vec<_>>().join(", ")
+                    rows.iter()
+                        .map(|row| row.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 page_showed: lost.join("; "),
             });
         }
         if rows.is_empty() {
-            return Ok(Some("no customizations were carried into this layer".to_string()));
+            return Ok(Some(
+                "no customizations were carried into this layer".to_string(),
+            ));
         }
         let kept: Vec<String> = rows
             .iter()
@@ -437,7 +461,12 @@ pub(super) struct LayerMerge {
     pub(super) carried: Vec<KeyPath>,
 }
 
-fn kept_row(layer: &str, key: String, before: Option<yaml::carry::Found>, after: Option<yaml::carry::Found>) -> KeptRow {
+fn kept_row(
+    layer: &str,
+    key: String,
+    before: Option<yaml::carry::Found>,
+    after: Option<yaml::carry::Found>,
+) -> KeptRow {
     let kept = match (&before, &after) {
         (Some(before), Some(after)) => before.node.same_as(&after.node),
         (None, _) => true,
@@ -483,7 +512,9 @@ fn merge_note(merged: &yaml::Merge, keeping: &Keeping) -> String {
         if merged.carried.is_empty() {
             notes.push("no customizations found".to_string());
         }
-        notes.push(format!("{upgrades} changes of the upgrade taken as they come"));
+        notes.push(format!(
+            "{upgrades} changes of the upgrade taken as they come"
+        ));
     } else if notes.is_empty() {
         notes.push("incoming configuration taken as is".to_string());
     }

@@ -22,8 +22,8 @@ use crate::browser::{Browser, BrowserError};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
 pub use event::{
-    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind, StepFailure,
-    Verdict,
+    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind,
+    StepFailure, Verdict,
 };
 pub use snapshot::SnapshotSettings;
 
@@ -291,7 +291,8 @@ impl ScenarioRun<'_> {
     async fn open_console(&mut self) -> Option<String> {
         if let Err(error) = self.browser.goto(&self.settings.console_url).await {
             let said = error.to_string();
-            if said.to_lowercase().contains("timed out") || said.to_lowercase().contains("timeout") {
+            if said.to_lowercase().contains("timed out") || said.to_lowercase().contains("timeout")
+            {
                 return Some(format!(
                     "the console at {} accepted the connection but sent no page within {} s (the page-load timeout, which --timeout sets); the browser said: {said}",
                     self.settings.console_url,
@@ -303,7 +304,11 @@ impl ScenarioRun<'_> {
         if let Ok(Some(status)) = self.browser.response_status().await {
             if status >= 400 {
                 let page = self.browser.page_text().await.unwrap_or_default();
-                let first_line = page.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
+                let first_line = page
+                    .lines()
+                    .map(str::trim)
+                    .find(|line| !line.is_empty())
+                    .unwrap_or("");
                 return Some(format!(
                     "the console at {} answered HTTP {status}: \"{}\"",
                     self.settings.console_url,
@@ -327,8 +332,15 @@ impl ScenarioRun<'_> {
     /// The pin of the certificate the console presents, and the flags that trust it.
     async fn how_to_trust(&self) -> String {
         let url = url::Url::parse(&self.settings.console_url).ok();
-        let host = url.as_ref().and_then(|url| url.host_str()).unwrap_or_default().to_string();
-        let port = url.as_ref().and_then(|url| url.port_or_known_default()).unwrap_or(443);
+        let host = url
+            .as_ref()
+            .and_then(|url| url.host_str())
+            .unwrap_or_default()
+            .to_string();
+        let port = url
+            .as_ref()
+            .and_then(|url| url.port_or_known_default())
+            .unwrap_or(443);
         let pin = match crate::tls::presented_certificate(&host, port).await {
             Ok(presented) => format!(
                 "; it presents a certificate whose key is sha256/{}: rerun with --trust-cert sha256/{} to trust exactly that certificate, ",
@@ -483,7 +495,11 @@ impl ScenarioRun<'_> {
             .collect();
         entries.sort_by(|a, b| a.layer.cmp(b.layer));
         let manifest = serde_json::to_vec_pretty(&entries).unwrap_or_default();
-        let path = self.settings.output_dir.join("backups").join("manifest.json");
+        let path = self
+            .settings
+            .output_dir
+            .join("backups")
+            .join("manifest.json");
         self.save_or_fail(ArtifactKind::Backup, path, &manifest)?;
         Ok(())
     }
@@ -566,9 +582,12 @@ impl ScenarioRun<'_> {
             }
             ActionKind::ReadInstalledVersion => self.read_installed_version(action, deadline).await,
             ActionKind::CheckUpgradePath => self.check_upgrade_path(action, deadline).await,
-            ActionKind::ExpectUpgradedVersion => self.expect_upgraded_version(action, deadline).await,
+            ActionKind::ExpectUpgradedVersion => {
+                self.expect_upgraded_version(action, deadline).await
+            }
             ActionKind::ReplaceWithSupportValues { layer } => {
-                self.replace_with_support_values(action, layer, deadline).await
+                self.replace_with_support_values(action, layer, deadline)
+                    .await
             }
             ActionKind::Type { text, into } => {
                 let (field, _) = self
@@ -622,7 +641,9 @@ fn explain_error_page(text: &str) -> String {
     if code.is_some_and(|code| {
         code.contains("CERT") || code.contains("SSL") || code.contains("SEC_ERROR")
     }) {
-        explained.push_str(". The browser refused the console's certificate, before any credential was typed");
+        explained.push_str(
+            ". The browser refused the console's certificate, before any credential was typed",
+        );
     }
     explained
 }

@@ -51,7 +51,9 @@ impl ScenarioRun<'_> {
         }
         Ok(Some(match kubernetes {
             Some(kubernetes) => format!("installed Palette {installed} (Kubernetes {kubernetes})"),
-            None => format!("installed Palette {installed} (its Kubernetes version is not in the docs' table)"),
+            None => format!(
+                "installed Palette {installed} (its Kubernetes version is not in the docs' table)"
+            ),
         }))
     }
 
@@ -103,7 +105,8 @@ impl ScenarioRun<'_> {
             verdict.support != Support::Supported && self.settings.allow_unsupported_path;
         self.captured
             .insert(Captured::InstalledVersion, installed.to_string());
-        self.captured.insert(Captured::TargetVersion, target.to_string());
+        self.captured
+            .insert(Captured::TargetVersion, target.to_string());
         for (value, kubernetes) in [
             (Captured::InstalledKubernetes, &verdict.installed_kubernetes),
             (Captured::TargetKubernetes, &verdict.target_kubernetes),
@@ -235,18 +238,28 @@ impl ScenarioRun<'_> {
         if let Err(error) = yaml::tree::parse(&support) {
             return Err(ActionFailure {
                 expected: format!("{} to be YAML", file.display()),
-                page_showed: format!("{}:{}:{}: {}", file.display(), error.line, error.column, error.message),
+                page_showed: format!(
+                    "{}:{}:{}: {}",
+                    file.display(),
+                    error.line,
+                    error.column,
+                    error.message
+                ),
             });
         }
         let current = self.open_layer(action, layer, deadline).await?;
         // The customizations carried at the upgrade go back on top of support's values.
         let (pasted, carried) = match self.merges.get(layer) {
             Some(merge) => {
-                let merged = yaml::merge(&support, &merge.current, &Keeping::Paths(merge.carried.clone()))
-                    .map_err(|error| ActionFailure {
-                        expected: format!("{} and this run's customizations to merge", file.display()),
-                        page_showed: error.to_string(),
-                    })?;
+                let merged = yaml::merge(
+                    &support,
+                    &merge.current,
+                    &Keeping::Paths(merge.carried.clone()),
+                )
+                .map_err(|error| ActionFailure {
+                    expected: format!("{} and this run's customizations to merge", file.display()),
+                    page_showed: error.to_string(),
+                })?;
                 let carried = merged.carried.len();
                 (merged.text, carried)
             }
@@ -289,7 +302,11 @@ impl ScenarioRun<'_> {
             "pasted {} ({} lines) with {carried} carried customization(s) on top and saved{}",
             file.display(),
             pasted.lines().count(),
-            if changed { "" } else { "; the layer already held these values" }
+            if changed {
+                ""
+            } else {
+                "; the layer already held these values"
+            }
         )))
     }
 }

@@ -216,7 +216,10 @@ impl ScenarioRun<'_> {
                         *progress_ref.borrow_mut() = Some(status.clone());
                     }
                     if let Some(address) = address {
-                        if last_probe.get().is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+                        if last_probe
+                            .get()
+                            .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
+                        {
                             last_probe.set(Some(Instant::now()));
                             if answers(address).await {
                                 down_since_ref.set(None);
@@ -284,7 +287,9 @@ impl ScenarioRun<'_> {
         if let Some(error) = alerts.iter().find(|alert| says_failure(alert)) {
             return Err(ActionFailure {
                 expected: "the console to unlock with the upgrade applied".to_string(),
-                page_showed: format!("it unlocked after {seconds:.1} s showing an error: \"{error}\""),
+                page_showed: format!(
+                    "it unlocked after {seconds:.1} s showing an error: \"{error}\""
+                ),
             });
         }
         let last = progress
@@ -304,20 +309,35 @@ impl ScenarioRun<'_> {
 /// `host:port` of a console URL.
 fn console_address(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
-    Some(format!("{}:{}", parsed.host_str()?, parsed.port_or_known_default()?))
+    Some(format!(
+        "{}:{}",
+        parsed.host_str()?,
+        parsed.port_or_known_default()?
+    ))
 }
 
 /// Whether something accepts a TCP connection at `address` within a second.
 async fn answers(address: &str) -> bool {
     matches!(
-        tokio::time::timeout(Duration::from_secs(1), tokio::net::TcpStream::connect(address)).await,
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            tokio::net::TcpStream::connect(address)
+        )
+        .await,
         Ok(Ok(_))
     )
 }
 
 /// A line of the login page that says the credentials were refused.
 fn refusal_line(page: &str) -> Option<&str> {
-    const WORDS: [&str; 6] = ["invalid", "incorrect", "wrong", "failed", "do not match", "denied"];
+    const WORDS: [&str; 6] = [
+        "invalid",
+        "incorrect",
+        "wrong",
+        "failed",
+        "do not match",
+        "denied",
+    ];
     page.lines().map(str::trim).find(|line| {
         let lower = line.to_lowercase();
         line.len() < 200 && WORDS.iter().any(|word| lower.contains(word))
@@ -337,9 +357,16 @@ fn in_words(duration: Duration) -> String {
 /// An alert that says something went wrong, as opposed to a notice.
 fn says_failure(alert: &str) -> bool {
     let alert = alert.to_lowercase();
-    ["fail", "error", "could not", "unable", "rolled back", "restored"]
-        .iter()
-        .any(|word| alert.contains(word))
+    [
+        "fail",
+        "error",
+        "could not",
+        "unable",
+        "rolled back",
+        "restored",
+    ]
+    .iter()
+    .any(|word| alert.contains(word))
 }
 
 /// A first login's password change: a visible field named "New password".

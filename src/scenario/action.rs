@@ -248,8 +248,7 @@ fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                     None => {
                         return Err(ActionSyntaxError {
                             offset: start,
-                            message: "expected a closing `\"` for this quoted label"
-                                .to_string(),
+                            message: "expected a closing `\"` for this quoted label".to_string(),
                         })
                     }
                     Some('"') => break,
@@ -317,19 +316,27 @@ impl Cursor {
 
     /// Like [`Cursor::error`], adding "did you mean" when the word found is close to one of
     /// `choices` (each a phrase; its first word is compared).
-    fn error_suggesting<T>(&self, expected: &str, choices: &[&str]) -> Result<T, ActionSyntaxError> {
+    fn error_suggesting<T>(
+        &self,
+        expected: &str,
+        choices: &[&str],
+    ) -> Result<T, ActionSyntaxError> {
         let mut error = match self.error::<T>(expected) {
             Err(error) => error,
             Ok(_) => unreachable!("error always fails"),
         };
         if let Some(word) = self.peek_word(0) {
-            let firsts = choices.iter().map(|choice| choice.split(' ').next().unwrap_or(choice));
+            let firsts = choices
+                .iter()
+                .map(|choice| choice.split(' ').next().unwrap_or(choice));
             if let Some(close) = super::source::did_you_mean(word, firsts) {
                 let phrase = choices
                     .iter()
                     .find(|choice| choice.split(' ').next() == Some(close))
                     .unwrap_or(&close);
-                error.message.push_str(&format!(": did you mean `{phrase}`?"));
+                error
+                    .message
+                    .push_str(&format!(": did you mean `{phrase}`?"));
             }
         }
         Err(error)
@@ -348,13 +355,10 @@ impl Cursor {
 
     fn eat_words(&mut self, words: &str) -> bool {
         let expected: Vec<&str> = words.split(' ').collect();
-        let matches = expected
-            .iter()
-            .enumerate()
-            .all(|(index, word)| {
-                self.peek_word(index)
-                    .is_some_and(|found| found.eq_ignore_ascii_case(word))
-            });
+        let matches = expected.iter().enumerate().all(|(index, word)| {
+            self.peek_word(index)
+                .is_some_and(|found| found.eq_ignore_ascii_case(word))
+        });
         if matches {
             self.position += expected.len();
         }
@@ -692,7 +696,10 @@ mod tests {
             Ok(ActionKind::Merge {
                 from: target(Role::Editor, "Incoming changes"),
                 into: target(Role::Editor, "Current configuration"),
-                keeping: Keeping::Keys(vec!["podCIDR".to_string(), "serviceClusterIpRange".to_string()]),
+                keeping: Keeping::Keys(vec![
+                    "podCIDR".to_string(),
+                    "serviceClusterIpRange".to_string()
+                ]),
             })
         );
     }
@@ -700,9 +707,21 @@ mod tests {
     #[test]
     fn misspelt_actions_and_roles_get_a_did_you_mean_quoting_the_file() {
         let error = parse_action(r#"Clik button "Update""#).unwrap_err();
-        assert!(error.message.ends_with("found `Clik`: did you mean `click`?"), "{}", error.message);
+        assert!(
+            error
+                .message
+                .ends_with("found `Clik`: did you mean `click`?"),
+            "{}",
+            error.message
+        );
         let error = parse_action(r#"click buton "Update""#).unwrap_err();
-        assert!(error.message.ends_with("found `buton`: did you mean `button`?"), "{}", error.message);
+        assert!(
+            error
+                .message
+                .ends_with("found `buton`: did you mean `button`?"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -731,11 +750,18 @@ mod tests {
             Ok(ActionKind::Merge {
                 from: target(Role::Editor, "A"),
                 into: target(Role::Editor, "B"),
-                keeping: Keeping::CustomizationsExcept(vec!["request-timeout".to_string(), "x.y".to_string()]),
+                keeping: Keeping::CustomizationsExcept(vec![
+                    "request-timeout".to_string(),
+                    "x.y".to_string()
+                ]),
             })
         );
         let error = parse_action(r#"check layer "CNI" kept everything"#).unwrap_err();
-        assert!(error.message.contains("`customizations`"), "{}", error.message);
+        assert!(
+            error.message.contains("`customizations`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

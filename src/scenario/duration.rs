@@ -54,9 +54,13 @@ mod tests {
 
     #[test]
     fn durations_too_long_or_zero_are_refused_without_a_panic() {
-        assert!(parse_duration("99999999999999999999h").unwrap_err().contains("at most a week"));
+        assert!(parse_duration("99999999999999999999h")
+            .unwrap_err()
+            .contains("at most a week"));
         assert!(parse_duration("1e400").is_err());
-        assert!(parse_duration("169h").unwrap_err().contains("at most a week"));
+        assert!(parse_duration("169h")
+            .unwrap_err()
+            .contains("at most a week"));
         assert!(parse_duration("0s").unwrap_err().contains("above zero"));
         assert!(parse_duration("0").unwrap_err().contains("above zero"));
         assert_eq!(parse_duration("168h"), Ok(Duration::from_secs(168 * 3600)));

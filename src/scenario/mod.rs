@@ -130,17 +130,16 @@ pub struct Condition {
 impl Condition {
     /// Parses `target_kubernetes != installed_kubernetes`; an error carries a byte offset.
     pub fn parse(text: &str) -> Result<Condition, (usize, String)> {
-        let (operator_at, equal) = match (text.find("!="), text.find("==")) {
-            (Some(at), _) => (at, false),
-            (None, Some(at)) => (at, true),
-            (None, None) => {
-                return Err((
+        let (operator_at, equal) =
+            match (text.find("!="), text.find("==")) {
+                (Some(at), _) => (at, false),
+                (None, Some(at)) => (at, true),
+                (None, None) => return Err((
                     0,
                     "expected a condition such as \"target_kubernetes != installed_kubernetes\""
                         .to_string(),
-                ))
-            }
-        };
+                )),
+            };
         let value = |part: &str, offset: usize| {
             let name = part.trim();
             let at = offset + part.len() - part.trim_start().len();

@@ -67,9 +67,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
                 line: 1,
                 column: 1,
             },
-            message: format!(
-                "expected a scenario file of at most 8 MiB, found {size} bytes"
-            ),
+            message: format!("expected a scenario file of at most 8 MiB, found {size} bytes"),
         });
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
@@ -137,21 +135,22 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         };
         let when = match &raw_step.when {
             None => None,
-            Some(condition) => Some(Condition::parse(condition.get_ref()).map_err(|(offset, message)| {
-                let characters = condition.get_ref()[..offset].chars().count();
-                ScenarioError::Malformed {
-                    location: locate(text.string_char(condition.span().start, characters)),
-                    message,
-                }
-            })?),
+            Some(condition) => Some(Condition::parse(condition.get_ref()).map_err(
+                |(offset, message)| {
+                    let characters = condition.get_ref()[..offset].chars().count();
+                    ScenarioError::Malformed {
+                        location: locate(text.string_char(condition.span().start, characters)),
+                        message,
+                    }
+                },
+            )?),
         };
 
         let mut actions = Vec::with_capacity(raw_step.actions.len());
         for spanned_text in &raw_step.actions {
             let action_text = spanned_text.get_ref();
             let literal_start = spanned_text.span().start;
-            let at_character =
-                |offset: usize| locate(text.string_char(literal_start, offset));
+            let at_character = |offset: usize| locate(text.string_char(literal_start, offset));
             let text_of_action = action_text;
             let kind = parse_action(text_of_action).map_err(|error| ScenarioError::Malformed {
                 location: at_character(error.offset),
@@ -189,9 +188,11 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         let targets = |list: &[Spanned<String>]| -> Result<Vec<action::Target>, ScenarioError> {
             list.iter()
                 .map(|target| {
-                    action::parse_target(target.get_ref()).map_err(|error| ScenarioError::Malformed {
-                        location: locate(text.string_char(target.span().start, error.offset)),
-                        message: error.message,
+                    action::parse_target(target.get_ref()).map_err(|error| {
+                        ScenarioError::Malformed {
+                            location: locate(text.string_char(target.span().start, error.offset)),
+                            message: error.message,
+                        }
                     })
                 })
                 .collect()
@@ -255,18 +256,45 @@ fn compile_masks(
 /// What each key of a scenario holds, in the scenario's words.
 const KEYS: [(&str, &str); 16] = [
     ("title", "the guide's title in quotes"),
-    ("guide", "text in quotes: the guide's words (at the top: the guide's path in the docs)"),
-    ("section", "the guide's section name in quotes, such as \"Upgrade\""),
-    ("number", "the guide's step number, a whole number such as 4"),
-    ("do", "a list of actions in quotes, such as ['click button \"Update\"']"),
+    (
+        "guide",
+        "text in quotes: the guide's words (at the top: the guide's path in the docs)",
+    ),
+    (
+        "section",
+        "the guide's section name in quotes, such as \"Upgrade\"",
+    ),
+    (
+        "number",
+        "the guide's step number, a whole number such as 4",
+    ),
+    (
+        "do",
+        "a list of actions in quotes, such as ['click button \"Update\"']",
+    ),
     ("note", "text in quotes"),
     ("mutating", "true or false"),
     ("timeout", "a duration in quotes such as \"30s\" or \"2m\""),
-    ("when", "a condition in quotes such as \"target_kubernetes != installed_kubernetes\""),
-    ("mask_text", "a list of regular expressions in quotes, such as ['\\d+ days']"),
-    ("mask", "a list of targets in quotes, such as ['pane \"System health\"']"),
-    ("hide", "a list of targets in quotes, such as ['pane \"System health\"']"),
-    ("ignore", "a list of targets in quotes, such as ['pane \"System health\"']"),
+    (
+        "when",
+        "a condition in quotes such as \"target_kubernetes != installed_kubernetes\"",
+    ),
+    (
+        "mask_text",
+        "a list of regular expressions in quotes, such as ['\\d+ days']",
+    ),
+    (
+        "mask",
+        "a list of targets in quotes, such as ['pane \"System health\"']",
+    ),
+    (
+        "hide",
+        "a list of targets in quotes, such as ['pane \"System health\"']",
+    ),
+    (
+        "ignore",
+        "a list of targets in quotes, such as ['pane \"System health\"']",
+    ),
     ("max_diff_pixels", "a whole number of pixels such as 10"),
     ("max_diff_ratio", "a number between 0 and 1 such as 0.001"),
     ("step", "[[step]] tables"),
@@ -279,26 +307,44 @@ fn reworded(source: &str, at: usize, message: &str) -> String {
     let first_line = message.lines().next().unwrap_or_default().trim();
     if let Some(rest) = first_line.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or_default();
-        let known: Vec<&str> = KEYS.iter().map(|(key, _)| *key).filter(|key| !key.is_empty()).collect();
+        let known: Vec<&str> = KEYS
+            .iter()
+            .map(|(key, _)| *key)
+            .filter(|key| !key.is_empty())
+            .collect();
         return match super::source::did_you_mean(unknown, known.iter().copied()) {
-            Some(close) => format!("expected a known key, found `{unknown}`: did you mean `{close}`?"),
-            None => format!("expected one of the keys {}, found `{unknown}`", known.join(", ")),
+            Some(close) => {
+                format!("expected a known key, found `{unknown}`: did you mean `{close}`?")
+            }
+            None => format!(
+                "expected one of the keys {}, found `{unknown}`",
+                known.join(", ")
+            ),
         };
     }
     if let Some(rest) = first_line.strip_prefix("missing field `") {
         let missing = rest.split('`').next().unwrap_or_default();
-        let holds = KEYS.iter().find(|(key, _)| *key == missing).map(|(_, holds)| *holds).unwrap_or("a value");
+        let holds = KEYS
+            .iter()
+            .find(|(key, _)| *key == missing)
+            .map(|(_, holds)| *holds)
+            .unwrap_or("a value");
         return format!("expected `{missing} = …` in this table: {holds}");
     }
     if first_line.starts_with("invalid type") || first_line.starts_with("invalid value") {
         // The key is what stands before `=` on the value's line.
-        let line_start = source[..at.min(source.len())].rfind('\n').map_or(0, |index| index + 1);
+        let line_start = source[..at.min(source.len())]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
         let key = source[line_start..at.min(source.len())]
             .split('=')
             .next()
             .unwrap_or_default()
             .trim();
-        if let Some((_, holds)) = KEYS.iter().find(|(known, _)| !known.is_empty() && *known == key) {
+        if let Some((_, holds)) = KEYS
+            .iter()
+            .find(|(known, _)| !known.is_empty() && *known == key)
+        {
             let found = first_line
                 .split(", expected")
                 .next()
@@ -311,7 +357,9 @@ fn reworded(source: &str, at: usize, message: &str) -> String {
     // A value TOML cannot read, on a `key = value` line of a known key: what the key holds.
     let at = at.min(source.len());
     let line_start = source[..at].rfind('\n').map_or(0, |index| index + 1);
-    let line_end = source[at..].find('\n').map_or(source.len(), |index| at + index);
+    let line_end = source[at..]
+        .find('\n')
+        .map_or(source.len(), |index| at + index);
     if let Some((key, value)) = source[line_start..line_end].split_once('=') {
         let key = key.trim();
         let value_start = line_start + source[line_start..line_end].find('=').unwrap_or(0) + 1;
@@ -322,7 +370,11 @@ fn reworded(source: &str, at: usize, message: &str) -> String {
         }
     }
     // A TOML syntax error: its own first line, and where it points.
-    let message: Vec<&str> = message.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let message: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
     let joined = message.join("; ");
     if joined.starts_with("expected") {
         joined
@@ -411,7 +463,10 @@ do = ['click button "Update"']
         let source = GOOD.replace("number = 2\n", "number = 2\nnumbr = 3\n");
         let (location, message) = malformed(&source);
         assert_eq!(location.line, 7);
-        assert_eq!(message, "expected a known key, found `numbr`: did you mean `number`?");
+        assert_eq!(
+            message,
+            "expected a known key, found `numbr`: did you mean `number`?"
+        );
     }
 
     #[test]
@@ -460,12 +515,21 @@ do = ['click button "Update"']
     fn toml_type_errors_say_what_the_key_holds() {
         let (location, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = 30"));
         assert_eq!(location.line, 15);
-        assert!(message.starts_with("expected `timeout` to be a duration in quotes such as \"30s\""), "{message}");
+        assert!(
+            message.starts_with("expected `timeout` to be a duration in quotes such as \"30s\""),
+            "{message}"
+        );
         let (_, message) = malformed(&GOOD.replace("mutating = true", "mutating = True"));
-        assert_eq!(message, "expected `mutating` to be true or false, found `True`");
+        assert_eq!(
+            message,
+            "expected `mutating` to be true or false, found `True`"
+        );
         assert!(!message.contains('\n'), "one line: {message}");
         let (_, message) = malformed(&GOOD.replace("number = 2", "number = \"two\""));
-        assert!(message.starts_with("expected `number` to be the guide's step number"), "{message}");
+        assert!(
+            message.starts_with("expected `number` to be the guide's step number"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -483,7 +547,10 @@ do = ['click button "Update"']
 
     #[test]
     fn a_byte_order_mark_does_not_shift_columns() {
-        let source = format!("\u{feff}{}", GOOD.replace("select tab \"Profile\"", "select tabb \"Profile\""));
+        let source = format!(
+            "\u{feff}{}",
+            GOOD.replace("select tab \"Profile\"", "select tabb \"Profile\"")
+        );
         let (location, _) = malformed(&source);
         assert_eq!((location.line, location.column), (8, 55));
     }
@@ -509,26 +576,40 @@ do = ['click button "Update"']
     fn deep_nesting_huge_durations_and_useless_values_are_refused_by_name() {
         let nested = format!("'click button \"x\"{}'", " in pane \"p\"".repeat(30_000));
         let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", &nested));
-        assert!(message.contains("at most 8 nested `in` targets"), "{message}");
-        let (_, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = \"99999999999999999999h\""));
+        assert!(
+            message.contains("at most 8 nested `in` targets"),
+            "{message}"
+        );
+        let (_, message) =
+            malformed(&GOOD.replace("timeout = \"2m\"", "timeout = \"99999999999999999999h\""));
         assert!(message.contains("at most a week"), "{message}");
         let (_, message) = malformed(&GOOD.replace("timeout = \"2m\"", "timeout = \"0s\""));
         assert!(message.contains("above zero"), "{message}");
-        let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", "'screenshot \"name.txt\"'"));
+        let (_, message) =
+            malformed(&GOOD.replace("'select tab \"Profile\"'", "'screenshot \"name.txt\"'"));
         assert!(message.contains("ending in .webp"), "{message}");
-        let (_, message) = malformed(&GOOD.replace("'select tab \"Profile\"'", "'click button \"Confirm!\"'"));
-        assert!(message.starts_with("expected `mutating = true` on step Upgrade 2"), "{message}");
+        let (_, message) =
+            malformed(&GOOD.replace("'select tab \"Profile\"'", "'click button \"Confirm!\"'"));
+        assert!(
+            message.starts_with("expected `mutating = true` on step Upgrade 2"),
+            "{message}"
+        );
     }
 
     #[test]
     fn ten_thousand_steps_parse_with_their_locations() {
         let mut source = String::from("title = \"Big\"\n");
         for number in 1..=10_000 {
-            source.push_str(&format!("[[step]]\nsection = \"S\"\nnumber = {number}\nguide = \"g\"\ndo = ['log in']\n"));
+            source.push_str(&format!(
+                "[[step]]\nsection = \"S\"\nnumber = {number}\nguide = \"g\"\ndo = ['log in']\n"
+            ));
         }
         let scenario = parse(Path::new("big.toml"), &source).expect("parses");
         assert_eq!(scenario.steps.len(), 10_000);
-        assert_eq!(scenario.steps[9_999].actions[0].location.line, 2 + 9_999 * 5 + 4);
+        assert_eq!(
+            scenario.steps[9_999].actions[0].location.line,
+            2 + 9_999 * 5 + 4
+        );
     }
     /// Random and mutated scenarios: the parser never panics, and every error it gives has a
     /// line and column inside the file and says what was expected, on one line.
@@ -536,10 +617,34 @@ do = ['click button "Update"']
     fn mutated_scenarios_never_panic_and_every_error_is_located() {
         let shipped = include_str!("../../scenarios/upgrade-vmware-non-airgap.toml");
         let pieces = [
-            "\"", "'", "\\", "\\u00e9", "é", "日本", "[", "]", "=", "\n", "[[step]]\n", " in ",
-            " in pane \"p\"", "'''", "\"\"\"", "#", ",", "{", "}", "mutating = True\n",
-            "timeout = \"9e99h\"\n", "\u{feff}", "click button \"Confirm!\"", "do = []\n",
-            "number = -1\n", "when = \"x\"\n", "0", "\t",
+            "\"",
+            "'",
+            "\\",
+            "\\u00e9",
+            "é",
+            "日本",
+            "[",
+            "]",
+            "=",
+            "\n",
+            "[[step]]\n",
+            " in ",
+            " in pane \"p\"",
+            "'''",
+            "\"\"\"",
+            "#",
+            ",",
+            "{",
+            "}",
+            "mutating = True\n",
+            "timeout = \"9e99h\"\n",
+            "\u{feff}",
+            "click button \"Confirm!\"",
+            "do = []\n",
+            "number = -1\n",
+            "when = \"x\"\n",
+            "0",
+            "\t",
         ];
         let mut state: u64 = 0x5eed;
         let mut next = |below: usize| {
@@ -578,7 +683,10 @@ do = ['click button "Update"']
                         "round {round}: {location} outside the file: {message}"
                     );
                     assert!(message.starts_with("expected"), "round {round}: {message}");
-                    assert!(!message.contains('\n'), "round {round}: two lines: {message}");
+                    assert!(
+                        !message.contains('\n'),
+                        "round {round}: two lines: {message}"
+                    );
                 }
                 Err(other) => panic!("round {round}: {other}"),
             }

@@ -74,7 +74,9 @@ impl<'a> SourceText<'a> {
             if !multi_line && character == quote {
                 return at;
             }
-            if multi_line && self.text[at..].starts_with(if quote == '"' { "\"\"\"" } else { "'''" }) {
+            if multi_line
+                && self.text[at..].starts_with(if quote == '"' { "\"\"\"" } else { "'''" })
+            {
                 return at;
             }
             if quote == '"' && character == '\\' {
@@ -87,7 +89,10 @@ impl<'a> SourceText<'a> {
                     Some('U') => 9,
                     Some(next) if next.is_whitespace() && multi_line => {
                         // A line-ending backslash trims the white space that follows.
-                        while characters.peek().is_some_and(|(_, next)| next.is_whitespace()) {
+                        while characters
+                            .peek()
+                            .is_some_and(|(_, next)| next.is_whitespace())
+                        {
                             characters.next();
                         }
                         continue;
@@ -110,7 +115,10 @@ impl<'a> SourceText<'a> {
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let word = word.to_lowercase();
     candidates
         .into_iter()
@@ -127,7 +135,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![row + 1];
         for (column, right) in b.iter().enumerate() {
             let substitution = previous[column] + usize::from(left != *right);
-            current.push(substitution.min(previous[column + 1] + 1).min(current[column] + 1));
+            current.push(
+                substitution
+                    .min(previous[column + 1] + 1)
+                    .min(current[column] + 1),
+            );
         }
         previous = current;
     }
@@ -163,7 +175,10 @@ mod tests {
 
     #[test]
     fn typos_get_the_closest_name() {
-        assert_eq!(did_you_mean("mutatin", ["section", "mutating", "timeout"]), Some("mutating"));
+        assert_eq!(
+            did_you_mean("mutatin", ["section", "mutating", "timeout"]),
+            Some("mutating")
+        );
         assert_eq!(did_you_mean("zzzz", ["section", "mutating"]), None);
     }
 }

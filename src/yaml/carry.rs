@@ -94,7 +94,9 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
         }
         Keeping::Paths(paths) => {
             difference.change != Change::OnlyIncoming
-                && paths.iter().any(|path| difference.path.0.starts_with(&path.0))
+                && paths
+                    .iter()
+                    .any(|path| difference.path.0.starts_with(&path.0))
         }
     };
     let absent = match keeping {
@@ -211,7 +213,10 @@ fn plan_edit(
         let both_scalars = matches!(kept.kind, Kind::Scalar { .. })
             && matches!(replaced.kind, Kind::Scalar { .. });
         if !both_scalars {
-            return Err("its shape changes (a list or mapping on one side only); carry it by hand".to_string());
+            return Err(
+                "its shape changes (a list or mapping on one side only); carry it by hand"
+                    .to_string(),
+            );
         }
         let delta = indentation(incoming, replaced.span.start) as isize
             - indentation(current, kept.span.start) as isize;
@@ -224,7 +229,8 @@ fn plan_edit(
     let parent_path = path.parent();
     let parent = node_at(incoming_root, &parent_path);
     let current_parent = node_at(current_root, &parent_path);
-    let (source_start, source_column) = match (path.0.last(), current_parent.map(|node| &node.kind)) {
+    let (source_start, source_column) = match (path.0.last(), current_parent.map(|node| &node.kind))
+    {
         (Some(Segment::Key(key)), Some(Kind::Map { entries, .. })) => {
             let entry = entries
                 .iter()
@@ -263,11 +269,17 @@ fn plan_edit(
     if at > 0 && !incoming[..at].ends_with('\n') {
         text.insert(0, '\n');
     }
-    Ok(Edit { range: at..at, text })
+    Ok(Edit {
+        range: at..at,
+        text,
+    })
 }
 
 fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map(|newline| newline + 1).unwrap_or(0)
+    text[..at]
+        .rfind('\n')
+        .map(|newline| newline + 1)
+        .unwrap_or(0)
 }
 
 fn column(text: &str, at: usize) -> usize {
@@ -422,7 +434,11 @@ mod tests {
             merged.text,
             "pack:\n  k8sHardening: True\n  podCIDR: \"172.30.0.0/16\" # default\n  serviceClusterIpRange: \"10.150.0.0/16\"\nkubeadmconfig:\n  apiServer:\n    extraArgs:\n      secure-port: \"6443\"\n      request-timeout: \"300s\"\n      oidc-issuer-url: \"https://login.example.com\"\n  preKubeadmCommands:\n    - 'echo one'\n    - 'echo two'\n"
         );
-        let paths: Vec<String> = merged.carried.iter().map(|kept| kept.path.to_string()).collect();
+        let paths: Vec<String> = merged
+            .carried
+            .iter()
+            .map(|kept| kept.path.to_string())
+            .collect();
         assert_eq!(
             paths,
             [
@@ -446,7 +462,9 @@ mod tests {
         let keeping = Keeping::CustomizationsExcept(vec!["serviceClusterIpRange".to_string()]);
         let merged = merge(INCOMING, CURRENT, &keeping).unwrap();
         assert!(merged.text.contains("podCIDR: \"172.30.0.0/16\""));
-        assert!(merged.text.contains("serviceClusterIpRange: \"10.96.0.0/12\""));
+        assert!(merged
+            .text
+            .contains("serviceClusterIpRange: \"10.96.0.0/12\""));
         let row = merged
             .proposal
             .iter()
@@ -457,12 +475,24 @@ mod tests {
 
     #[test]
     fn listed_keys_are_carried_and_nothing_else() {
-        let merged = merge(INCOMING, CURRENT, &keys(&["podCIDR", "CALICO_IPV4POOL_CIDR"])).unwrap();
-        assert!(merged.text.contains("  podCIDR: \"172.30.0.0/16\" # default\n"));
-        assert!(merged.text.contains("serviceClusterIpRange: \"10.96.0.0/12\""));
+        let merged = merge(
+            INCOMING,
+            CURRENT,
+            &keys(&["podCIDR", "CALICO_IPV4POOL_CIDR"]),
+        )
+        .unwrap();
+        assert!(merged
+            .text
+            .contains("  podCIDR: \"172.30.0.0/16\" # default\n"));
+        assert!(merged
+            .text
+            .contains("serviceClusterIpRange: \"10.96.0.0/12\""));
         assert!(!merged.text.contains("oidc"));
         assert_eq!(merged.absent, ["CALICO_IPV4POOL_CIDR"]);
-        assert_eq!(merged.carried[0].incoming_value.as_deref(), Some("\"192.168.0.0/16\""));
+        assert_eq!(
+            merged.carried[0].incoming_value.as_deref(),
+            Some("\"192.168.0.0/16\"")
+        );
     }
 
     #[test]
@@ -480,12 +510,16 @@ mod tests {
         let incoming = "files:\n  - content: |\n      new\n    path: x\n";
         let current = "files:\n- content: |\n    mine\n    more\n  path: x\n";
         let merged = merge(incoming, current, &Keeping::Customizations).unwrap();
-        assert_eq!(merged.text, "files:\n  - content: |\n      mine\n      more\n    path: x\n");
+        assert_eq!(
+            merged.text,
+            "files:\n  - content: |\n      mine\n      more\n    path: x\n"
+        );
     }
 
     #[test]
     fn a_named_list_item_added_anywhere_is_appended_and_changed_ones_edited_in_place() {
-        let incoming = "volumes:\n  - name: audit # incoming\n    hostPath: /var/log\n    readOnly: true\n";
+        let incoming =
+            "volumes:\n  - name: audit # incoming\n    hostPath: /var/log\n    readOnly: true\n";
         let current = "volumes:\n- name: extra\n  hostPath: /data\n- name: audit\n  hostPath: /var/log/mine\n";
         let merged = merge(incoming, current, &Keeping::Customizations).unwrap();
         assert_eq!(
@@ -496,7 +530,12 @@ mod tests {
 
     #[test]
     fn a_flow_parent_is_reported_not_carried() {
-        let merged = merge("a: {x: 1}\n", "a:\n  x: 1\n  y: 2\n", &Keeping::Customizations).unwrap();
+        let merged = merge(
+            "a: {x: 1}\n",
+            "a:\n  x: 1\n  y: 2\n",
+            &Keeping::Customizations,
+        )
+        .unwrap();
         assert_eq!(merged.text, "a: {x: 1}\n");
         assert_eq!(merged.not_carried.len(), 1, "{:?}", merged.not_carried);
     }
@@ -525,7 +564,10 @@ mod random_documents {
 
     impl Random {
         fn next(&mut self, below: u64) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.0 >> 33) % below
         }
     }
@@ -539,7 +581,12 @@ mod random_documents {
 
     fn scalar(random: &mut Random) -> String {
         match random.next(5) {
-            0 => format!("\"{}.{}.{}\"", random.next(3), random.next(30), random.next(40)),
+            0 => format!(
+                "\"{}.{}.{}\"",
+                random.next(3),
+                random.next(30),
+                random.next(40)
+            ),
             1 => format!("'{}'", random.next(2000)),
             2 => format!("10.{}.0.0/16", random.next(250)),
             3 => "true".to_string(),
@@ -555,8 +602,16 @@ mod random_documents {
                     .map(|index| (format!("key{index}"), value(random, depth + 1)))
                     .collect(),
             ),
-            _ if random.next(2) == 0 => Value::List((0..1 + random.next(3)).map(|_| Value::Scalar(scalar(random))).collect()),
-            _ => Value::List((0..1 + random.next(3)).map(|index| named(random, &format!("item{index}"))).collect()),
+            _ if random.next(2) == 0 => Value::List(
+                (0..1 + random.next(3))
+                    .map(|_| Value::Scalar(scalar(random)))
+                    .collect(),
+            ),
+            _ => Value::List(
+                (0..1 + random.next(3))
+                    .map(|index| named(random, &format!("item{index}")))
+                    .collect(),
+            ),
         }
     }
 
@@ -610,7 +665,11 @@ mod random_documents {
                         Value::Scalar(scalar(random))
                     };
                     // Added at the front or the end: named items are paired by name.
-                    if random.next(2) == 0 { items.insert(0, added) } else { items.push(added) }
+                    if random.next(2) == 0 {
+                        items.insert(0, added)
+                    } else {
+                        items.push(added)
+                    }
                 }
                 Value::List(items)
             }
@@ -647,7 +706,14 @@ mod random_documents {
         }
     }
 
-    fn render_entry(key: &str, value: &Value, indent: usize, step: usize, dash_indented: bool, out: &mut String) {
+    fn render_entry(
+        key: &str,
+        value: &Value,
+        indent: usize,
+        step: usize,
+        dash_indented: bool,
+        out: &mut String,
+    ) {
         let pad = " ".repeat(indent);
         match value {
             Value::Scalar(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
@@ -660,10 +726,16 @@ mod random_documents {
                 let dash = if dash_indented { indent + step } else { indent };
                 for item in items {
                     match item {
-                        Value::Scalar(text) => out.push_str(&format!("{}- {text}\n", " ".repeat(dash))),
+                        Value::Scalar(text) => {
+                            out.push_str(&format!("{}- {text}\n", " ".repeat(dash)))
+                        }
                         Value::Map(entries) => {
                             for (index, (key, value)) in entries.iter().enumerate() {
-                                let lead = if index == 0 { format!("{}- ", " ".repeat(dash)) } else { " ".repeat(dash + 2) };
+                                let lead = if index == 0 {
+                                    format!("{}- ", " ".repeat(dash))
+                                } else {
+                                    " ".repeat(dash + 2)
+                                };
                                 if let Value::Scalar(text) = value {
                                     out.push_str(&format!("{lead}{key}: {text}\n"));
                                 }
@@ -689,7 +761,13 @@ mod random_documents {
             let incoming = mutate(&mut random, &base, "new");
             let (mut current_text, mut incoming_text) = (String::new(), String::new());
             render(&current, 0, 2, random.next(2) == 0, &mut current_text);
-            render(&incoming, 0, 2 + 2 * random.next(2) as usize, random.next(2) == 0, &mut incoming_text);
+            render(
+                &incoming,
+                0,
+                2 + 2 * random.next(2) as usize,
+                random.next(2) == 0,
+                &mut incoming_text,
+            );
             let merged = merge(&incoming_text, &current_text, &Keeping::Customizations)
                 .unwrap_or_else(|error| panic!("seed {seed}: {error}\n--- incoming\n{incoming_text}--- current\n{current_text}"));
             assert!(

@@ -53,12 +53,11 @@ impl KeyPath {
 
     /// Whether `key` names exactly this value.
     pub fn ends_with(&self, key: &str) -> bool {
-        matches!(self.0.last(), Some(Segment::Key(_)))
-            && {
-                let wanted: Vec<&str> = key.split('.').collect();
-                let keys = self.keys();
-                keys.len() >= wanted.len() && keys[keys.len() - wanted.len()..] == wanted[..]
-            }
+        matches!(self.0.last(), Some(Segment::Key(_))) && {
+            let wanted: Vec<&str> = key.split('.').collect();
+            let keys = self.keys();
+            keys.len() >= wanted.len() && keys[keys.len() - wanted.len()..] == wanted[..]
+        }
     }
 }
 
@@ -66,9 +65,7 @@ impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (index, segment) in self.0.iter().enumerate() {
             match segment {
-                Segment::Key(key) if key.contains('.') || key.is_empty() => {
-                    write!(f, "[{key:?}]")?
-                }
+                Segment::Key(key) if key.contains('.') || key.is_empty() => write!(f, "[{key:?}]")?,
                 Segment::Key(key) if index == 0 => write!(f, "{key}")?,
                 Segment::Key(key) => write!(f, ".{key}")?,
                 Segment::Index(item) => write!(f, "[{item}]")?,
@@ -149,15 +146,24 @@ pub fn differences(current: Option<&Node>, incoming: Option<&Node>) -> Vec<Diffe
         span: 0..0,
     };
     let (current, incoming) = match (current, incoming) {
-        (Some(current), None) if matches!(current.kind, Kind::Map { .. }) => (Some(current), Some(&empty)),
-        (None, Some(incoming)) if matches!(incoming.kind, Kind::Map { .. }) => (Some(&empty), Some(incoming)),
+        (Some(current), None) if matches!(current.kind, Kind::Map { .. }) => {
+            (Some(current), Some(&empty))
+        }
+        (None, Some(incoming)) if matches!(incoming.kind, Kind::Map { .. }) => {
+            (Some(&empty), Some(incoming))
+        }
         other => other,
     };
     walk(current, incoming, &KeyPath::default(), &mut found);
     found
 }
 
-fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: &mut Vec<Difference>) {
+fn walk(
+    current: Option<&Node>,
+    incoming: Option<&Node>,
+    path: &KeyPath,
+    found: &mut Vec<Difference>,
+) {
     match (current, incoming) {
         (None, None) => {}
         (Some(current), None) if is_empty(current) => {}
@@ -173,7 +179,12 @@ fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: 
             class: Class::Upgrade("new in the incoming version"),
         }),
         (Some(current), Some(incoming)) => match (&current.kind, &incoming.kind) {
-            (Kind::Map { entries: mine, .. }, Kind::Map { entries: theirs, .. }) => {
+            (
+                Kind::Map { entries: mine, .. },
+                Kind::Map {
+                    entries: theirs, ..
+                },
+            ) => {
                 for entry in mine {
                     let other = theirs.iter().find(|other| other.key == entry.key);
                     walk(
@@ -185,7 +196,12 @@ fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: 
                 }
                 for entry in theirs {
                     if !mine.iter().any(|other| other.key == entry.key) {
-                        walk(None, Some(&entry.value), &path.child(Segment::Key(entry.key.clone())), found);
+                        walk(
+                            None,
+                            Some(&entry.value),
+                            &path.child(Segment::Key(entry.key.clone())),
+                            found,
+                        );
                     }
                 }
             }
@@ -206,7 +222,10 @@ fn walk(current: Option<&Node>, incoming: Option<&Node>, path: &KeyPath, found: 
                 }
                 for other in theirs {
                     let value = identity(other, key).unwrap_or_default();
-                    if !mine.iter().any(|item| identity(item, key).as_deref() == Some(value.as_str())) {
+                    if !mine
+                        .iter()
+                        .any(|item| identity(item, key).as_deref() == Some(value.as_str()))
+                    {
                         let segment = Segment::Item {
                             key: key.to_string(),
                             value,
@@ -268,7 +287,8 @@ fn identity(item: &Node, key: &str) -> Option<String> {
 fn identity_key(mine: &[Node], theirs: &[Node]) -> Option<&'static str> {
     IDENTITY_KEYS.into_iter().find(|key| {
         [mine, theirs].iter().all(|items| {
-            let values: Vec<Option<String>> = items.iter().map(|item| identity(item, key)).collect();
+            let values: Vec<Option<String>> =
+                items.iter().map(|item| identity(item, key)).collect();
             !items.is_empty()
                 && values.iter().all(Option::is_some)
                 && values
@@ -319,7 +339,8 @@ fn mask_versions(text: &str) -> (String, usize) {
             && chars.get(index + 1).is_some_and(char::is_ascii_digit)
             && (index == 0 || !chars[index - 1].is_ascii_alphanumeric());
         let starts_number = chars[index].is_ascii_digit()
-            && (index == 0 || !(chars[index - 1].is_ascii_alphanumeric() || chars[index - 1] == '.'));
+            && (index == 0
+                || !(chars[index - 1].is_ascii_alphanumeric() || chars[index - 1] == '.'));
         if prefixed || starts_number {
             let from = if prefixed { index + 1 } else { index };
             let mut end = from;
@@ -361,7 +382,9 @@ fn masked(node: &Node) -> String {
 /// A value on one line as the text writes it: a scalar as written, a collection in flow style.
 pub fn shown(text: &str, node: &Node) -> String {
     match &node.kind {
-        Kind::Scalar { block: false, .. } | Kind::Alias => text[node.span.clone()].replace('\n', " "),
+        Kind::Scalar { block: false, .. } | Kind::Alias => {
+            text[node.span.clone()].replace('\n', " ")
+        }
         Kind::Scalar { value, .. } => format!("{value:?}"),
         Kind::Map { entries, .. } => format!(
             "{{{}}}",
@@ -373,7 +396,11 @@ pub fn shown(text: &str, node: &Node) -> String {
         ),
         Kind::Seq { items, .. } => format!(
             "[{}]",
-            items.iter().map(|item| shown(text, item)).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(|item| shown(text, item))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -441,8 +468,16 @@ mod tests {
             found,
             [
                 ("volumes[name=extra]".to_string(), Change::OnlyCurrent, true),
-                ("volumes[name=audit].hostPath".to_string(), Change::Changed, true),
-                ("volumes[name=audit].readOnly".to_string(), Change::OnlyIncoming, false),
+                (
+                    "volumes[name=audit].hostPath".to_string(),
+                    Change::Changed,
+                    true
+                ),
+                (
+                    "volumes[name=audit].readOnly".to_string(),
+                    Change::OnlyIncoming,
+                    false
+                ),
             ]
         );
     }
@@ -470,7 +505,10 @@ mod tests {
 
     #[test]
     fn version_masks_leave_addresses_and_plain_numbers_alone() {
-        assert!(only_versions_differ("registry/x:v1.32.9", "registry/x:v1.33.10"));
+        assert!(only_versions_differ(
+            "registry/x:v1.32.9",
+            "registry/x:v1.33.10"
+        ));
         assert!(!only_versions_differ("172.30.0.0/16", "192.168.0.0/16"));
         assert!(!only_versions_differ("1400", "1440"));
         assert!(!only_versions_differ("0.5", "0.8"));

@@ -18,9 +18,18 @@ pub struct Node {
 
 #[derive(Clone, Debug)]
 pub enum Kind {
-    Scalar { value: String, block: bool },
-    Map { entries: Vec<Entry>, flow: bool },
-    Seq { items: Vec<Node>, flow: bool },
+    Scalar {
+        value: String,
+        block: bool,
+    },
+    Map {
+        entries: Vec<Entry>,
+        flow: bool,
+    },
+    Seq {
+        items: Vec<Node>,
+        flow: bool,
+    },
     /// `*anchor`: a reference the harness does not follow.
     Alias,
 }
@@ -285,9 +294,7 @@ impl Builder<'_> {
     /// A block scalar's bytes from its `|` or `>` header to the end of its last line.
     fn block_scalar_span(&self, content_start: usize, end: usize) -> Range<usize> {
         let before = &self.text[..content_start];
-        let header = before
-            .rfind(['|', '>'])
-            .unwrap_or(content_start);
+        let header = before.rfind(['|', '>']).unwrap_or(content_start);
         let body = &self.text[content_start..end];
         let end = match body.rfind('\n') {
             Some(newline) => content_start + newline + 1,

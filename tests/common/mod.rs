@@ -107,7 +107,11 @@ impl ConsoleProcess {
         with_credentials(&mut command);
         command
             .args(["console", "--port", "0"])
-            .args(if extra_args.contains(&"--lock-seconds") { &[][..] } else { &["--lock-seconds", "2"][..] })
+            .args(if extra_args.contains(&"--lock-seconds") {
+                &[][..]
+            } else {
+                &["--lock-seconds", "2"][..]
+            })
             .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -206,8 +210,7 @@ pub fn console_api(console_url: &str, path: &str) -> serde_json::Value {
         .as_str()
         .expect("a token")
         .to_string();
-    serde_json::from_str(&http(&address, "GET", path, Some(&token), ""))
-        .expect("the reply is JSON")
+    serde_json::from_str(&http(&address, "GET", path, Some(&token), "")).expect("the reply is JSON")
 }
 
 fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
