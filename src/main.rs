@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => check_scenarios(&args),
         Command::Review(args) => {
-            let store = SnapshotStore::new(&args.snapshots);
+            let store = recovered(&args.snapshots);
             print!(
                 "{}",
                 review::describe_pending(&store, args.filter.as_deref())
@@ -43,14 +43,23 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Accept(args) => print_lines(review::accept(
-            &SnapshotStore::new(&args.snapshots),
+            &recovered(&args.snapshots),
             args.filter.as_deref(),
         )),
         Command::Reject(args) => print_lines(review::reject(
-            &SnapshotStore::new(&args.snapshots),
+            &recovered(&args.snapshots),
             args.filter.as_deref(),
         )),
     }
+}
+
+/// The snapshot store, with what an interrupted run left half done finished (said on stdout).
+fn recovered(folder: &std::path::Path) -> SnapshotStore {
+    let store = SnapshotStore::new(folder);
+    for line in store.recover() {
+        println!("{line}");
+    }
+    store
 }
 
 /// `check`: every scenario parsed and validated as `run` would, without a browser.
@@ -138,6 +147,11 @@ async fn run_scenarios(args: RunArgs) -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let live = std::io::stdout().is_terminal();
+    // What an interrupted run left half done in the snapshot folder is finished first; on CI
+    // nothing is written there.
+    if !settings.on_ci {
+        recovered(&settings.snapshots_dir);
+    }
     tokio::select! {
         result = harness::run(settings, live) => match result {
             Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,

@@ -225,15 +225,7 @@ impl SnapshotStore {
             path: pending.path.clone(),
             source,
         })?;
-        let accepted: String = content
-            .split_inclusive('\n')
-            .enumerate()
-            .filter(|(index, line)| {
-                !(*index < header_end(&content) && line.starts_with("assertion_line:"))
-            })
-            .map(|(_, line)| line)
-            .collect();
-        write(&baseline, accepted.as_bytes(), "accept")?;
+        write(&baseline, as_baseline(&content).as_bytes(), "accept")?;
         std::fs::remove_file(&pending.path).map_err(|source| StoreError {
             action: "remove",
             path: pending.path.clone(),
@@ -252,6 +244,81 @@ impl SnapshotStore {
             source,
         })
     }
+}
+
+/// A pending snapshot's text as its baseline holds it: without `assertion_line`.
+fn as_baseline(content: &str) -> String {
+    content
+        .split_inclusive('\n')
+        .enumerate()
+        .filter(|(index, line)| {
+            !(*index < header_end(content) && line.starts_with("assertion_line:"))
+        })
+        .map(|(_, line)| line)
+        .collect()
+}
+
+impl SnapshotStore {
+    /// Finishes what an interrupted run left half done, so that promoting a baseline is all or
+    /// nothing: a temporary file of a process that is gone is removed; a pending snapshot whose
+    /// image was already moved to the baseline (an accept stopped between its two files) is
+    /// accepted to its end; a pending snapshot its baseline already equals is removed. Returns
+    /// what it did, one line each.
+    pub fn recover(&self) -> Vec<String> {
+        let mut done = Vec::new();
+        let mut folders = vec![self.root.clone()];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if let Some(pid) = temporary_of(&name) {
+                    // SAFETY: signal 0 only asks whether the process exists.
+                    if unsafe { libc::kill(pid as libc::pid_t, 0) } != 0
+                        && std::fs::remove_file(&path).is_ok()
+                    {
+                        done.push(format!("removed {}, left by a stopped run", path.display()));
+                    }
+                }
+            }
+        }
+        for pending in self.pending(None) {
+            if pending.image.is_some() {
+                continue;
+            }
+            let baseline = pending.baseline_path();
+            let Ok(content) = std::fs::read_to_string(&pending.path) else {
+                continue;
+            };
+            let is_image = pending.path.to_string_lossy().contains('@');
+            let finished =
+                std::fs::read_to_string(&baseline).is_ok_and(|text| text == as_baseline(&content));
+            if finished {
+                if std::fs::remove_file(&pending.path).is_ok() {
+                    done.push(format!(
+                        "removed {}: its baseline already holds it",
+                        pending.path.display()
+                    ));
+                }
+            } else if is_image
+                && pending.baseline_image_path().is_file()
+                && self.accept(&pending).is_ok()
+            {
+                done.push(format!("finished accepting {}", pending.path.display()));
+            }
+        }
+        done
+    }
+}
+
+/// The pid in `.NAME.tmp-PID`, the name `write_atomically` gives its temporary files.
+fn temporary_of(name: &str) -> Option<u32> {
+    let (_, pid) = name.strip_prefix('.')?.rsplit_once(".tmp-")?;
+    pid.parse().ok()
 }
 
 fn write(path: &Path, bytes: &[u8], action: &'static str) -> Result<(), StoreError> {
@@ -331,6 +398,48 @@ mod tests {
             description: "Validate 2 › summary: page".to_string(),
             info: vec![("step".to_string(), "Validate 2".to_string())],
         }
+    }
+
+    #[test]
+    fn an_interrupted_promotion_is_finished_or_cleaned_up_and_stray_temporaries_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::new(dir.path());
+        // A page snapshot whose baseline was written but whose pending file was not removed.
+        let page = id(None);
+        store
+            .write_text(&page, Slot::Pending, &metadata(), "- text: \"ok\"\n")
+            .unwrap();
+        let pending = store.pending_of(&page);
+        std::fs::write(
+            pending.baseline_path(),
+            as_baseline(&std::fs::read_to_string(&pending.path).unwrap()),
+        )
+        .unwrap();
+        // An image snapshot whose image was moved to the baseline, its metadata not yet.
+        let image = id(Some("chrome156-1280x800"));
+        store
+            .write_image(&image, Slot::Pending, &metadata(), b"png")
+            .unwrap();
+        let image_pending = store.pending_of(&image);
+        std::fs::rename(
+            image_pending.image.clone().unwrap(),
+            image_pending.baseline_image_path(),
+        )
+        .unwrap();
+        // A temporary file of a process that is gone (pid 4194304 is above Linux's pid_max).
+        let stray = dir.path().join(".x.snap.tmp-4194304");
+        std::fs::write(&stray, b"half").unwrap();
+
+        let done = store.recover();
+        assert_eq!(done.len(), 3, "{done:?}");
+        assert!(store.pending(None).is_empty(), "no pending file is left");
+        assert!(!stray.exists());
+        assert!(
+            image_pending.baseline_path().is_file(),
+            "the image's baseline is complete"
+        );
+        assert!(store.read_text(&page, Slot::Baseline).is_some());
+        assert!(store.recover().is_empty(), "nothing more to do");
     }
 
     #[test]
