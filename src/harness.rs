@@ -226,11 +226,9 @@ async fn check_reachable(url: &str) -> Result<(), HarnessError> {
         address,
         reason,
     };
-    let parsed =
-        url::Url::parse(url).map_err(|error| unreachable(url.to_string(), error.to_string()))?;
-    let host = parsed.host_str().unwrap_or_default().to_string();
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let address = format!("{host}:{port}");
+    let (host, port) = crate::settings::host_and_port(url)
+        .ok_or_else(|| unreachable(url.to_string(), "it is not a URL with a host".to_string()))?;
+    let address = crate::settings::socket_address(&host, port);
     match tokio::time::timeout(
         Duration::from_secs(10),
         tokio::net::TcpStream::connect(&address),
@@ -251,8 +249,7 @@ async fn establish_trust(
     console_url: &str,
     trust: &Trust,
 ) -> Result<(CertificateTrust, Option<String>), HarnessError> {
-    let parsed = url::Url::parse(console_url).ok();
-    let https = parsed.as_ref().is_some_and(|url| url.scheme() == "https");
+    let https = console_url.starts_with("https:");
     if !https {
         let accept = if *trust == Trust::Insecure {
             CertificateTrust::AcceptAny
@@ -261,17 +258,8 @@ async fn establish_trust(
         };
         return Ok((accept, None));
     }
-    let host = parsed
-        .as_ref()
-        .and_then(|url| url.host_str())
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = parsed
-        .as_ref()
-        .and_then(|url| url.port_or_known_default())
-        .unwrap_or(443);
+    let (host, port) =
+        crate::settings::host_and_port(console_url).unwrap_or_else(|| (String::new(), 443));
     let refused = |reason: String| HarnessError::Certificate {
         url: console_url.to_string(),
         reason,

@@ -221,6 +221,26 @@ pub fn resolve(
 
 /// `https://palette.example.com/system` → `palette.example.com`; `http://127.0.0.1:8443/system` →
 /// `127.0.0.1-8443`.
+/// The host (an IPv6 address without its brackets) and port of a console URL, the port the
+/// scheme's default where the URL gives none.
+pub fn host_and_port(url: &str) -> Option<(String, u16)> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    Some((host.to_string(), parsed.port_or_known_default()?))
+}
+
+/// `host:port` to connect to, an IPv6 address in brackets.
+pub fn socket_address(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 fn console_name_of(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else {
         return "console".to_string();

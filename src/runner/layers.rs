@@ -346,32 +346,29 @@ impl ScenarioRun<'_> {
         keeping: &Keeping,
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        // What the values were before the upgrade, and where.
-        let (before_text, paths): (String, Option<Vec<KeyPath>>) = match keeping {
+        // What the values were before the upgrade: the listed keys in this run's backup, or
+        // the paths this run's merge carried in the configuration it merged.
+        let (before_text, carried) = match keeping {
             Keeping::Keys(_) => match self.backups.get(layer) {
                 Some(backup) => (backup.clone(), None),
-                None => {
-                    return Err(ActionFailure {
-                        expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
-                        page_showed: format!(
-                            "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
-                        ),
-                    })
-                }
+                None => return Err(ActionFailure {
+                    expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
+                    page_showed: format!(
+                        "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
+                    ),
+                }),
             },
-            Keeping::Customizations | Keeping::CustomizationsExcept(_) | Keeping::Paths(_) => match self.merges.get(layer) {
+            _ => match self.merges.get(layer) {
                 Some(merge) => (merge.current.clone(), Some(merge.carried.clone())),
-                None => {
-                    return Err(ActionFailure {
-                        expected: format!(
-                            "a merge of layer \"{layer}\" keeping customizations earlier in this run"
-                        ),
-                        page_showed: format!(
-                            "layer \"{layer}\" was not merged; select it in the update dialog and \
+                None => return Err(ActionFailure {
+                    expected: format!(
+                        "a merge of layer \"{layer}\" keeping customizations earlier in this run"
+                    ),
+                    page_showed: format!(
+                        "layer \"{layer}\" was not merged; select it in the update dialog and \
                              merge it `keeping customizations` before the upgrade"
-                        ),
-                    })
-                }
+                    ),
+                }),
             },
         };
         let now = self.open_layer(action, layer, deadline).await?;
@@ -379,26 +376,24 @@ impl ScenarioRun<'_> {
             expected: format!("layer \"{layer}\" to hold YAML"),
             page_showed: error.to_string(),
         };
-        let rows: Vec<KeptRow> = match (keeping, paths) {
-            (_, Some(paths)) => {
-                let mut rows = Vec::new();
-                for path in paths {
-                    let before = yaml::value_at(&before_text, &path).map_err(unreadable)?;
-                    let after = yaml::value_at(&now, &path).map_err(unreadable)?;
-                    rows.push(kept_row(layer, path.to_string(), before, after));
-                }
-                rows
-            }
-            (Keeping::Keys(keys), None) => {
-                let before = yaml::values_of(&before_text, keys).map_err(unreadable)?;
-                let after = yaml::values_of(&now, keys).map_err(unreadable)?;
-                keys.iter()
-                    .zip(before.into_iter().zip(after))
-                    .map(|(key, (before, after))| kept_row(layer, key.clone(), before, after))
-                    .collect()
-            }
-            (_, None) => Vec::new(),
+        let (names, before, after) = match (carried, keeping) {
+            (Some(paths), _) => (
+                paths.iter().map(KeyPath::to_string).collect::<Vec<_>>(),
+                yaml::values_at(&before_text, &paths).map_err(unreadable)?,
+                yaml::values_at(&now, &paths).map_err(unreadable)?,
+            ),
+            (None, Keeping::Keys(keys)) => (
+                keys.clone(),
+                yaml::values_of(&before_text, keys).map_err(unreadable)?,
+                yaml::values_of(&now, keys).map_err(unreadable)?,
+            ),
+            (None, _) => (Vec::new(), Vec::new(), Vec::new()),
         };
+        let rows: Vec<KeptRow> = names
+            .into_iter()
+            .zip(before.into_iter().zip(after))
+            .map(|(name, (before, after))| kept_row(layer, name, before, after))
+            .collect();
         let redact = |text: &Option<String>| {
             text.as_deref()
                 .map(|text| self.settings.redactor.redact(text))

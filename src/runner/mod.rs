@@ -331,16 +331,8 @@ impl ScenarioRun<'_> {
 
     /// The pin of the certificate the console presents, and the flags that trust it.
     async fn how_to_trust(&self) -> String {
-        let url = url::Url::parse(&self.settings.console_url).ok();
-        let host = url
-            .as_ref()
-            .and_then(|url| url.host_str())
-            .unwrap_or_default()
-            .to_string();
-        let port = url
-            .as_ref()
-            .and_then(|url| url.port_or_known_default())
-            .unwrap_or(443);
+        let (host, port) = crate::settings::host_and_port(&self.settings.console_url)
+            .unwrap_or_else(|| (String::new(), 443));
         let pin = match crate::tls::presented_certificate(&host, port).await {
             Ok(presented) => format!(
                 "; it presents a certificate whose key is sha256/{}: rerun with --trust-cert sha256/{} to trust exactly that certificate, ",

@@ -308,12 +308,8 @@ impl ScenarioRun<'_> {
 
 /// `host:port` of a console URL.
 fn console_address(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    Some(format!(
-        "{}:{}",
-        parsed.host_str()?,
-        parsed.port_or_known_default()?
-    ))
+    let (host, port) = crate::settings::host_and_port(url)?;
+    Some(crate::settings::socket_address(&host, port))
 }
 
 /// Whether something accepts a TCP connection at `address` within a second.

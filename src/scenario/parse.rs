@@ -151,8 +151,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             let action_text = spanned_text.get_ref();
             let literal_start = spanned_text.span().start;
             let at_character = |offset: usize| locate(text.string_char(literal_start, offset));
-            let text_of_action = action_text;
-            let kind = parse_action(text_of_action).map_err(|error| ScenarioError::Malformed {
+            let kind = parse_action(action_text).map_err(|error| ScenarioError::Malformed {
                 location: at_character(error.offset),
                 message: error.message,
             })?;
@@ -170,14 +169,14 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
                 return Err(ScenarioError::Malformed {
                     location: at_character(0),
                     message: format!(
-                        "expected `mutating = true` on step {} {}: `{text_of_action}` changes the console",
+                        "expected `mutating = true` on step {} {}: `{action_text}` changes the console",
                         raw_step.section, raw_step.number
                     ),
                 });
             }
             actions.push(Action {
                 kind,
-                text: text_of_action.clone(),
+                text: action_text.clone(),
                 mutating,
                 location: at_character(0),
             });

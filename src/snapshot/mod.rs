@@ -184,6 +184,25 @@ impl SnapshotStore {
     /// contains `filter`.
     pub fn pending(&self, filter: Option<&str>) -> Vec<Pending> {
         let mut found = Vec::new();
+        for path in self.files() {
+            if path.to_string_lossy().ends_with(".snap.new") {
+                let image = PathBuf::from(format!("{}.png", path.display()));
+                let pending = Pending {
+                    image: image.is_file().then_some(image),
+                    path,
+                };
+                if filter.is_none_or(|filter| pending.stem().contains(filter)) {
+                    found.push(pending);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        found
+    }
+
+    /// Every file under the store.
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
         let mut folders = vec![self.root.clone()];
         while let Some(folder) = folders.pop() {
             let Ok(entries) = std::fs::read_dir(&folder) else {
@@ -193,20 +212,12 @@ impl SnapshotStore {
                 let path = entry.path();
                 if path.is_dir() {
                     folders.push(path);
-                } else if path.to_string_lossy().ends_with(".snap.new") {
-                    let image = PathBuf::from(format!("{}.png", path.display()));
-                    let pending = Pending {
-                        image: image.is_file().then_some(image),
-                        path,
-                    };
-                    if filter.is_none_or(|filter| pending.stem().contains(filter)) {
-                        found.push(pending);
-                    }
+                } else {
+                    files.push(path);
                 }
             }
         }
-        found.sort_by(|a, b| a.path.cmp(&b.path));
-        found
+        files
     }
 
     /// Makes a pending snapshot the baseline: the image first, then the metadata without
@@ -266,23 +277,14 @@ impl SnapshotStore {
     /// what it did, one line each.
     pub fn recover(&self) -> Vec<String> {
         let mut done = Vec::new();
-        let mut folders = vec![self.root.clone()];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if let Some(pid) = temporary_of(&name) {
-                    // SAFETY: signal 0 only asks whether the process exists.
-                    if unsafe { libc::kill(pid as libc::pid_t, 0) } != 0
-                        && std::fs::remove_file(&path).is_ok()
-                    {
-                        done.push(format!("removed {}, left by a stopped run", path.display()));
-                    }
+        for path in self.files() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if let Some(pid) = temporary_of(&name) {
+                // SAFETY: signal 0 only asks whether the process exists.
+                if unsafe { libc::kill(pid as libc::pid_t, 0) } != 0
+                    && std::fs::remove_file(&path).is_ok()
+                {
+                    done.push(format!("removed {}, left by a stopped run", path.display()));
                 }
             }
         }

@@ -102,7 +102,7 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
     let absent = match keeping {
         Keeping::Keys(keys) => keys
             .iter()
-            .filter(|key| !has_key(current_root, &KeyPath::default(), key))
+            .filter(|key| find_key(current, current_root, &KeyPath::default(), key).is_none())
             .cloned()
             .collect(),
         Keeping::Customizations | Keeping::CustomizationsExcept(_) | Keeping::Paths(_) => {
@@ -177,21 +177,6 @@ pub fn merge(incoming: &str, current: &str, keeping: &Keeping) -> Result<Merge, 
 
 fn is_excepted(difference: &Difference, keys: &[String]) -> bool {
     keys.iter().any(|key| difference.path.is_under(key))
-}
-
-fn has_key(node: Option<&Node>, path: &KeyPath, key: &str) -> bool {
-    let Some(node) = node else { return false };
-    match &node.kind {
-        Kind::Map { entries, .. } => entries.iter().any(|entry| {
-            let child = path.child(Segment::Key(entry.key.clone()));
-            child.ends_with(key) || has_key(Some(&entry.value), &child, key)
-        }),
-        Kind::Seq { items, .. } => items
-            .iter()
-            .enumerate()
-            .any(|(index, item)| has_key(Some(item), &path.child(Segment::Index(index)), key)),
-        _ => false,
-    }
 }
 
 /// A replacement of `range` by `text`; insertions have an empty range.
@@ -407,13 +392,18 @@ fn find_key(text: &str, node: Option<&Node>, path: &KeyPath, key: &str) -> Optio
     }
 }
 
-/// The value at `path` in `text`, as written and parsed.
-pub fn value_at(text: &str, path: &KeyPath) -> Result<Option<Found>, YamlError> {
+/// The value at each path in `text`, as written and parsed; `None` where the text has none.
+pub fn values_at(text: &str, paths: &[KeyPath]) -> Result<Vec<Option<Found>>, YamlError> {
     let root = parse(text)?;
-    Ok(node_at(root.as_ref(), path).map(|node| Found {
-        shown: shown(text, node),
-        node: node.clone(),
-    }))
+    Ok(paths
+        .iter()
+        .map(|path| {
+            node_at(root.as_ref(), path).map(|node| Found {
+                shown: shown(text, node),
+                node: node.clone(),
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

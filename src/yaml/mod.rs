@@ -6,6 +6,6 @@ pub mod carry;
 pub mod diff;
 pub mod tree;
 
-pub use carry::{merge, value_at, values_of, Carried, Keeping, Merge, MergeError, ProposalRow};
+pub use carry::{merge, values_at, values_of, Carried, Keeping, Merge, MergeError, ProposalRow};
 pub use diff::KeyPath;
 pub use tree::YamlError;
