@@ -13,10 +13,10 @@ pub struct DriverProcess {
     child: Child,
     port: u16,
     temp_dir: PathBuf,
-    /// A process in the driver's group that waits on a pipe only this process writes to: when
-    /// the harness dies, however it dies (SIGKILL included), the pipe closes and the watchdog
-    /// removes the temp folder and kills the group. Kept only for its pipe.
-    _watchdog: Option<Child>,
+    /// A process that waits on a pipe only this process writes to: when the harness dies,
+    /// however it dies (SIGKILL included), the pipe closes and the watchdog kills the driver's
+    /// group and removes the temp folder.
+    watchdog: Option<Child>,
 }
 
 impl DriverProcess {
@@ -62,7 +62,7 @@ impl DriverProcess {
                 child,
                 port: 0,
                 temp_dir,
-                _watchdog: None,
+                watchdog: None,
             });
             return Err(BrowserError::DriverSilent {
                 said: String::new(),
@@ -99,7 +99,7 @@ impl DriverProcess {
             child,
             port: 0,
             temp_dir,
-            _watchdog: watchdog,
+            watchdog,
         };
         match receiver.recv_timeout(Duration::from_secs(20)) {
             Ok(port) => {
@@ -126,16 +126,18 @@ impl DriverProcess {
     }
 }
 
-/// Starts the watchdog of the driver's process group `group` (the driver's pid): `sh` reads its
-/// standard input, a pipe whose other end stays in this process; at end of file (this process
-/// is gone) it removes `temp_dir` and kills the whole group, itself included. `None` if `sh`
-/// cannot start; the group is then still killed on every exit but SIGKILL.
+/// Starts the watchdog of the driver's process group `group` (the driver's pid), in a group of
+/// its own: `sh` reads its standard input, a pipe whose other end stays in this process; at end
+/// of file (this process is gone, or dropped the driver) it kills the group, waits (at most 5 s)
+/// until the group's processes are gone, so that none writes into the folder any more, and
+/// removes `temp_dir`. `None` if `sh` cannot start; the group is then still killed on every exit
+/// but SIGKILL.
 fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
     let mut command = Command::new("/bin/sh");
     command
         .args([
             "-c",
-            r#"read _ignored; rm -rf "$1"; kill -s KILL -- "-$2""#,
+            r#"read _ignored; kill -s KILL -- "-$2" 2>/dev/null; i=0; while kill -0 -- "-$2" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i+1)); done; rm -rf "$1""#,
             "palette-harness-watchdog",
         ])
         .arg(temp_dir)
@@ -143,7 +145,7 @@ fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    std::os::unix::process::CommandExt::process_group(&mut command, group as i32);
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     command.spawn().ok()
 }
 
@@ -183,6 +185,11 @@ impl Drop for DriverProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.temp_dir);
+        // Its work is done here; it is not left waiting.
+        if let Some(watchdog) = &mut self.watchdog {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
     }
 }
 

@@ -351,24 +351,30 @@ impl ScenarioRun<'_> {
         let (before_text, carried) = match keeping {
             Keeping::Keys(_) => match self.backups.get(layer) {
                 Some(backup) => (backup.clone(), None),
-                None => return Err(ActionFailure {
-                    expected: format!("a backup of layer \"{layer}\" taken earlier in this run"),
-                    page_showed: format!(
+                None => {
+                    return Err(ActionFailure {
+                        expected: format!(
+                            "a backup of layer \"{layer}\" taken earlier in this run"
+                        ),
+                        page_showed: format!(
                         "no backup was taken; add `back up layer \"{layer}\"` before the upgrade"
                     ),
-                }),
+                    })
+                }
             },
             _ => match self.merges.get(layer) {
                 Some(merge) => (merge.current.clone(), Some(merge.carried.clone())),
-                None => return Err(ActionFailure {
-                    expected: format!(
+                None => {
+                    return Err(ActionFailure {
+                        expected: format!(
                         "a merge of layer \"{layer}\" keeping customizations earlier in this run"
                     ),
-                    page_showed: format!(
-                        "layer \"{layer}\" was not merged; select it in the update dialog and \
+                        page_showed: format!(
+                            "layer \"{layer}\" was not merged; select it in the update dialog and \
                              merge it `keeping customizations` before the upgrade"
-                    ),
-                }),
+                        ),
+                    })
+                }
             },
         };
         let now = self.open_layer(action, layer, deadline).await?;
