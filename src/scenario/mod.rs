@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use action::{Action, ActionKind, Keeping, Role, Target};
 pub use duration::parse_duration;
-pub use parse::{load, parse};
+pub use parse::{load, parse, parse_bytes};
 
 /// A place in a scenario file, 1-based, as editors show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
