@@ -90,9 +90,18 @@ fn a_console_that_dies_during_the_lock_is_reported_as_stopped_answering() {
     let status = harness.wait().expect("the harness ends");
     assert_eq!(status.code(), Some(1), "{seen}");
     assert!(seen.contains("FAILED at Upgrade 5"), "{seen}");
+    // The wait goes on to its deadline (a real console restarts its services during an
+    // upgrade), and then says which deadline ended it and since when the console was silent.
     assert!(
-        seen.contains("the console stopped answering") && seen.contains("no connection"),
-        "{seen}"
+        seen.contains("the console to unlock within")
+            && seen.contains("(the scenario's deadline, --scenario-timeout)"),
+        "the deadline that ended the wait: {seen}"
+    );
+    assert!(
+        seen.contains("the console stopped answering")
+            && seen.contains("s into the lock (127.0.0.1:")
+            && seen.contains("no connection from then on"),
+        "since when it stopped answering: {seen}"
     );
     assert!(
         !seen.contains("showing an error"),

@@ -160,9 +160,10 @@ impl ScenarioRun<'_> {
         .await
     }
 
-    /// Waits through the upgrade lock: first for the console to lock (or log out), then until a
-    /// login form or a usable Main Menu is back, reporting the lock screen's progress.
-    /// Waits through the lock until `deadline`, which `ended_by` names for the failure.
+    /// Waits through the upgrade lock: first for the console to lock (or log out, or stop
+    /// answering), then until a login form or a usable Main Menu is back and the console answers
+    /// again, reporting the lock screen's progress. The wait ends at `deadline`, which `ended_by`
+    /// names for the failure.
     pub(super) async fn wait_until_unlocked(
         &mut self,
         action: &Action,
@@ -171,6 +172,10 @@ impl ScenarioRun<'_> {
     ) -> Result<Option<String>, ActionFailure> {
         let browser = self.browser;
         let started = Instant::now();
+        // Whether the console still answers at all: a console that died during the lock is
+        // not a long upgrade, and one that restarts its services comes back.
+        let liveness = Liveness::new(&self.settings.console_url);
+        let liveness = &liveness;
         let appearance_deadline = deadline.min(Instant::now() + LOCK_APPEARANCE);
         let saw_lock = self
             .poll(
@@ -178,7 +183,8 @@ impl ScenarioRun<'_> {
                 "the console to lock for the upgrade",
                 appearance_deadline,
                 |_budget| async move {
-                    if browser.login_form().await?.has_password_field
+                    if liveness.down_since().await.is_some()
+                        || browser.login_form().await?.has_password_field
                         || browser.blocking_status().await?.is_some()
                         || !main_menu_usable(browser).await?
                     {
@@ -192,19 +198,19 @@ impl ScenarioRun<'_> {
         // The console's own words while it is locked, kept for the failure and the report.
         let progress = std::cell::RefCell::new(None::<String>);
         let progress_ref = &progress;
-        // Whether the console still answers at all, looked at about once a second: a console
-        // that died during the lock is not a long upgrade.
-        let address = console_address(&self.settings.console_url);
-        let address = address.as_deref();
-        let last_probe = std::cell::Cell::new(None::<Instant>);
-        let down_since = std::cell::Cell::new(None::<Instant>);
-        let (last_probe, down_since_ref) = (&last_probe, &down_since);
         let waited = self
             .poll(
                 action,
                 "the console to unlock",
                 deadline,
                 |_budget| async move {
+                    if let Some(since) = liveness.down_since().await {
+                        return Ok(Attempt::NotYet(format!(
+                            "the console does not answer at {} (for {:.0} s)",
+                            liveness.address(),
+                            since.elapsed().as_secs_f64()
+                        )));
+                    }
                     let busy = browser.blocking_status().await?;
                     if busy.is_none()
                         && (browser.login_form().await?.has_password_field
@@ -214,25 +220,6 @@ impl ScenarioRun<'_> {
                     }
                     if let Some(status) = &busy {
                         *progress_ref.borrow_mut() = Some(status.clone());
-                    }
-                    if let Some(address) = address {
-                        if last_probe
-                            .get()
-                            .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
-                        {
-                            last_probe.set(Some(Instant::now()));
-                            if answers(address).await {
-                                down_since_ref.set(None);
-                            } else if down_since_ref.get().is_none() {
-                                down_since_ref.set(Some(Instant::now()));
-                            }
-                        }
-                        if let Some(since) = down_since_ref.get() {
-                            return Ok(Attempt::NotYet(format!(
-                                "the console does not answer at {address} (for {:.0} s)",
-                                since.elapsed().as_secs_f64()
-                            )));
-                        }
                     }
                     Ok(Attempt::NotYet(match busy {
                         Some(status) => status,
@@ -247,20 +234,6 @@ impl ScenarioRun<'_> {
             seconds,
             progress: progress.clone(),
         }));
-        // Whatever the page shows, a console that no longer takes connections has not unlocked.
-        if let Some(address) = address {
-            if waited.is_ok() && !answers(address).await {
-                let since = down_since.get().unwrap_or_else(Instant::now);
-                return Err(ActionFailure {
-                    expected: "the console to unlock with the upgrade applied".to_string(),
-                    page_showed: format!(
-                        "the console stopped answering {:.0} s into the lock ({address}: no connection); the page shows: {}",
-                        since.duration_since(started).as_secs_f64(),
-                        page_summary(browser).await.unwrap_or_default()
-                    ),
-                });
-            }
-        }
         if let Err(failure) = waited {
             let limit = deadline.saturating_duration_since(started);
             return Err(ActionFailure {
@@ -268,11 +241,11 @@ impl ScenarioRun<'_> {
                     "the console to unlock within {} ({ended_by})",
                     in_words(limit)
                 ),
-                page_showed: match (down_since.get(), progress) {
+                page_showed: match (liveness.went_down(), progress) {
                     (Some(since), _) => format!(
                         "the console stopped answering {:.0} s into the lock ({}: no connection from then on, {:.0} s in all)",
                         since.duration_since(started).as_secs_f64(),
-                        address.unwrap_or("its address"),
+                        liveness.address(),
                         since.elapsed().as_secs_f64()
                     ),
                     (None, Some(progress)) => format!(
@@ -306,10 +279,51 @@ impl ScenarioRun<'_> {
     }
 }
 
-/// `host:port` of a console URL.
-fn console_address(url: &str) -> Option<String> {
-    let (host, port) = crate::settings::host_and_port(url)?;
-    Some(crate::settings::socket_address(&host, port))
+/// Whether the console takes TCP connections, looked at no more than once a second.
+struct Liveness {
+    /// `host:port`; none for a URL without one, which is then never probed.
+    address: Option<String>,
+    last_probe: std::cell::Cell<Option<Instant>>,
+    down_since: std::cell::Cell<Option<Instant>>,
+}
+
+impl Liveness {
+    fn new(console_url: &str) -> Self {
+        let address = crate::settings::host_and_port(console_url)
+            .map(|(host, port)| crate::settings::socket_address(&host, port));
+        Liveness {
+            address,
+            last_probe: std::cell::Cell::new(None),
+            down_since: std::cell::Cell::new(None),
+        }
+    }
+
+    fn address(&self) -> &str {
+        self.address.as_deref().unwrap_or("its address")
+    }
+
+    /// Since when the console has not answered (probing if the last look is a second old).
+    async fn down_since(&self) -> Option<Instant> {
+        let address = self.address.as_deref()?;
+        if self
+            .last_probe
+            .get()
+            .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
+        {
+            self.last_probe.set(Some(Instant::now()));
+            if answers(address).await {
+                self.down_since.set(None);
+            } else if self.down_since.get().is_none() {
+                self.down_since.set(Some(Instant::now()));
+            }
+        }
+        self.down_since.get()
+    }
+
+    /// Since when the console has not answered, as last seen, without probing.
+    fn went_down(&self) -> Option<Instant> {
+        self.down_since.get()
+    }
 }
 
 /// Whether something accepts a TCP connection at `address` within a second.
