@@ -9,7 +9,9 @@ use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig};
 use crate::redact::Redactor;
 use crate::report::{HtmlReport, JsonReport, TerminalReporter};
-use crate::runner::{self, Outcome, Reporters, RunnerSettings, SnapshotSettings};
+use crate::runner::{
+    self, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings, UnwrittenReport,
+};
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::settings::{ConsoleTarget, RunSettings, Trust};
 use crate::snapshot::SnapshotStore;
@@ -44,10 +46,12 @@ pub enum HarnessError {
     },
 }
 
-/// Each scenario's name, outcome and output folder.
+/// Each scenario's name, outcome and output folder, and the reports that could not be written.
 #[derive(Debug)]
 pub struct RunSummary {
     pub results: Vec<(String, Outcome, PathBuf)>,
+    /// Report files whose final version is not on disk (a full disk, a folder made read-only).
+    pub unwritten_reports: Vec<UnwrittenReport>,
 }
 
 impl RunSummary {
@@ -132,7 +136,10 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         browser.close().await;
         results.push((scenario.name(), outcome, output_dir));
     }
-    Ok(RunSummary { results })
+    Ok(RunSummary {
+        results,
+        unwritten_reports: reporters.unwritten(),
+    })
 }
 
 /// The page outline of any URL, as a page snapshot would compare it (the `outline` command).

@@ -154,6 +154,17 @@ async fn run_scenarios(args: RunArgs) -> ExitCode {
     }
     tokio::select! {
         result = harness::run(settings, live) => match result {
+            Ok(summary) if !summary.unwritten_reports.is_empty() => {
+                eprintln!("error: this run's reports are not complete on disk:");
+                for unwritten in &summary.unwritten_reports {
+                    eprintln!("  {}: {}", unwritten.path.display(), unwritten.reason);
+                }
+                eprintln!(
+                    "  the outcome printed above stands ({}); free space or fix the folder's permissions and run again",
+                    if summary.all_passed() { "passed" } else { "failed" }
+                );
+                ExitCode::from(3)
+            }
             Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),
             Err(error) => usage_error(error),

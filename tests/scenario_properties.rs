@@ -143,17 +143,19 @@ fn scenario_like() -> impl Strategy<Value = Vec<u8>> {
         "\"[ -~é]{0,10}\"",
         "[0-9a-z\\[\\]{}=,.\"']{0,8}",
     ];
-    let key = prop::sample::select(&[
-        "section",
-        "number",
-        "guide",
-        "timeout",
-        "mutating",
-        "when",
-        "mask",
-        "max_diff_ratio",
-        "mutatin",
-    ][..]);
+    let key = prop::sample::select(
+        &[
+            "section",
+            "number",
+            "guide",
+            "timeout",
+            "mutating",
+            "when",
+            "mask",
+            "max_diff_ratio",
+            "mutatin",
+        ][..],
+    );
     let step = (
         prop::collection::vec((key, value), 0..6),
         prop::collection::vec(action, 0..4),

@@ -7,11 +7,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::file::ReportFiles;
 use super::interruption::{name_promoted, Interruption};
 use super::json::Rehearsal;
-use crate::artifacts::write_atomically;
 use crate::runner::{
-    ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure, Verdict,
+    ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure,
+    UnwrittenReport, Verdict,
 };
 
 struct StepEntry {
@@ -50,7 +51,7 @@ pub struct HtmlReport {
     root: PathBuf,
     scenarios: Vec<ScenarioEntry>,
     interruption: Interruption,
-    write_failed: std::cell::Cell<bool>,
+    files: ReportFiles,
 }
 
 impl HtmlReport {
@@ -59,17 +60,22 @@ impl HtmlReport {
             root,
             scenarios: Vec::new(),
             interruption: Interruption::default(),
-            write_failed: std::cell::Cell::new(false),
+            files: ReportFiles::default(),
         }
     }
 
-    fn write(&self) {
-        // A report that cannot be written does not stop the run, but is said loudly, once.
+    fn write(&mut self) {
         let path = self.root.join("report.html");
-        if let Err(error) = write_atomically(&path, self.render().as_bytes()) {
-            if !self.write_failed.replace(true) {
-                eprintln!("error: cannot write {}: {error}", path.display());
-            }
+        let html = self.render();
+        // Once the last scenario has ended (or was interrupted), this is the report's last word.
+        let ended = self
+            .scenarios
+            .last()
+            .is_some_and(|scenario| scenario.outcome.is_some() || scenario.interrupted.is_some());
+        if ended {
+            self.files.write_last(&path, html.as_bytes());
+        } else {
+            self.files.write(&path, html.as_bytes());
         }
     }
 
@@ -574,6 +580,10 @@ impl Reporter for HtmlReport {
             }
             _ => {}
         }
+    }
+
+    fn unwritten(&self) -> Vec<UnwrittenReport> {
+        self.files.unwritten()
     }
 }
 

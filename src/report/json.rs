@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::file::ReportFiles;
 use super::interruption::{name_promoted, Interruption};
-use crate::artifacts::write_atomically;
 use crate::runner::{
     ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
+    UnwrittenReport,
 };
 
 #[derive(Serialize)]
@@ -142,8 +143,7 @@ pub struct JsonReport {
     path: PathBuf,
     report: Option<Report>,
     interruption: Interruption,
-    /// A write already failed and was said on stderr.
-    write_failed: std::cell::Cell<bool>,
+    files: ReportFiles,
 }
 
 impl JsonReport {
@@ -151,14 +151,13 @@ impl JsonReport {
         JsonReport::default()
     }
 
-    fn write(&self) {
+    fn write(&mut self) {
         if let Some(report) = &self.report {
             if let Ok(bytes) = serde_json::to_vec_pretty(report) {
-                // A report that cannot be written does not stop the run, but is said loudly, once.
-                if let Err(error) = write_atomically(&self.path, &bytes) {
-                    if !self.write_failed.replace(true) {
-                        eprintln!("error: cannot write {}: {error}", self.path.display());
-                    }
+                if report.outcome == "running" {
+                    self.files.write(&self.path, &bytes);
+                } else {
+                    self.files.write_last(&self.path, &bytes);
                 }
             }
         }
@@ -357,5 +356,9 @@ impl Reporter for JsonReport {
         if changed_step {
             self.write();
         }
+    }
+
+    fn unwritten(&self) -> Vec<UnwrittenReport> {
+        self.files.unwritten()
     }
 }

@@ -1,6 +1,7 @@
 //! Consumers of runner events: the terminal display and the JSON report. The only code that
 //! prints progress or writes reports.
 
+mod file;
 mod html;
 mod interruption;
 mod json;

@@ -217,6 +217,18 @@ pub enum Event {
 /// A consumer of events.
 pub trait Reporter {
     fn on_event(&mut self, event: &Event);
+
+    /// The report files this reporter could not bring up to date.
+    fn unwritten(&self) -> Vec<UnwrittenReport> {
+        Vec::new()
+    }
+}
+
+/// A report file whose latest version is not on disk, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnwrittenReport {
+    pub path: std::path::PathBuf,
+    pub reason: String,
 }
 
 /// Sends every event to several reporters in order.
@@ -227,5 +239,12 @@ impl Reporter for Reporters {
         for reporter in &mut self.0 {
             reporter.on_event(event);
         }
+    }
+
+    fn unwritten(&self) -> Vec<UnwrittenReport> {
+        self.0
+            .iter()
+            .flat_map(|reporter| reporter.unwritten())
+            .collect()
     }
 }

@@ -23,7 +23,7 @@ use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
 pub use event::{
     ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind,
-    StepFailure, Verdict,
+    StepFailure, UnwrittenReport, Verdict,
 };
 pub use snapshot::SnapshotSettings;
 
