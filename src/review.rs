@@ -88,13 +88,9 @@ fn image_change(snapshot: &Pending) -> String {
 /// Accepts every pending snapshot matching `filter`; returns one line per snapshot.
 pub fn accept(store: &SnapshotStore, filter: Option<&str>) -> Result<Vec<String>, StoreError> {
     store
-        .pending(filter)
-        .iter()
-        .map(|pending| {
-            store
-                .accept(pending)
-                .map(|baseline| format!("accepted {}", baseline.display()))
-        })
+        .accept_all(&store.pending(filter))?
+        .into_iter()
+        .map(|accepted| accepted.map(|baseline| format!("accepted {}", baseline.display())))
         .collect()
 }
 

@@ -395,14 +395,22 @@ impl ScenarioRun<'_> {
         let mut recorded = 0;
         let mut left_pending = 0;
         let mut promoted = Vec::new();
-        for id in std::mem::take(&mut self.new_snapshots) {
-            let pending = store.pending_of(&id);
-            match promote.then(|| store.accept(&pending)) {
-                Some(Ok(baseline)) => {
+        let pending: Vec<_> = std::mem::take(&mut self.new_snapshots)
+            .iter()
+            .map(|id| store.pending_of(id))
+            .collect();
+        // All under one hold of the store's lock: another run never sees half the set.
+        let baselines: Vec<Option<PathBuf>> = match promote.then(|| store.accept_all(&pending)) {
+            Some(Ok(accepted)) => accepted.into_iter().map(Result::ok).collect(),
+            _ => vec![None; pending.len()],
+        };
+        for (pending, baseline) in pending.iter().zip(baselines) {
+            match baseline {
+                Some(baseline) => {
                     recorded += 1;
                     promoted.push((pending.path.clone(), baseline));
                 }
-                _ => left_pending += 1,
+                None => left_pending += 1,
             }
         }
         self.reporter.on_event(&Event::NewSnapshotsSettled {

@@ -96,6 +96,12 @@ pub struct SnapshotStore {
     root: PathBuf,
 }
 
+/// Held while baselines change; the operating system releases it when dropped, and when its
+/// process dies however it dies, so a killed run never leaves the store locked.
+pub struct BaselinesLock {
+    _file: std::fs::File,
+}
+
 impl SnapshotStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         SnapshotStore { root: root.into() }
@@ -103,6 +109,44 @@ impl SnapshotStore {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Takes the store's baselines lock, waiting (and saying so) while another run promotes,
+    /// accepts or records baselines in the same folder: each such change is short.
+    pub fn lock_baselines(&self) -> Result<BaselinesLock, StoreError> {
+        let failed = |source| StoreError {
+            action: "lock",
+            path: self.root.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&self.root).map_err(failed)?;
+        // The lock file lives in the temp folder, named after the store's real path, so that a
+        // snapshot folder under version control gains no file.
+        let real = self.root.canonicalize().map_err(failed)?;
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(real.as_os_str().as_encoded_bytes());
+        let name: String = digest[..12]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let path = std::env::temp_dir().join(format!("palette-harness-baselines-{name}.lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(failed)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another palette-harness to finish changing baselines in {}",
+                    self.root.display()
+                );
+                file.lock().map_err(failed)?;
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(failed(error)),
+        }
+        Ok(BaselinesLock { _file: file })
     }
 
     pub fn path(&self, id: &SnapshotId, slot: Slot) -> PathBuf {
@@ -149,6 +193,7 @@ impl SnapshotStore {
         metadata: &Metadata,
         body: &str,
     ) -> Result<PathBuf, StoreError> {
+        let _lock = self.lock_if_baseline(slot)?;
         let path = self.path(id, slot);
         let mut content = header(metadata, slot, false);
         content.push_str(body.trim_end());
@@ -164,6 +209,7 @@ impl SnapshotStore {
         metadata: &Metadata,
         png: &[u8],
     ) -> Result<PathBuf, StoreError> {
+        let _lock = self.lock_if_baseline(slot)?;
         write(&self.image_path(id, slot), png, "write the snapshot image")?;
         let path = self.path(id, slot);
         write(
@@ -172,6 +218,13 @@ impl SnapshotStore {
             "write the snapshot",
         )?;
         Ok(path)
+    }
+
+    fn lock_if_baseline(&self, slot: Slot) -> Result<Option<BaselinesLock>, StoreError> {
+        match slot {
+            Slot::Baseline => self.lock_baselines().map(Some),
+            Slot::Pending => Ok(None),
+        }
     }
 
     /// Removes a pending snapshot (a passing comparison makes a stale one meaningless).
@@ -221,8 +274,26 @@ impl SnapshotStore {
     }
 
     /// Makes a pending snapshot the baseline: the image first, then the metadata without
-    /// `assertion_line`, then the pending file goes.
+    /// `assertion_line`, then the pending file goes; under the baselines lock.
     pub fn accept(&self, pending: &Pending) -> Result<PathBuf, StoreError> {
+        let _lock = self.lock_baselines()?;
+        self.accept_locked(pending)
+    }
+
+    /// Accepts several pending snapshots under one hold of the baselines lock, so that another
+    /// run never sees half of the set promoted. The outer error: the lock could not be taken.
+    pub fn accept_all(
+        &self,
+        pending: &[Pending],
+    ) -> Result<Vec<Result<PathBuf, StoreError>>, StoreError> {
+        let _lock = self.lock_baselines()?;
+        Ok(pending
+            .iter()
+            .map(|pending| self.accept_locked(pending))
+            .collect())
+    }
+
+    fn accept_locked(&self, pending: &Pending) -> Result<PathBuf, StoreError> {
         let baseline = pending.baseline_path();
         if let Some(image) = &pending.image {
             std::fs::rename(image, pending.baseline_image_path()).map_err(|source| StoreError {
@@ -246,6 +317,7 @@ impl SnapshotStore {
     }
 
     pub fn reject(&self, pending: &Pending) -> Result<(), StoreError> {
+        let _lock = self.lock_baselines()?;
         if let Some(image) = &pending.image {
             let _ = std::fs::remove_file(image);
         }
@@ -277,6 +349,14 @@ impl SnapshotStore {
     /// what it did, one line each.
     pub fn recover(&self) -> Vec<String> {
         let mut done = Vec::new();
+        // A store that does not exist has nothing to recover; one that cannot be locked is left
+        // as it is rather than changed under another run.
+        if !self.root.is_dir() {
+            return done;
+        }
+        let Ok(_lock) = self.lock_baselines() else {
+            return done;
+        };
         for path in self.files() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             if let Some(pid) = temporary_of(&name) {
@@ -308,7 +388,7 @@ impl SnapshotStore {
                 }
             } else if is_image
                 && pending.baseline_image_path().is_file()
-                && self.accept(&pending).is_ok()
+                && self.accept_locked(&pending).is_ok()
             {
                 done.push(format!("finished accepting {}", pending.path.display()));
             }
@@ -520,6 +600,41 @@ mod tests {
             .write_image(&id(Some("v")), Slot::Pending, &metadata(), b"png")
             .unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn promoting_waits_while_another_holder_changes_the_baselines() {
+        let (_dir, store) = store_with_a_baseline_and_two_pending();
+        let held = store.lock_baselines().unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        let promoting = store.clone();
+        let worker = std::thread::spawn(move || {
+            let pending = promoting.pending(None);
+            let accepted = promoting.accept_all(&pending).unwrap();
+            done.send(accepted.iter().filter(|result| result.is_ok()).count())
+                .unwrap();
+        });
+        // While the lock is held, nothing is promoted.
+        assert!(finished
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
+        assert_eq!(
+            store.pending(None).len(),
+            2,
+            "nothing promoted under the lock"
+        );
+        assert_eq!(
+            store.read_text(&id(None), Slot::Baseline).as_deref(),
+            Some("old")
+        );
+        drop(held);
+        assert_eq!(finished.recv().unwrap(), 2);
+        worker.join().unwrap();
+        assert!(store.pending(None).is_empty());
+        assert_eq!(
+            store.read_text(&id(None), Slot::Baseline).as_deref(),
+            Some("new")
+        );
     }
 
     #[test]
