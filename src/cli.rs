@@ -17,10 +17,6 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once at start; the run's arguments are the big one"
-)]
 pub enum Command {
     /// Run scenarios against a console (the built-in reference console unless --console is given).
     Run(RunArgs),
@@ -36,9 +32,31 @@ pub enum Command {
     Accept(ReviewArgs),
     /// Delete pending snapshots (all, or those whose name contains FILTER).
     Reject(ReviewArgs),
+    /// Run scenarios in docs mode: every `screenshot` writes the guide's image (lossless WebP at
+    /// its name) into DOCS_ROOT/static/assets/docs/images, only when its pixels changed.
+    Shoot(ShootArgs),
     /// Check scenario files without running them (no browser): exit 0 when all are valid, 2 when
     /// one is not, each problem as file:line:column: expected ….
     Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShootArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The docs checkout (the folder holding `static/assets/docs/images`).
+    #[arg(long, value_name = "DIR")]
+    pub docs_root: PathBuf,
+    /// Device pixels per CSS pixel: 2 for sharp images on high-density screens.
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub scale: f64,
+    /// Where the shots manifest goes; default: beside the images, palette-harness-shots.json.
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+    /// Differing pixels tolerated before an image is rewritten, as a fraction (0.001 = 0.1 %);
+    /// anti-aliasing never counts.
+    #[arg(long, value_name = "RATIO", default_value = "0")]
+    pub max_diff_ratio: f64,
 }
 
 #[derive(Debug, Args)]

@@ -9,8 +9,13 @@ use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig};
 use crate::redact::Redactor;
 use crate::report::{HtmlReport, JsonReport, TerminalReporter};
+use std::sync::{Arc, Mutex};
+
+use crate::docs::images::ImageChange;
+use crate::docs::manifest::{Manifest, Provenance};
 use crate::runner::{
-    self, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings, UnwrittenReport,
+    self, DocsImage, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings,
+    UnwrittenReport,
 };
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::settings::{ConsoleTarget, RunSettings, Trust};
@@ -44,6 +49,8 @@ pub enum HarnessError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}: fix it or remove it, and `shoot` writes a new one")]
+    Manifest(String),
 }
 
 /// Each scenario's name, outcome and output folder, and the reports that could not be written.
@@ -52,6 +59,31 @@ pub struct RunSummary {
     pub results: Vec<(String, Outcome, PathBuf)>,
     /// Report files whose final version is not on disk (a full disk, a folder made read-only).
     pub unwritten_reports: Vec<UnwrittenReport>,
+    /// Docs mode: what became of each guide image, and of the manifest.
+    pub docs: Option<DocsSummary>,
+}
+
+/// What `shoot` made: every image in the order shot, and what became of the manifest.
+#[derive(Debug)]
+pub struct DocsSummary {
+    pub images: Vec<DocsImage>,
+    pub manifest: PathBuf,
+    /// Written (true), already holding exactly this (false), or why it could not be written.
+    pub manifest_written: Result<bool, String>,
+}
+
+/// Keeps every `DocsImage` event of the run for the table and the manifest.
+struct DocsImages(Arc<Mutex<Vec<DocsImage>>>);
+
+impl Reporter for DocsImages {
+    fn on_event(&mut self, event: &crate::runner::Event) {
+        if let crate::runner::Event::DocsImage(image) = event {
+            self.0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(image.clone());
+        }
+    }
 }
 
 impl RunSummary {
@@ -70,6 +102,11 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         .collect::<Result<_, _>>()?;
     // Before any console or browser: the output folder is writable and this run's alone.
     let _output_lock = OutputLock::take(&settings.out_dir)?;
+    // An unreadable shots manifest is never silently replaced.
+    let mut manifest = match &settings.docs {
+        Some(docs) => Some(Manifest::load(&docs.manifest).map_err(HarnessError::Manifest)?),
+        None => None,
+    };
 
     // Kept alive until the end of the run; dropping it stops the server.
     let (console_url, may_mutate, _built_in) = match &settings.console {
@@ -111,6 +148,10 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         Box::new(JsonReport::new()),
         Box::new(HtmlReport::new(settings.out_dir.clone())),
     ]);
+    let docs_images = Arc::new(Mutex::new(Vec::new()));
+    if settings.docs.is_some() {
+        reporters.0.push(Box::new(DocsImages(docs_images.clone())));
+    }
     let mut results = Vec::new();
     for scenario in &scenarios {
         // The browser first: a run that cannot start one must not clear the previous results.
@@ -130,15 +171,68 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             allow_unsupported_path: settings.allow_unsupported_path,
             support_values: settings.support_values.clone(),
             certificate: certificate_verdict.clone(),
+            docs: settings.docs.clone(),
         };
         let outcome =
             runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
         browser.close().await;
         results.push((scenario.name(), outcome, output_dir));
     }
+    let docs = match (&settings.docs, manifest.as_mut()) {
+        (Some(docs), Some(manifest)) => {
+            let images = std::mem::take(
+                &mut *docs_images
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            );
+            for image in &images {
+                if matches!(image.change, ImageChange::MadeBy { .. }) {
+                    continue;
+                }
+                let scenario = scenarios
+                    .iter()
+                    .find(|scenario| scenario.name() == image.scenario);
+                manifest.images.insert(
+                    image.image.clone(),
+                    Provenance {
+                        scenario: image.scenario.clone(),
+                        scenario_file: scenario
+                            .map(|scenario| scenario.file.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        step: image.step.clone(),
+                        guide: scenario.and_then(|scenario| scenario.guide.clone()),
+                        console_version: image.console_version.clone(),
+                        browser: image.browser.clone(),
+                        browser_version: image.browser_version.clone(),
+                        viewport: format!(
+                            "{}x{}",
+                            browser_options.viewport.0, browser_options.viewport.1
+                        ),
+                        scale: browser_options.device_scale,
+                        highlighted: image.highlighted.clone(),
+                        crop: image.crop.clone(),
+                    },
+                );
+            }
+            let manifest_written = if images.is_empty() {
+                Ok(false)
+            } else {
+                manifest
+                    .write_if_changed(&docs.manifest)
+                    .map_err(|error| error.to_string())
+            };
+            Some(DocsSummary {
+                images,
+                manifest: docs.manifest.clone(),
+                manifest_written,
+            })
+        }
+        _ => None,
+    };
     Ok(RunSummary {
         results,
         unwritten_reports: reporters.unwritten(),
+        docs,
     })
 }
 

@@ -65,3 +65,34 @@ pub fn write_png(path: &Path, image: &RgbaImage) -> Result<(), ImageFileError> {
     let bytes = encode_png(image).map_err(unwritable)?;
     write_atomically(path, &bytes).map_err(|error| unwritable(error.to_string()))
 }
+
+/// Lossless WebP bytes of an RGBA image (the guides' format).
+pub fn encode_webp(image: &RgbaImage) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(Cursor::new(&mut bytes))
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            ExtendedColorType::Rgba8,
+        )
+        .map_err(|error| error.to_string())?;
+    Ok(bytes)
+}
+
+/// The bytes of `image` in the format `path`'s extension names: lossless WebP for `.webp`,
+/// PNG otherwise.
+pub fn encode_for(path: &Path, image: &RgbaImage) -> Result<Vec<u8>, ImageFileError> {
+    let webp = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("webp"));
+    let encoded = if webp {
+        encode_webp(image)
+    } else {
+        encode_png(image)
+    };
+    encoded.map_err(|message| ImageFileError::Unwritable {
+        path: path.to_path_buf(),
+        message,
+    })
+}

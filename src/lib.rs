@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compare;
 pub mod console;
 pub mod diff_command;
+pub mod docs;
 pub mod harness;
 pub mod image_file;
 pub mod locate;

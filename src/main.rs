@@ -10,15 +10,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use palette_harness::browser::{BrowserOptions, CertificateTrust};
-use palette_harness::cli::{CheckArgs, Cli, Command, ConsoleArgs, OutlineArgs, RunArgs};
+use palette_harness::cli::{CheckArgs, Cli, Command, ConsoleArgs, OutlineArgs, RunArgs, ShootArgs};
 use palette_harness::console::{self, ConsoleConfig};
 use palette_harness::diff_command::{self, DiffRequest};
+use palette_harness::docs::DocsOutput;
 use palette_harness::snapshot::{SnapshotStore, StoreError};
 use palette_harness::{harness, review, settings};
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Run(args) => in_runtime(run_scenarios(args)),
+        Command::Run(args) => in_runtime(run_scenarios(args, None)),
+        Command::Shoot(args) => in_runtime(shoot(args)),
         Command::Console(args) => in_runtime(serve_console(args)),
         Command::Outline(args) => in_runtime(print_outline(args)),
         Command::Diff(args) => {
@@ -141,11 +143,39 @@ fn in_runtime(work: impl Future<Output = ExitCode>) -> ExitCode {
     }
 }
 
-async fn run_scenarios(args: RunArgs) -> ExitCode {
-    let settings = match settings::resolve(&args, |name| std::env::var(name).ok()) {
+/// `shoot`: `run` in docs mode.
+async fn shoot(args: ShootArgs) -> ExitCode {
+    if !(args.scale >= 1.0 && args.scale <= 4.0) {
+        return usage_error(format!(
+            "--scale: expected a device scale from 1 to 4 such as 2, found {}",
+            args.scale
+        ));
+    }
+    if !(0.0..=1.0).contains(&args.max_diff_ratio) {
+        return usage_error(format!(
+            "--max-diff-ratio: expected a fraction from 0 to 1 such as 0.001, found {}",
+            args.max_diff_ratio
+        ));
+    }
+    if !args.docs_root.is_dir() {
+        return usage_error(format!(
+            "--docs-root: expected the docs checkout's folder, found no folder at {}",
+            args.docs_root.display()
+        ));
+    }
+    let docs = DocsOutput::new(&args.docs_root, args.manifest.clone(), args.max_diff_ratio);
+    run_scenarios(args.run, Some((docs, args.scale))).await
+}
+
+async fn run_scenarios(args: RunArgs, docs: Option<(DocsOutput, f64)>) -> ExitCode {
+    let mut settings = match settings::resolve(&args, |name| std::env::var(name).ok()) {
         Ok(settings) => settings,
         Err(error) => return usage_error(error),
     };
+    if let Some((docs, scale)) = docs {
+        settings.docs = Some(docs);
+        settings.browser.device_scale = scale;
+    }
     let live = std::io::stdout().is_terminal();
     // What an interrupted run left half done in the snapshot folder is finished first; on CI
     // nothing is written there.
@@ -154,19 +184,7 @@ async fn run_scenarios(args: RunArgs) -> ExitCode {
     }
     tokio::select! {
         result = harness::run(settings, live) => match result {
-            Ok(summary) if !summary.unwritten_reports.is_empty() => {
-                eprintln!("error: this run's reports are not complete on disk:");
-                for unwritten in &summary.unwritten_reports {
-                    eprintln!("  {}: {}", unwritten.path.display(), unwritten.reason);
-                }
-                eprintln!(
-                    "  the outcome printed above stands ({}); free space or fix the folder's permissions and run again",
-                    if summary.all_passed() { "passed" } else { "failed" }
-                );
-                ExitCode::from(3)
-            }
-            Ok(summary) if summary.all_passed() => ExitCode::SUCCESS,
-            Ok(_) => ExitCode::from(1),
+            Ok(summary) => exit_code_of(&summary),
             Err(error) => usage_error(error),
         },
         // Dropping the run future drops the browser, which kills the driver's process group.
@@ -174,6 +192,47 @@ async fn run_scenarios(args: RunArgs) -> ExitCode {
             eprintln!("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
             code
         }
+    }
+}
+
+/// Prints what a finished run leaves to say (`shoot`'s table of images, files that could not
+/// be written) and gives its exit code: 0 passed, 1 failed, 3 a report or the manifest is not
+/// complete on disk.
+fn exit_code_of(summary: &harness::RunSummary) -> ExitCode {
+    let mut unwritten: Vec<String> = summary
+        .unwritten_reports
+        .iter()
+        .map(|unwritten| format!("{}: {}", unwritten.path.display(), unwritten.reason))
+        .collect();
+    if let Some(docs) = &summary.docs {
+        let manifest = match &docs.manifest_written {
+            Ok(true) => format!("manifest written: {}", docs.manifest.display()),
+            Ok(false) => format!("manifest unchanged: {}", docs.manifest.display()),
+            Err(error) => {
+                unwritten.push(format!("{}: {error}", docs.manifest.display()));
+                format!("manifest NOT written: {}", docs.manifest.display())
+            }
+        };
+        print!(
+            "{}",
+            palette_harness::docs::table::render(&docs.images, &manifest)
+        );
+    }
+    if !unwritten.is_empty() {
+        eprintln!("error: this run's reports are not complete on disk:");
+        for line in &unwritten {
+            eprintln!("  {line}");
+        }
+        eprintln!(
+            "  the outcome printed above stands ({}); free space or fix the folder's permissions and run again",
+            if summary.all_passed() { "passed" } else { "failed" }
+        );
+        return ExitCode::from(3);
+    }
+    if summary.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

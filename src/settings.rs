@@ -76,6 +76,8 @@ pub struct RunSettings {
     pub support_values: Option<PathBuf>,
     /// How the console's TLS certificate is checked.
     pub trust: Trust,
+    /// Docs mode (`shoot`): the guides' images go into a docs checkout.
+    pub docs: Option<crate::docs::DocsOutput>,
 }
 
 /// How a console served over https is trusted.
@@ -203,6 +205,7 @@ pub fn resolve(
             // Decided per console by the harness, from `trust`.
             certificates: Default::default(),
             page_load_timeout: Some(step_timeout),
+            device_scale: 1.0,
         },
         out_dir: args.out.clone(),
         apply: args.apply,
@@ -216,6 +219,7 @@ pub fn resolve(
         allow_unsupported_path: args.allow_unsupported_path,
         support_values: args.support_values.clone(),
         trust,
+        docs: None,
     })
 }
 

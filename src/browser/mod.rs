@@ -104,6 +104,8 @@ pub struct BrowserOptions {
     /// The longest a navigation may wait for the page (WebDriver's `pageLoad` timeout;
     /// chromedriver's own default is 300 s).
     pub page_load_timeout: Option<std::time::Duration>,
+    /// Device pixels per CSS pixel (`--scale 2` for the docs' sharp images).
+    pub device_scale: f64,
 }
 
 /// What the browser is told about TLS certificates.
@@ -128,6 +130,7 @@ impl Default for BrowserOptions {
             viewport: (1280, 800),
             certificates: CertificateTrust::Verify,
             page_load_timeout: None,
+            device_scale: 1.0,
         }
     }
 }
@@ -224,6 +227,8 @@ pub struct Browser {
     client: Client,
     /// Browser, major version and viewport, e.g. `chrome156-1280x800`: names image baselines.
     tag: String,
+    /// The browser's name and full version, as its WebDriver session reports them.
+    name_and_version: (String, String),
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -267,10 +272,23 @@ impl Browser {
                 .await
         }
         .map_err(|error| session_failed(error.to_string()))?;
-        let tag = browser_tag(client.capabilities(), options.viewport);
+        let mut tag = browser_tag(client.capabilities(), options.viewport);
+        if options.device_scale != 1.0 {
+            tag.push_str(&format!("@{}x", options.device_scale));
+        }
+        let field = |name: &str| {
+            client
+                .capabilities()
+                .and_then(|capabilities| capabilities.get(name))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let name_and_version = (field("browserName"), field("browserVersion"));
         let browser = Browser {
             client,
             tag,
+            name_and_version,
             driver,
             user_data_dir,
         };
@@ -298,6 +316,54 @@ impl Browser {
                 .set_window_size(new_width.max(100) as u32, new_height.max(100) as u32)
                 .await?;
         }
+        Ok(())
+    }
+
+    /// The browser's name and full version: `("chrome", "156.0.8078.114")`.
+    pub fn name_and_version(&self) -> (&str, &str) {
+        (&self.name_and_version.0, &self.name_and_version.1)
+    }
+
+    /// Draws a box around each element, over the page (in the top layer, above modal dialogs,
+    /// never moving the layout), until [`Browser::remove_highlights`].
+    pub async fn draw_highlights(
+        &self,
+        elements: &[ElementHandle],
+        style: &crate::scenario::HighlightStyle,
+    ) -> Result<(), BrowserError> {
+        if elements.is_empty() {
+            return Ok(());
+        }
+        let [red, green, blue] = style.color;
+        let mut arguments = vec![json!({
+            "color": format!("rgb({red}, {green}, {blue})"),
+            "width": style.width,
+            "padding": style.padding,
+            "radius": style.radius,
+        })];
+        arguments.extend(elements.iter().map(ElementHandle::as_argument));
+        self.client
+            .execute(include_str!("../capture/highlight.js"), arguments)
+            .await?;
+        Ok(())
+    }
+
+    /// Device pixels per CSS pixel.
+    pub async fn device_pixel_ratio(&self) -> Result<f64, BrowserError> {
+        let ratio = self
+            .client
+            .execute("return window.devicePixelRatio || 1", vec![])
+            .await?;
+        Ok(ratio.as_f64().unwrap_or(1.0))
+    }
+
+    pub async fn remove_highlights(&self) -> Result<(), BrowserError> {
+        self.client
+            .execute(
+                "for (const layer of document.querySelectorAll('[data-palette-harness-highlight]')) layer.remove();",
+                vec![],
+            )
+            .await?;
         Ok(())
     }
 
@@ -867,6 +933,12 @@ fn capabilities(
     );
     if let Some(Value::Object(chrome)) = capabilities.get_mut("goog:chromeOptions") {
         if let Some(Value::Array(args)) = chrome.get_mut("args") {
+            if options.device_scale != 1.0 {
+                args.push(json!(format!(
+                    "--force-device-scale-factor={}",
+                    options.device_scale
+                )));
+            }
             if let CertificateTrust::Pinned(pins) = &options.certificates {
                 args.push(json!(format!(
                     "--ignore-certificate-errors-spki-list={}",

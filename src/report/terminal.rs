@@ -230,6 +230,8 @@ impl Reporter for TerminalReporter {
                 }
             }
             Event::Fact(_) => {}
+            // The action's line says what became of the image; the table comes at the end.
+            Event::DocsImage(_) => {}
             Event::ScenarioFinished {
                 scenario,
                 outcome,

@@ -15,6 +15,25 @@ pub enum ArtifactKind {
     FailureScreenshot,
     FailurePage,
     SnapshotCopy,
+    /// A guide's image written into the docs checkout (`shoot`).
+    DocsImage,
+}
+
+/// A guide's image as `shoot` made it: the table's row and the manifest's entry.
+#[derive(Clone, Debug)]
+pub struct DocsImage {
+    pub image: String,
+    pub path: std::path::PathBuf,
+    pub change: crate::docs::images::ImageChange,
+    pub scenario: String,
+    pub step: String,
+    pub console_version: Option<String>,
+    pub browser: String,
+    pub browser_version: String,
+    /// In device pixels.
+    pub size: (u32, u32),
+    pub highlighted: Vec<String>,
+    pub crop: Option<String>,
 }
 
 /// Why a step failed, with everything a person needs to fix the scenario or the console.
@@ -207,6 +226,8 @@ pub enum Event {
         reason: String,
     },
     Fact(Fact),
+    /// `shoot`: what became of a guide's image, and what made it.
+    DocsImage(DocsImage),
     ScenarioFinished {
         scenario: String,
         outcome: Outcome,

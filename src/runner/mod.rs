@@ -10,6 +10,7 @@ mod find;
 mod layers;
 mod rehearsal;
 mod session;
+mod shots;
 mod snapshot;
 mod wait;
 
@@ -22,8 +23,8 @@ use crate::browser::{Browser, BrowserError};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
 pub use event::{
-    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck, SnapshotKind,
-    StepFailure, UnwrittenReport, Verdict,
+    ArtifactKind, DocsImage, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck,
+    SnapshotKind, StepFailure, UnwrittenReport, Verdict,
 };
 pub use snapshot::SnapshotSettings;
 
@@ -73,6 +74,8 @@ pub struct RunnerSettings {
     pub support_values: Option<PathBuf>,
     /// How the console's certificate was checked, for the report; `None` over http.
     pub certificate: Option<String>,
+    /// Docs mode (`shoot`): where the guides' images go.
+    pub docs: Option<crate::docs::DocsOutput>,
 }
 
 /// Why an action did not complete.
@@ -135,6 +138,8 @@ pub async fn run_scenario(
         new_snapshots: Vec::new(),
         attempt: 1,
         scenario_deadline: started + settings.scenario_timeout,
+        console_version: None,
+        highlight_style: scenario.highlight,
     };
     let outcome = run.steps(scenario).await;
     run.settle_new_snapshots(&outcome);
@@ -167,6 +172,10 @@ struct ScenarioRun<'a> {
     attempt: u32,
     /// No wait goes past this, whatever a step or action allows.
     scenario_deadline: Instant,
+    /// The Palette version the console last showed, as the run read it (for the docs manifest).
+    console_version: Option<String>,
+    /// How screenshots draw highlights (the scenario's `[highlight]`).
+    highlight_style: crate::scenario::HighlightStyle,
 }
 
 impl ScenarioRun<'_> {
@@ -526,19 +535,9 @@ impl ScenarioRun<'_> {
                     .await?;
                 Ok(None)
             }
-            ActionKind::Screenshot { image_name } => {
-                let shot = self.stable_screenshot().await?;
-                let stem = image_name
-                    .rsplit_once('.')
-                    .map(|(stem, _)| stem)
-                    .unwrap_or(image_name);
-                let path = self
-                    .settings
-                    .output_dir
-                    .join("screenshots")
-                    .join(format!("{stem}.png"));
-                self.save_or_fail(ArtifactKind::Screenshot, path, &shot.png)?;
-                Ok((!shot.settled).then(|| UNSETTLED.to_string()))
+            ActionKind::Screenshot(shot) => {
+                let style = self.highlight_style;
+                self.screenshot(step, action, shot, &style, deadline).await
             }
             ActionKind::BackUpLayer { layer } => {
                 let values = self.open_layer(action, layer, deadline).await?;

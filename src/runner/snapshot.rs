@@ -131,7 +131,7 @@ impl ScenarioRun<'_> {
 
     /// Resolves each target to a visible element; a target that is not there is an error, so a
     /// mask never silently stops masking.
-    async fn elements(
+    pub(super) async fn elements(
         &mut self,
         action: &Action,
         targets: &[Target],
@@ -147,7 +147,7 @@ impl ScenarioRun<'_> {
         Ok(elements)
     }
 
-    async fn regions(
+    pub(super) async fn regions(
         &mut self,
         elements: &[ElementHandle],
         image: &RgbaImage,

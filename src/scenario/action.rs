@@ -107,6 +107,32 @@ impl fmt::Display for Target {
     }
 }
 
+/// A screenshot as the guides publish it: named after the guide's image, with a box drawn around
+/// each element its alt text says is highlighted, optionally cropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shot {
+    pub image_name: String,
+    pub highlight: Vec<Target>,
+    pub crop: Option<Crop>,
+}
+
+/// What part of the viewport a screenshot keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Crop {
+    /// A target's box, widened by `padding` CSS pixels on each side.
+    Target { target: Target, padding: u32 },
+    /// A region of the viewport, in CSS pixels.
+    Region {
+        x: u32,
+        y: u32,
+        width: u32,
+        height: u32,
+    },
+}
+
+/// The largest padding or region coordinate accepted, in CSS pixels.
+const LARGEST_PIXELS: u32 = 100_000;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActionKind {
     /// Logs in through whatever login form is shown; does nothing when already logged in.
@@ -114,10 +140,9 @@ pub enum ActionKind {
     Click(Target),
     /// Waits until the target is visible (for `text`, until the page shows that text).
     Expect(Target),
-    /// Saves the page, named after the guide's image.
-    Screenshot {
-        image_name: String,
-    },
+    /// Saves the page, named after the guide's image, highlighted and cropped as the guide
+    /// shows it.
+    Screenshot(Shot),
     /// Compares the page with its snapshots (outline and image), or records them.
     Snapshot {
         name: String,
@@ -411,6 +436,28 @@ impl Cursor {
         Ok(items)
     }
 
+    /// A whole number of CSS pixels.
+    fn pixels(&mut self, what: &str) -> Result<u32, ActionSyntaxError> {
+        match self.peek_word(0).and_then(|word| word.parse::<u32>().ok()) {
+            Some(pixels) if pixels <= LARGEST_PIXELS => {
+                self.position += 1;
+                Ok(pixels)
+            }
+            Some(_) => self.error(&format!("at most {LARGEST_PIXELS} pixels")),
+            None => self.error(what),
+        }
+    }
+
+    fn comma(&mut self, what: &str) -> Result<(), ActionSyntaxError> {
+        match self.tokens.get(self.position).map(|token| &token.token) {
+            Some(Token::Comma) => {
+                self.position += 1;
+                Ok(())
+            }
+            _ => self.error(what),
+        }
+    }
+
     fn at_end(&self) -> bool {
         self.position >= self.tokens.len()
     }
@@ -549,7 +596,52 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
                     .to_string(),
             });
         }
-        ActionKind::Screenshot { image_name }
+        let mut highlight = Vec::new();
+        if cursor.eat_words("highlighting") {
+            highlight.push(cursor.target()?);
+            while cursor.eat_words("and") {
+                highlight.push(cursor.target()?);
+            }
+        }
+        let crop = if cursor.eat_words("cropped to region") {
+            let x = cursor
+                .pixels("the region's left edge in CSS pixels, as in `region 0, 0, 800, 600`")?;
+            cursor.comma("`,` and the region's top edge")?;
+            let y = cursor.pixels("the region's top edge in CSS pixels")?;
+            cursor.comma("`,` and the region's width")?;
+            let width = cursor.pixels("the region's width in CSS pixels")?;
+            cursor.comma("`,` and the region's height")?;
+            let height = cursor.pixels("the region's height in CSS pixels")?;
+            if width == 0 || height == 0 {
+                return Err(ActionSyntaxError {
+                    offset: cursor.tokens[cursor.position - 1].offset,
+                    message: format!(
+                        "expected a region at least 1 pixel wide and high, found {width}x{height}"
+                    ),
+                });
+            }
+            Some(Crop::Region {
+                x,
+                y,
+                width,
+                height,
+            })
+        } else if cursor.eat_words("cropped to") {
+            let target = cursor.target()?;
+            let padding = if cursor.eat_words("with padding") {
+                cursor.pixels("the padding in CSS pixels, such as 16")?
+            } else {
+                0
+            };
+            Some(Crop::Target { target, padding })
+        } else {
+            None
+        };
+        ActionKind::Screenshot(Shot {
+            image_name,
+            highlight,
+            crop,
+        })
     } else if cursor.eat_words("snapshot") {
         let name = cursor.quoted("the snapshot's name in double quotes")?;
         if !name.chars().all(|character| {

@@ -15,7 +15,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use action::{Action, ActionKind, Keeping, Role, Target};
+pub use action::{Action, ActionKind, Crop, Keeping, Role, Shot, Target};
 pub use duration::parse_duration;
 pub use parse::{load, parse, parse_bytes};
 
@@ -40,6 +40,32 @@ pub struct Scenario {
     /// The guide this scenario follows, as a path in the docs repository.
     pub guide: Option<String>,
     pub steps: Vec<Step>,
+    /// How this scenario's screenshots draw highlights.
+    pub highlight: HighlightStyle,
+}
+
+/// The box drawn around a highlighted element: outside its edges by `padding`, so nothing of the
+/// element is covered. The default follows the docs' screenshots: a bright red rounded box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HighlightStyle {
+    pub color: [u8; 3],
+    /// The line's width in CSS pixels.
+    pub width: u32,
+    /// Space between the element's edge and the line, in CSS pixels.
+    pub padding: u32,
+    /// Corner radius in CSS pixels.
+    pub radius: u32,
+}
+
+impl Default for HighlightStyle {
+    fn default() -> Self {
+        HighlightStyle {
+            color: [0xe0, 0x20, 0x4a],
+            width: 3,
+            padding: 6,
+            radius: 6,
+        }
+    }
 }
 
 impl Scenario {
@@ -72,6 +98,9 @@ pub struct Step {
     pub when: Option<Condition>,
     /// How this step's `snapshot` actions treat dynamic parts of the page.
     pub snapshot: SnapshotOptions,
+    /// Where the step happens when it is not in the console (vCenter, the airgap support VM):
+    /// such a step has no actions and is reported as done outside the console.
+    pub outside: Option<String>,
     pub location: Location,
 }
 

@@ -9,7 +9,8 @@ use toml::Spanned;
 use super::action::{self, parse_action};
 use super::source::SourceText;
 use super::{
-    parse_duration, Action, Condition, Location, Scenario, ScenarioError, SnapshotOptions, Step,
+    parse_duration, Action, Condition, HighlightStyle, Location, Scenario, ScenarioError,
+    SnapshotOptions, Step,
 };
 
 #[derive(Deserialize)]
@@ -21,6 +22,17 @@ struct RawScenario {
     mask_text: Vec<Spanned<String>>,
     #[serde(rename = "step", default)]
     steps: Vec<Spanned<RawStep>>,
+    highlight: Option<RawHighlight>,
+}
+
+/// How screenshots draw their highlights: `[highlight]` at the top of a scenario.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlight {
+    color: Option<Spanned<String>>,
+    width: Option<u32>,
+    padding: Option<u32>,
+    radius: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -29,8 +41,10 @@ struct RawStep {
     section: String,
     number: u32,
     guide: String,
-    #[serde(rename = "do")]
+    #[serde(rename = "do", default)]
     actions: Vec<Spanned<String>>,
+    /// Where a step the harness cannot do happens (vCenter, the airgap support VM).
+    outside: Option<Spanned<String>>,
     /// What the scenario does differently from the guide's words, and why.
     note: Option<String>,
     #[serde(default)]
@@ -120,14 +134,36 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
     for spanned_step in raw.steps {
         let step_start = spanned_step.span().start;
         let raw_step = spanned_step.into_inner();
-        if raw_step.actions.is_empty() {
-            return Err(ScenarioError::Malformed {
-                location: locate(step_start),
-                message: format!(
-                    "expected `do = [...]` with at least one action in step {} {}",
-                    raw_step.section, raw_step.number
-                ),
-            });
+        let outside = raw_step
+            .outside
+            .as_ref()
+            .map(|place| place.get_ref().trim().to_string());
+        match (&outside, raw_step.actions.first()) {
+            (None, None) => {
+                return Err(ScenarioError::Malformed {
+                    location: locate(step_start),
+                    message: format!(
+                        "expected `do = [...]` with at least one action in step {} {} (or `outside = \"…\"` for a step done outside the console)",
+                        raw_step.section, raw_step.number
+                    ),
+                })
+            }
+            (Some(place), _) if place.is_empty() => {
+                return Err(ScenarioError::Malformed {
+                    location: locate(raw_step.outside.as_ref().map_or(step_start, |place| place.span().start)),
+                    message: "expected where the step happens, such as `outside = \"vCenter\"`".to_string(),
+                })
+            }
+            (Some(place), Some(action)) => {
+                return Err(ScenarioError::Malformed {
+                    location: locate(action.span().start),
+                    message: format!(
+                        "expected no actions in step {} {}: it happens outside the console (`outside = \"{place}\"`)",
+                        raw_step.section, raw_step.number
+                    ),
+                })
+            }
+            _ => {}
         }
         let timeout = match &raw_step.timeout {
             None => None,
@@ -227,16 +263,56 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             timeout,
             when,
             snapshot,
+            outside,
             location: locate(step_start),
         });
     }
 
+    let highlight = match raw.highlight {
+        None => HighlightStyle::default(),
+        Some(raw_highlight) => highlight_style(raw_highlight, &text)?,
+    };
     Ok(Scenario {
         file: file.to_path_buf(),
         title: raw.title,
         guide: raw.guide,
         steps,
+        highlight,
     })
+}
+
+fn highlight_style(raw: RawHighlight, text: &SourceText) -> Result<HighlightStyle, ScenarioError> {
+    let default = HighlightStyle::default();
+    let color = match &raw.color {
+        None => default.color,
+        Some(color) => parse_color(color.get_ref()).ok_or_else(|| ScenarioError::Malformed {
+            location: text.location(color.span().start),
+            message: format!(
+                "expected `color` to be a colour in quotes such as \"#e0204a\", found \"{}\"",
+                color.get_ref()
+            ),
+        })?,
+    };
+    Ok(HighlightStyle {
+        color,
+        width: raw.width.unwrap_or(default.width).clamp(1, 64),
+        padding: raw.padding.unwrap_or(default.padding).min(256),
+        radius: raw.radius.unwrap_or(default.radius).min(256),
+    })
+}
+
+/// `#rrggbb` (or `#rgb`) as red, green, blue.
+fn parse_color(text: &str) -> Option<[u8; 3]> {
+    let hex = text.trim().strip_prefix('#')?;
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|digit| digit.to_digit(16).map(|value| value as u8))
+        .collect::<Option<_>>()?;
+    match digits.as_slice() {
+        [r, g, b] => Some([r * 17, g * 17, b * 17]),
+        [r1, r2, g1, g2, b1, b2] => Some([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2]),
+        _ => None,
+    }
 }
 
 fn compile_masks(
@@ -258,7 +334,7 @@ fn compile_masks(
 }
 
 /// What each key of a scenario holds, in the scenario's words.
-const KEYS: [(&str, &str); 16] = [
+const KEYS: [(&str, &str); 22] = [
     ("title", "the guide's title in quotes"),
     (
         "guide",
@@ -302,6 +378,18 @@ const KEYS: [(&str, &str); 16] = [
     ("max_diff_pixels", "a whole number of pixels such as 10"),
     ("max_diff_ratio", "a number between 0 and 1 such as 0.001"),
     ("step", "[[step]] tables"),
+    (
+        "outside",
+        "where the step happens, in quotes, such as \"vCenter\"",
+    ),
+    (
+        "highlight",
+        "a [highlight] table with color, width, padding and radius",
+    ),
+    ("color", "a colour in quotes such as \"#e0204a\""),
+    ("width", "a whole number of pixels such as 3"),
+    ("padding", "a whole number of pixels such as 6"),
+    ("radius", "a whole number of pixels such as 6"),
 ];
 
 /// The TOML layer's message in the scenario's words: what the key holds, a "did you mean" for an

@@ -96,8 +96,8 @@ pub struct SnapshotStore {
     root: PathBuf,
 }
 
-/// Held while baselines change; the operating system releases it when dropped, and when its
-/// process dies however it dies, so a killed run never leaves the store locked.
+/// Held while baselines change: an OS lock on the store's folder, released when dropped and when
+/// its process dies however it dies, so a killed run never leaves the store locked.
 pub struct BaselinesLock {
     _file: std::fs::File,
 }
@@ -120,21 +120,9 @@ impl SnapshotStore {
             source,
         };
         std::fs::create_dir_all(&self.root).map_err(failed)?;
-        // The lock file lives in the temp folder, named after the store's real path, so that a
-        // snapshot folder under version control gains no file.
-        let real = self.root.canonicalize().map_err(failed)?;
-        let digest = <sha2::Sha256 as sha2::Digest>::digest(real.as_os_str().as_encoded_bytes());
-        let name: String = digest[..12]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
-        let path = std::env::temp_dir().join(format!("palette-harness-baselines-{name}.lock"));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(failed)?;
+        // The folder itself is locked (flock on its descriptor): no lock file appears in a
+        // snapshot folder under version control, or anywhere else.
+        let file = std::fs::File::open(&self.root).map_err(failed)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {

@@ -1,0 +1,48 @@
+// Draws a box around each element given, for a docs screenshot: one layer over the whole
+// viewport, in the top layer when the browser has one (so it sits above a modal <dialog>),
+// ignoring the pointer, changing no layout. Removed by the caller after the shot.
+// arguments: [style, ...elements]; style: { color, width, padding, radius } in CSS pixels.
+const [style, ...elements] = arguments;
+const layer = document.createElement("div");
+layer.setAttribute("data-palette-harness-highlight", "");
+layer.style.cssText = [
+  "position: fixed",
+  "inset: 0",
+  "width: 100vw",
+  "height: 100vh",
+  "margin: 0",
+  "padding: 0",
+  "border: 0",
+  "background: transparent",
+  "overflow: visible",
+  "pointer-events: none",
+  "z-index: 2147483647",
+].join(";");
+for (const element of elements) {
+  const box = element.getBoundingClientRect();
+  const out = style.padding + style.width;
+  const frame = document.createElement("div");
+  frame.style.cssText = [
+    "position: absolute",
+    "box-sizing: border-box",
+    `left: ${box.left - out}px`,
+    `top: ${box.top - out}px`,
+    `width: ${box.width + 2 * out}px`,
+    `height: ${box.height + 2 * out}px`,
+    `border: ${style.width}px solid ${style.color}`,
+    `border-radius: ${style.radius}px`,
+    "background: transparent",
+    "margin: 0",
+    "padding: 0",
+  ].join(";");
+  layer.appendChild(frame);
+}
+document.documentElement.appendChild(layer);
+if (typeof layer.showPopover === "function") {
+  layer.setAttribute("popover", "manual");
+  try {
+    layer.showPopover();
+  } catch (error) {
+    // Not shown in the top layer; it still sits above everything with its z-index.
+  }
+}

@@ -1,0 +1,207 @@
+//! The `screenshot` action: the page as the guide shows it (hidden and masked elements, boxes
+//! around what the alt text highlights, an optional crop), saved in the run's output folder, and
+//! in docs mode (`shoot`) into the docs checkout at the image's name, only when it changed.
+
+use std::time::Instant;
+
+use image::RgbaImage;
+
+use super::event::{ArtifactKind, DocsImage, Event};
+use super::find::Need;
+use super::{ActionFailure, ScenarioRun};
+use crate::capture::region_of;
+use crate::compare::image::{paint_box, Region};
+use crate::docs::images::{differing_ratio, write_unless_unchanged, ImageChange};
+use crate::image_file::{decode_rgba, encode_for};
+use crate::scenario::{Action, Crop, Shot, Step};
+
+/// The colour masks are painted with, as in snapshots.
+const MASK_COLOR: [u8; 3] = [255, 0, 255];
+
+impl ScenarioRun<'_> {
+    pub(super) async fn screenshot(
+        &mut self,
+        step: &Step,
+        action: &Action,
+        shot: &Shot,
+        highlight_style: &crate::scenario::HighlightStyle,
+        deadline: Instant,
+    ) -> Result<Option<String>, ActionFailure> {
+        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
+        let highlighted = self.elements(action, &shot.highlight, deadline).await?;
+        let crop_element = match &shot.crop {
+            Some(Crop::Target { target, .. }) => Some(
+                self.wait_for(action, target, Need::Visible, deadline)
+                    .await?
+                    .0,
+            ),
+            _ => None,
+        };
+        self.browser.set_hidden(&hide, true).await?;
+        let drawn = self
+            .browser
+            .draw_highlights(&highlighted, highlight_style)
+            .await;
+        let captured = match drawn {
+            Ok(()) => self.stable_screenshot().await,
+            Err(error) => Err(error.into()),
+        };
+        // Whatever happened, the page is left as it was.
+        let removed = self.browser.remove_highlights().await;
+        let shown = self.browser.set_hidden(&hide, false).await;
+        let captured = captured?;
+        removed?;
+        shown?;
+
+        let mut image = decode_rgba(&captured.png).map_err(|message| ActionFailure {
+            expected: "the browser's screenshot to be a PNG".to_string(),
+            page_showed: message,
+        })?;
+        let mask = self.elements(action, &step.snapshot.mask, deadline).await?;
+        let (width, height) = (image.width(), image.height());
+        for region in self.regions(&mask, &image).await? {
+            paint_box(&mut image, width, height, region, MASK_COLOR);
+        }
+        if let Some(crop) = &shot.crop {
+            let region = self.crop_region(crop, crop_element, &image).await?;
+            image =
+                image::imageops::crop_imm(&image, region.x, region.y, region.width, region.height)
+                    .to_image();
+        }
+
+        let mut notes = Vec::new();
+        if !captured.settled {
+            notes.push(super::UNSETTLED.to_string());
+        }
+        // The run's own copy, for the report.
+        let stem = shot
+            .image_name
+            .rsplit_once('.')
+            .map(|(stem, _)| stem)
+            .unwrap_or(&shot.image_name);
+        let path = self
+            .settings
+            .output_dir
+            .join("screenshots")
+            .join(format!("{stem}.png"));
+        let png = encode_for(&path, &image).map_err(|error| ActionFailure {
+            expected: format!("to encode {}", path.display()),
+            page_showed: error.to_string(),
+        })?;
+        self.save_or_fail(ArtifactKind::Screenshot, path, &png)?;
+        if let Some(docs) = &self.settings.docs {
+            notes.push(self.publish(step, shot, &image, docs)?);
+        }
+        Ok((!notes.is_empty()).then(|| notes.join("; ")))
+    }
+
+    /// Writes the image into the docs checkout unless it is unchanged, or another scenario of
+    /// this run made it; says which.
+    fn publish(
+        &mut self,
+        step: &Step,
+        shot: &Shot,
+        image: &RgbaImage,
+        docs: &crate::docs::DocsOutput,
+    ) -> Result<String, ActionFailure> {
+        let path = docs.images_dir.join(&shot.image_name);
+        let change = match docs.claim(&shot.image_name, &self.scenario_name) {
+            Some(scenario) => ImageChange::MadeBy {
+                scenario,
+                ratio: differing_ratio(&path, image).unwrap_or(1.0),
+            },
+            None => write_unless_unchanged(&path, image, docs.max_diff_ratio).map_err(|error| {
+                ActionFailure {
+                    expected: format!("to write the guide's image {}", path.display()),
+                    page_showed: error.to_string(),
+                }
+            })?,
+        };
+        let note = format!("{}: {}", shot.image_name, change.describe());
+        if change.written() {
+            self.reporter.on_event(&Event::ArtifactWritten {
+                kind: ArtifactKind::DocsImage,
+                path: path.clone(),
+            });
+        }
+        let (browser, browser_version) = self.browser.name_and_version();
+        self.reporter.on_event(&Event::DocsImage(DocsImage {
+            image: shot.image_name.clone(),
+            path,
+            change,
+            scenario: self.scenario_name.clone(),
+            step: step.title(),
+            console_version: self.console_version.clone(),
+            browser: browser.to_string(),
+            browser_version: browser_version.to_string(),
+            size: (image.width(), image.height()),
+            highlighted: shot.highlight.iter().map(ToString::to_string).collect(),
+            crop: shot.crop.as_ref().map(describe_crop),
+        }));
+        Ok(note)
+    }
+
+    async fn crop_region(
+        &mut self,
+        crop: &Crop,
+        element: Option<crate::browser::ElementHandle>,
+        image: &RgbaImage,
+    ) -> Result<Region, ActionFailure> {
+        let (rect, padding) = match (crop, element) {
+            (Crop::Target { padding, .. }, Some(element)) => {
+                let (rects, _) = self.browser.rects(&[element]).await?;
+                (rects[0], i64::from(*padding))
+            }
+            (
+                Crop::Region {
+                    x,
+                    y,
+                    width,
+                    height,
+                },
+                _,
+            ) => (
+                [
+                    i64::from(*x),
+                    i64::from(*y),
+                    i64::from(*width),
+                    i64::from(*height),
+                ],
+                0,
+            ),
+            (Crop::Target { .. }, None) => unreachable!("a crop target is found before the shot"),
+        };
+        let scale = self.browser.device_pixel_ratio().await?;
+        let [x, y, width, height] = rect;
+        let widened = [
+            x - padding,
+            y - padding,
+            width + 2 * padding,
+            height + 2 * padding,
+        ];
+        region_of(widened, scale, image.width(), image.height()).ok_or_else(|| ActionFailure {
+            expected: format!(
+                "the crop ({}) to lie inside the viewport",
+                describe_crop(crop)
+            ),
+            page_showed: format!(
+                "it lies outside the {}x{} screenshot",
+                image.width(),
+                image.height()
+            ),
+        })
+    }
+}
+
+fn describe_crop(crop: &Crop) -> String {
+    match crop {
+        Crop::Target { target, padding: 0 } => target.to_string(),
+        Crop::Target { target, padding } => format!("{target} with padding {padding}"),
+        Crop::Region {
+            x,
+            y,
+            width,
+            height,
+        } => format!("region {x}, {y}, {width}, {height}"),
+    }
+}
