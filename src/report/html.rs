@@ -473,6 +473,27 @@ impl Reporter for HtmlReport {
                     step.screenshots.push(path.clone());
                 }
             }
+            Event::StepOutside {
+                step,
+                place,
+                guide_words,
+            } => {
+                if let Some(scenario) = self.scenarios.last_mut() {
+                    scenario.steps.push(StepEntry {
+                        title: format!("{step} (outside the console: {place})"),
+                        guide: guide_words.clone(),
+                        status: "outside",
+                        failed_attempts: Vec::new(),
+                        attempts: 0,
+                        failure: None,
+                        not_retried: None,
+                        snapshots: Vec::new(),
+                        screenshots: Vec::new(),
+                        seconds: None,
+                    });
+                }
+                self.write();
+            }
             Event::StepSkipped { step, reason } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
                     scenario.rehearsal.absorb(event);
@@ -648,6 +669,7 @@ figcaption { font-size: 12px; color: #67708a; }
 .rehearsal tr.failed td { background: #fdecea; } .rehearsal tr.customization td { background: #fffbea; }
 .badge.interrupted { background: #fdecea; color: #b3261e; }
 .badge.skipped { background: #eceff5; color: #4a5270; }
+.badge.outside { background: #eef3fb; color: #2d4a7a; }
 </style></head><body>
 "#;
 

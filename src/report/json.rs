@@ -318,6 +318,25 @@ impl Reporter for JsonReport {
                 }
                 changed_step = true;
             }
+            Event::StepOutside {
+                step,
+                place,
+                guide_words,
+            } => {
+                report.steps.push(StepReport {
+                    step: step.clone(),
+                    guide: guide_words.clone(),
+                    status: format!("outside the console: {place}"),
+                    seconds: 0.0,
+                    attempts: 0,
+                    failed_attempts: Vec::new(),
+                    not_retried: None,
+                    actions: Vec::new(),
+                    failure: None,
+                    snapshots: Vec::new(),
+                });
+                changed_step = true;
+            }
             Event::StepSkipped { step, reason } => {
                 report.steps.push(StepReport {
                     step: step.clone(),

@@ -215,6 +215,16 @@ impl Reporter for TerminalReporter {
             Event::StepSkipped { step, reason } => {
                 self.line(&format!("  – {step} skipped: {reason}"));
             }
+            Event::StepOutside {
+                step,
+                place,
+                guide_words,
+            } => {
+                self.line(&format!(
+                    "  ○ {step} outside the console ({place}): {}",
+                    first_sentence(guide_words)
+                ));
+            }
             Event::Fact(Fact::Proposal { layer, rows }) => {
                 // The merge's note names what was carried; here only what was not.
                 for row in rows
@@ -245,5 +255,14 @@ impl Reporter for TerminalReporter {
                 self.line(&format!("■ {scenario} {verdict} in {}", seconds(elapsed)));
             }
         }
+    }
+}
+
+/// The guide's words up to the end of their first sentence, for a one-line mention.
+fn first_sentence(words: &str) -> &str {
+    let words = words.trim();
+    match words.find(". ") {
+        Some(end) => &words[..=end],
+        None => words,
     }
 }

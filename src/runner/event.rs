@@ -225,6 +225,13 @@ pub enum Event {
         step: String,
         reason: String,
     },
+    /// A step of the guide done outside the console (vCenter, a terminal): in the scenario with
+    /// the guide's words, never done by the harness, never dropped.
+    StepOutside {
+        step: String,
+        place: String,
+        guide_words: String,
+    },
     Fact(Fact),
     /// `shoot`: what became of a guide's image, and what made it.
     DocsImage(DocsImage),

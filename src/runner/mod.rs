@@ -181,15 +181,20 @@ struct ScenarioRun<'a> {
 impl ScenarioRun<'_> {
     async fn steps(&mut self, scenario: &Scenario) -> Outcome {
         if let Some(page_showed) = self.open_console().await {
-            let first = &scenario.steps[0];
+            // The first step done in the console (the parser makes sure there is one).
+            let first = scenario
+                .steps
+                .iter()
+                .find(|step| !step.actions.is_empty())
+                .unwrap_or(&scenario.steps[0]);
             self.reporter.on_event(&Event::StepStarted {
                 step: first.title(),
                 guide_words: first.guide_words.clone(),
             });
             let failure = self
                 .failure_report(
-                    &scenario.steps[0],
-                    &scenario.steps[0].actions[0],
+                    first,
+                    &first.actions[0],
                     ActionFailure {
                         expected: format!("the console to load at {}", self.settings.console_url),
                         page_showed,
@@ -204,6 +209,14 @@ impl ScenarioRun<'_> {
             return Outcome::Failed;
         }
         for step in &scenario.steps {
+            if let Some(place) = &step.outside {
+                self.reporter.on_event(&Event::StepOutside {
+                    step: step.title(),
+                    place: place.clone(),
+                    guide_words: step.guide_words.clone(),
+                });
+                continue;
+            }
             if let Some(condition) = &step.when {
                 match self.condition_holds(condition) {
                     Ok((true, _)) => {}

@@ -44,6 +44,7 @@ impl ScenarioRun<'_> {
             .await?;
         self.captured
             .insert(Captured::InstalledVersion, installed.to_string());
+        self.console_version = Some(installed.to_string());
         let kubernetes = preflight::kubernetes_for(installed);
         if let Some(kubernetes) = kubernetes {
             self.captured
@@ -105,6 +106,7 @@ impl ScenarioRun<'_> {
             verdict.support != Support::Supported && self.settings.allow_unsupported_path;
         self.captured
             .insert(Captured::InstalledVersion, installed.to_string());
+        self.console_version = Some(installed.to_string());
         self.captured
             .insert(Captured::TargetVersion, target.to_string());
         for (value, kubernetes) in [
@@ -178,7 +180,9 @@ impl ScenarioRun<'_> {
                 },
             )
             .await;
-        result.map(|()| Some(format!("Palette {target}, as the upgrade offered")))
+        result?;
+        self.console_version = Some(target.to_string());
+        Ok(Some(format!("Palette {target}, as the upgrade offered")))
     }
 
     /// Whether a step's `when` holds; `Err` names the value no earlier step captured.

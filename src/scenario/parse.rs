@@ -268,6 +268,12 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         });
     }
 
+    if steps.iter().all(|step| step.actions.is_empty()) {
+        return Err(ScenarioError::Malformed {
+            location: locate(source.len()),
+            message: "expected at least one step done in the console (with `do = [...]`); every step is `outside`".to_string(),
+        });
+    }
     let highlight = match raw.highlight {
         None => HighlightStyle::default(),
         Some(raw_highlight) => highlight_style(raw_highlight, &text)?,
