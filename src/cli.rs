@@ -35,9 +35,31 @@ pub enum Command {
     /// Run scenarios in docs mode: every `screenshot` writes the guide's image (lossless WebP at
     /// its name) into DOCS_ROOT/static/assets/docs/images, only when its pixels changed.
     Shoot(ShootArgs),
+    /// Guides against scenarios: `docs check GUIDE.md...`.
+    #[command(subcommand)]
+    Docs(DocsCommand),
     /// Check scenario files without running them (no browser): exit 0 when all are valid, 2 when
     /// one is not, each problem as file:line:column: expected ….
     Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// Per guide: each image with the scenario step that makes it, missing images, orphan
+    /// shots, steps not accounted for, bold labels never targeted. Exit 1 when an image is
+    /// missing.
+    Check(DocsCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsCheckArgs {
+    /// Guide Markdown files, as in the docs checkout.
+    #[arg(required = true)]
+    pub guides: Vec<PathBuf>,
+    /// The folder of scenario files; a scenario follows a guide when its `guide = "…"` ends the
+    /// guide's path.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenarios: PathBuf,
 }
 
 #[derive(Debug, Args)]

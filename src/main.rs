@@ -10,7 +10,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use palette_harness::browser::{BrowserOptions, CertificateTrust};
-use palette_harness::cli::{CheckArgs, Cli, Command, ConsoleArgs, OutlineArgs, RunArgs, ShootArgs};
+use palette_harness::cli::{
+    CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand, OutlineArgs, RunArgs,
+    ShootArgs,
+};
 use palette_harness::console::{self, ConsoleConfig};
 use palette_harness::diff_command::{self, DiffRequest};
 use palette_harness::docs::DocsOutput;
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Run(args) => in_runtime(run_scenarios(args, None)),
         Command::Shoot(args) => in_runtime(shoot(args)),
+        Command::Docs(DocsCommand::Check(args)) => check_docs(&args),
         Command::Console(args) => in_runtime(serve_console(args)),
         Command::Outline(args) => in_runtime(print_outline(args)),
         Command::Diff(args) => {
@@ -140,6 +144,22 @@ fn in_runtime(work: impl Future<Output = ExitCode>) -> ExitCode {
             eprintln!("error: cannot start the async runtime: {error}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `docs check`: exit 0 when every image of every guide is made by a scenario step, 1 when one
+/// is missing, 2 when a guide or scenario cannot be read.
+fn check_docs(args: &DocsCheckArgs) -> ExitCode {
+    match palette_harness::docs::check::run(&args.guides, &args.scenarios) {
+        Ok(check) => {
+            print!("{}", check.text);
+            if check.missing > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => usage_error(error),
     }
 }
 

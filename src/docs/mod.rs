@@ -4,6 +4,8 @@
 //! - [`images`]: writes an image only when its pixels changed (no churn in the docs repository).
 //! - [`manifest`]: where each image came from (scenario, step, console, browser, viewport).
 
+pub mod check;
+pub mod coverage;
 pub mod guide;
 pub mod images;
 pub mod manifest;
