@@ -230,4 +230,14 @@ pub struct ConsoleArgs {
     /// `flaky-profile` fails the first request for the Enterprise Cluster profile.
     #[arg(long, value_name = "FAULT")]
     pub fault: Option<String>,
+    /// `palette` or `vertex` (Palette VerteX): the product name every page says.
+    #[arg(long, value_name = "PRODUCT", default_value = "palette")]
+    pub product: String,
+    /// An airgap installation: the update is offered only after Administration > Pack
+    /// Registries > spectro-packs > Sync.
+    #[arg(long)]
+    pub airgap: bool,
+    /// How long a pack registry sync takes.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+    pub sync_seconds: u64,
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
-use crate::console::{self, ConsoleConfig};
+use crate::console::{self, ConsoleConfig, Product};
 use crate::redact::Redactor;
 use crate::report::{HtmlReport, JsonReport, TerminalReporter};
 use std::sync::{Arc, Mutex};
@@ -108,30 +108,13 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         None => None,
     };
 
-    // Kept alive until the end of the run; dropping it stops the server.
-    let (console_url, may_mutate, _built_in) = match &settings.console {
-        ConsoleTarget::BuiltIn { lock } => {
-            let config = ConsoleConfig {
-                lock_duration: *lock,
-                username: settings.credentials.username.clone(),
-                password: settings.credentials.password.clone(),
-                ..ConsoleConfig::default()
-            };
-            let running = console::start(config, 0)
-                .await
-                .map_err(HarnessError::ConsoleStart)?;
-            (running.url(), true, Some(running))
-        }
+    // A console given by URL is checked once, before any browser starts.
+    let external = match &settings.console {
         ConsoleTarget::External { url } => {
             check_reachable(url).await?;
-            (url.clone(), settings.apply, None)
+            Some((url.clone(), establish_trust(url, &settings.trust).await?))
         }
-    };
-    let (certificates, certificate_verdict) =
-        establish_trust(&console_url, &settings.trust).await?;
-    let browser_options = BrowserOptions {
-        certificates,
-        ..settings.browser.clone()
+        ConsoleTarget::BuiltIn { .. } => None,
     };
 
     let redactor = Redactor::new([settings.credentials.password.clone()]);
@@ -154,6 +137,37 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     }
     let mut results = Vec::new();
     for scenario in &scenarios {
+        // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
+        // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
+        let (console_url, may_mutate, _built_in, (certificates, certificate_verdict)) =
+            match (&settings.console, &external) {
+                (_, Some((url, trust))) => (url.clone(), settings.apply, None, trust.clone()),
+                (ConsoleTarget::BuiltIn { lock }, None) => {
+                    let config = ConsoleConfig {
+                        lock_duration: *lock,
+                        username: settings.credentials.username.clone(),
+                        password: settings.credentials.password.clone(),
+                        product: if scenario.reference_console.vertex {
+                            Product::Vertex
+                        } else {
+                            Product::Palette
+                        },
+                        airgap: scenario.reference_console.airgap,
+                        ..ConsoleConfig::default()
+                    };
+                    let running = console::start(config, 0)
+                        .await
+                        .map_err(HarnessError::ConsoleStart)?;
+                    let url = running.url();
+                    let trust = establish_trust(&url, &settings.trust).await?;
+                    (url, true, Some(running), trust)
+                }
+                (ConsoleTarget::External { .. }, None) => unreachable!("checked above"),
+            };
+        let browser_options = BrowserOptions {
+            certificates,
+            ..settings.browser.clone()
+        };
         // The browser first: a run that cannot start one must not clear the previous results.
         let browser = Browser::start(&browser_options).await?;
         let output_dir = settings.out_dir.join(scenario.name());
@@ -206,9 +220,9 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
                         browser_version: image.browser_version.clone(),
                         viewport: format!(
                             "{}x{}",
-                            browser_options.viewport.0, browser_options.viewport.1
+                            settings.browser.viewport.0, settings.browser.viewport.1
                         ),
-                        scale: browser_options.device_scale,
+                        scale: settings.browser.device_scale,
                         highlighted: image.highlighted.clone(),
                         crop: image.crop.clone(),
                     },

@@ -22,7 +22,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use state::{ConsoleConfig, Fault};
+pub use state::{ConsoleConfig, Fault, Product};
 use state::{ConsoleState, Refusal};
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -52,6 +52,12 @@ impl ConsoleConfig {
             password: environment(crate::settings::PASSWORD_VARIABLE)
                 .unwrap_or_else(|| "admin".to_string()),
             fault,
+            product: args
+                .product
+                .parse()
+                .map_err(|error| format!("--product: {error}"))?,
+            airgap: args.airgap,
+            sync_duration: std::time::Duration::from_secs(args.sync_seconds),
         })
     }
 }
@@ -239,6 +245,11 @@ fn refusal(refusal: Refusal) -> Reply {
             "UnknownLayer",
             format!("The profile has no {kind} layer."),
         ),
+        Refusal::NoSuchRegistry(name) => (
+            StatusCode::NOT_FOUND,
+            "NoSuchRegistry",
+            format!("There is no pack registry named {name}."),
+        ),
         Refusal::NotReady(message) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "ServiceNotReady",
@@ -324,7 +335,17 @@ async fn handle(request: Request<Incoming>, state: &Mutex<ConsoleState>) -> Repl
         }
         (&Method::GET, "/favicon.ico") => reply(StatusCode::OK, "image/svg+xml", LOGO_SVG),
         (&Method::GET, page) if page == "/system" || page.starts_with("/system/") => {
-            reply(StatusCode::OK, "text/html; charset=utf-8", INDEX_HTML)
+            let product = lock().product().name();
+            let html = INDEX_HTML
+                .replace(
+                    "data-product=\"Palette\"",
+                    &format!("data-product=\"{product}\""),
+                )
+                .replace(
+                    "<title>Palette System Console",
+                    &format!("<title>{product} System Console"),
+                );
+            reply(StatusCode::OK, "text/html; charset=utf-8", html)
         }
         (&Method::POST, "/v1/auth/syslogin") => {
             let login: LoginRequest = match read_json(request).await {
@@ -378,6 +399,21 @@ async fn authorized(
             }
         }
         (&Method::GET, "/v1/system/updates") => json(StatusCode::OK, &lock().update_offer()),
+        (&Method::GET, "/v1/system/registries") => json(
+            StatusCode::OK,
+            &serde_json::json!({ "registries": lock().registries(now) }),
+        ),
+        (&Method::POST, sync_path)
+            if sync_path.starts_with("/v1/system/registries/") && sync_path.ends_with("/sync") =>
+        {
+            let name = sync_path
+                .trim_start_matches("/v1/system/registries/")
+                .trim_end_matches("/sync");
+            match lock().sync_registry(name, now) {
+                Ok(()) => reply(StatusCode::ACCEPTED, "text/plain", ""),
+                Err(refused) => refusal(refused),
+            }
+        }
         (&Method::POST, "/v1/system/updates/apply") => {
             let confirm: ConfirmRequest = match read_json(request).await {
                 Ok(confirm) => confirm,

@@ -18,6 +18,42 @@ pub struct ConsoleConfig {
     pub username: String,
     pub password: String,
     pub fault: Option<Fault>,
+    /// Palette or Palette VerteX: the product name every page says.
+    pub product: Product,
+    /// An airgap installation: Update Management offers the new version only after the
+    /// **spectro-packs** registry was synced (**Administration** > **Pack Registries**).
+    pub airgap: bool,
+    /// How long a registry sync takes.
+    pub sync_duration: Duration,
+}
+
+/// Which product the console is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Product {
+    #[default]
+    Palette,
+    Vertex,
+}
+
+impl Product {
+    /// As the guides write it: `Palette`, `Palette VerteX`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Palette => "Palette",
+            Product::Vertex => "Palette VerteX",
+        }
+    }
+}
+
+impl std::str::FromStr for Product {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "palette" => Ok(Product::Palette),
+            "vertex" => Ok(Product::Vertex),
+            other => Err(format!("unknown product `{other}`; known: palette, vertex")),
+        }
+    }
 }
 
 impl Default for ConsoleConfig {
@@ -29,6 +65,9 @@ impl Default for ConsoleConfig {
             username: "admin".to_string(),
             password: "admin".to_string(),
             fault: None,
+            product: Product::Palette,
+            airgap: false,
+            sync_duration: Duration::from_secs(3),
         }
     }
 }
@@ -81,6 +120,8 @@ pub enum Refusal {
     UnknownLayer(String),
     /// 503: a service behind the console is not ready yet; the same request succeeds later.
     NotReady(&'static str),
+    /// 404: no registry of that name.
+    NoSuchRegistry(String),
 }
 
 /// An upgrade being applied while the console is locked.
@@ -105,6 +146,28 @@ pub struct ConsoleState {
     profile_requests: u64,
     /// Why the last upgrade failed, shown until the next one.
     upgrade_error: Option<String>,
+    registry: RegistrySync,
+}
+
+/// The **spectro-packs** registry's sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RegistrySync {
+    /// Not synced since the installation (an airgap console knows of no update yet).
+    NotSynced,
+    Syncing {
+        until: Instant,
+    },
+    Synced,
+}
+
+/// A row of **Administration** > **Pack Registries**.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Registry {
+    pub name: String,
+    pub endpoint: String,
+    /// `Ready`, `Syncing`, `Synced`.
+    pub status: String,
+    pub last_synced: String,
 }
 
 /// What the Summary page shows.
@@ -162,12 +225,18 @@ impl ConsoleState {
             token_seed,
             profile_requests: 0,
             upgrade_error: None,
+            registry: RegistrySync::NotSynced,
         }
     }
 
     /// Applies a finished upgrade. Every entry point calls this first, so the console unlocks on
     /// the first request after the lock ends.
     pub fn tick(&mut self, now: Instant) {
+        if let RegistrySync::Syncing { until } = self.registry {
+            if now >= until {
+                self.registry = RegistrySync::Synced;
+            }
+        }
         let finished = matches!(&self.upgrade, Some(upgrade) if now >= upgrade.until);
         if !finished {
             return;
@@ -249,7 +318,49 @@ impl ConsoleState {
     }
 
     fn available_version(&self) -> Option<&str> {
+        // An airgap console learns of a new version from its synced registry.
+        if self.config.airgap && self.registry != RegistrySync::Synced {
+            return None;
+        }
         (self.version != self.config.to_version).then_some(self.config.to_version.as_str())
+    }
+
+    pub fn product(&self) -> Product {
+        self.config.product
+    }
+
+    /// The rows of **Pack Registries**.
+    pub fn registries(&mut self, now: Instant) -> Vec<Registry> {
+        self.tick(now);
+        let (status, last_synced) = match self.registry {
+            RegistrySync::NotSynced => ("Ready", "—"),
+            RegistrySync::Syncing { .. } => ("Syncing", "in progress"),
+            RegistrySync::Synced => ("Synced", "just now"),
+        };
+        vec![Registry {
+            name: "spectro-packs".to_string(),
+            endpoint: if self.config.airgap {
+                "https://airgap-support.local:5000".to_string()
+            } else {
+                "https://registry.spectrocloud.com".to_string()
+            },
+            status: status.to_string(),
+            last_synced: last_synced.to_string(),
+        }]
+    }
+
+    /// **three-dot Menu** > **Sync** on a registry row: the sync runs for `sync_duration`.
+    pub fn sync_registry(&mut self, name: &str, now: Instant) -> Result<(), Refusal> {
+        self.tick(now);
+        if name != "spectro-packs" {
+            return Err(Refusal::NoSuchRegistry(name.to_string()));
+        }
+        if !matches!(self.registry, RegistrySync::Syncing { .. }) {
+            self.registry = RegistrySync::Syncing {
+                until: now + self.config.sync_duration,
+            };
+        }
+        Ok(())
     }
 
     pub fn summary(&self) -> Summary {

@@ -42,6 +42,18 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     /// How this scenario's screenshots draw highlights.
     pub highlight: HighlightStyle,
+    /// What the built-in reference console imitates when this scenario runs on it.
+    pub reference_console: ReferenceConsole,
+}
+
+/// `[reference_console]`: the kind of installation the built-in console imitates for a scenario
+/// (ignored when `--console` names a real one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReferenceConsole {
+    /// Palette VerteX rather than Palette.
+    pub vertex: bool,
+    /// An airgap installation: the update is offered after a pack registry sync.
+    pub airgap: bool,
 }
 
 /// The box drawn around a highlighted element: outside its edges by `padding`, so nothing of the

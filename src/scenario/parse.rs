@@ -9,8 +9,8 @@ use toml::Spanned;
 use super::action::{self, parse_action};
 use super::source::SourceText;
 use super::{
-    parse_duration, Action, Condition, HighlightStyle, Location, Scenario, ScenarioError,
-    SnapshotOptions, Step,
+    parse_duration, Action, Condition, HighlightStyle, Location, ReferenceConsole, Scenario,
+    ScenarioError, SnapshotOptions, Step,
 };
 
 #[derive(Deserialize)]
@@ -23,6 +23,16 @@ struct RawScenario {
     #[serde(rename = "step", default)]
     steps: Vec<Spanned<RawStep>>,
     highlight: Option<RawHighlight>,
+    reference_console: Option<RawReferenceConsole>,
+}
+
+/// `[reference_console]`: what the built-in console imitates for this scenario.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReferenceConsole {
+    product: Option<Spanned<String>>,
+    #[serde(default)]
+    airgap: bool,
 }
 
 /// How screenshots draw their highlights: `[highlight]` at the top of a scenario.
@@ -278,12 +288,32 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
         None => HighlightStyle::default(),
         Some(raw_highlight) => highlight_style(raw_highlight, &text)?,
     };
+    let reference_console = match raw.reference_console {
+        None => ReferenceConsole::default(),
+        Some(console) => ReferenceConsole {
+            vertex: match &console.product {
+                None => false,
+                Some(product) => match product.get_ref().to_ascii_lowercase().as_str() {
+                    "palette" => false,
+                    "vertex" => true,
+                    other => return Err(ScenarioError::Malformed {
+                        location: text.location(product.span().start),
+                        message: format!(
+                            "expected `product` to be \"palette\" or \"vertex\", found \"{other}\""
+                        ),
+                    }),
+                },
+            },
+            airgap: console.airgap,
+        },
+    };
     Ok(Scenario {
         file: file.to_path_buf(),
         title: raw.title,
         guide: raw.guide,
         steps,
         highlight,
+        reference_console,
     })
 }
 
@@ -340,7 +370,7 @@ fn compile_masks(
 }
 
 /// What each key of a scenario holds, in the scenario's words.
-const KEYS: [(&str, &str); 22] = [
+const KEYS: [(&str, &str); 25] = [
     ("title", "the guide's title in quotes"),
     (
         "guide",
@@ -396,6 +426,12 @@ const KEYS: [(&str, &str); 22] = [
     ("width", "a whole number of pixels such as 3"),
     ("padding", "a whole number of pixels such as 6"),
     ("radius", "a whole number of pixels such as 6"),
+    (
+        "reference_console",
+        "a [reference_console] table with product and airgap",
+    ),
+    ("product", "\"palette\" or \"vertex\" in quotes"),
+    ("airgap", "true or false"),
 ];
 
 /// The TOML layer's message in the scenario's words: what the key holds, a "did you mean" for an

@@ -3,6 +3,8 @@
 "use strict";
 
 const TOKEN_KEY = "lscache-loginauthToken";
+// "Palette" or "Palette VerteX", as the server was started (`console --product`).
+const PRODUCT = document.documentElement.dataset.product || "Palette";
 const MENU = [
   ["Summary", "summary", "M3 3h8v8H3zM13 3h8v5h-8zM13 10h8v11h-8zM3 13h8v8H3z"],
   ["Enterprise Cluster", "enterprise-cluster", "M12 2l9 5v10l-9 5-9-5V7zM12 7l-5 3v4l5 3 5-3v-4z"],
@@ -28,6 +30,11 @@ function h(tag, attributes, ...children) {
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
+}
+
+// The brand's wordmark; VerteX adds its edition beside it.
+function wordmark() {
+  return h("span", { class: "wordmark" }, "palette", PRODUCT === "Palette" ? null : h("span", { class: "edition" }, PRODUCT.replace(/^Palette /, "")));
 }
 
 function icon(path) {
@@ -100,7 +107,7 @@ function mount(node) {
 
 function showLogin() {
   if (location.pathname !== "/system/login") history.replaceState(null, "", "/system/login");
-  document.title = "Login · Palette System Console";
+  document.title = `Login · ${PRODUCT} System Console`;
   const error = h("div", { class: "form-error", role: "alert", hidden: true });
   const form = h("form", { novalidate: true },
     h("label", { for: "login-username" }, "Username"),
@@ -126,9 +133,9 @@ function showLogin() {
   });
   mount(h("main", { class: "login-page" },
     h("div", { class: "login-card" },
-      h("div", { class: "login-brand" }, h("img", { src: "/system/assets/logo.svg", alt: "" }), h("span", { class: "wordmark" }, "palette")),
+      h("div", { class: "login-brand" }, h("img", { src: "/system/assets/logo.svg", alt: "" }), wordmark()),
       h("h1", {}, "System Console"),
-      h("p", { class: "muted" }, "Log in to manage your self-hosted Palette installation."),
+      h("p", { class: "muted" }, `Log in to manage your self-hosted ${PRODUCT} installation.`),
       state.flash && h("div", { class: "notice", role: "status" }, state.flash),
       state.flashError && h("div", { class: "form-error", role: "alert" }, state.flashError),
       form),
@@ -145,11 +152,11 @@ function shell(current, title, breadcrumb, ...content) {
     state.flash = "You have been logged out.";
     navigate("/system/login");
   } }, "Logout");
-  document.title = `${title} · Palette System Console`;
+  document.title = `${title} · ${PRODUCT} System Console`;
   mount(h("div", { class: "shell" },
     h("aside", { class: "sidebar" },
       h("div", { class: "brand" }, h("img", { src: "/system/assets/logo.svg", alt: "" }),
-        h("div", {}, h("span", { class: "wordmark" }, "palette"), h("small", {}, "System Console"))),
+        h("div", {}, wordmark(), h("small", {}, "System Console"))),
       h("nav", { "aria-label": "Main Menu" }, h("ul", {}, items)),
       h("div", { class: "sidebar-bottom" }, h("div", { class: "license" }, "Trial mode", h("br"), "24 days left"), logout)),
     h("div", { class: "main" },
@@ -193,16 +200,16 @@ async function showPage(name) {
 async function showSummary() {
   const summary = await api("GET", "/v1/system/summary");
   const versionMessage = summary.update_available
-    ? h("div", { class: "status-line" }, h("span", { class: "dot info" }), `A new version of Palette is available: ${summary.latest_version}`)
-    : h("div", { class: "status-line" }, h("span", { class: "dot ok" }), "You are using the latest version of Palette");
+    ? h("div", { class: "status-line" }, h("span", { class: "dot info" }), `A new version of ${PRODUCT} is available: ${summary.latest_version}`)
+    : h("div", { class: "status-line" }, h("span", { class: "dot ok" }), `You are using the latest version of ${PRODUCT}`);
   shell("summary", "Summary", "System Console",
     summary.upgrade_error && h("div", { class: "banner error", role: "alert" }, h("span", {}, summary.upgrade_error)),
     summary.update_available && h("div", { class: "banner info", role: "status" },
-      h("span", {}, `Palette ${summary.latest_version} is available. Review the changes and update from Update Management.`)),
-    h("div", { class: "banner trial", role: "note" }, h("span", {}, "Your Palette installation is in trial mode. 24 days remain."), h("button", { class: "secondary", type: "button" }, "Activate Palette")),
+      h("span", {}, `${PRODUCT} ${summary.latest_version} is available. Review the changes and update from Update Management.`)),
+    h("div", { class: "banner trial", role: "note" }, h("span", {}, `Your ${PRODUCT} installation is in trial mode. 24 days remain.`), h("button", { class: "secondary", type: "button" }, `Activate ${PRODUCT}`)),
     h("div", { class: "grid" },
       h("section", { class: "card", "aria-labelledby": "card-version" },
-        h("h2", { id: "card-version" }, "Palette version"),
+        h("h2", { id: "card-version" }, `${PRODUCT} version`),
         h("div", { class: "big" }, summary.version), versionMessage),
       h("section", { class: "card", "aria-labelledby": "card-health" },
         h("h2", { id: "card-health" }, "System health"),
@@ -232,7 +239,7 @@ async function showEnterpriseCluster() {
     h("dl", { class: "details" },
       h("dt", {}, "Name"), h("dd", {}, "spectro-mgmt-cluster"),
       h("dt", {}, "Cloud type"), h("dd", {}, "VMware vSphere"),
-      h("dt", {}, "Palette version"), h("dd", {}, summary.version),
+      h("dt", {}, `${PRODUCT} version`), h("dd", {}, summary.version),
       h("dt", {}, "Kubernetes version"), h("dd", {}, summary.kubernetes_version),
       h("dt", {}, "Health"), h("dd", {}, h("span", { class: "badge ok" }, "Healthy")),
       h("dt", {}, "Kubernetes Config File"), h("dd", {}, h("a", { href: "data:text/plain,apiVersion%3A%20v1%0Akind%3A%20Config%0A", download: "spectro-mgmt-cluster.kubeconfig" }, "spectro-mgmt-cluster.kubeconfig"))));
@@ -276,14 +283,14 @@ async function showUpdateManagement() {
   const offer = await api("GET", "/v1/system/updates");
   const card = offer.available_version
     ? h("section", { class: "card", "aria-labelledby": "updates-title" },
-      h("h2", { id: "updates-title" }, "Palette updates"),
-      h("div", { class: "status-line" }, h("span", { class: "dot info" }), `Palette ${offer.available_version} is available. You are running ${offer.current_version}.`),
+      h("h2", { id: "updates-title" }, `${PRODUCT} updates`),
+      h("div", { class: "status-line" }, h("span", { class: "dot info" }), `${PRODUCT} ${offer.available_version} is available. You are running ${offer.current_version}.`),
       h("p", { class: "muted" }, "The update brings new versions of the Enterprise Cluster profile layers. Review the incoming changes to each layer and carry over your customizations before you confirm."),
       h("div", { class: "actions" }, h("button", { class: "primary", type: "button", onclick: () => openUpdateDialog(offer) }, "Update")))
     : h("section", { class: "card", "aria-labelledby": "updates-title" },
-      h("h2", { id: "updates-title" }, "Palette updates"),
-      h("div", { class: "status-line" }, h("span", { class: "dot ok" }), "You are using the latest version of Palette"),
-      h("p", { class: "muted" }, `Palette ${offer.current_version}`));
+      h("h2", { id: "updates-title" }, `${PRODUCT} updates`),
+      h("div", { class: "status-line" }, h("span", { class: "dot ok" }), `You are using the latest version of ${PRODUCT}`),
+      h("p", { class: "muted" }, `${PRODUCT} ${offer.current_version}`));
   shell("update-management", "Update Management", "System Console / Update Management", card);
 }
 
@@ -340,11 +347,11 @@ function openUpdateDialog(offer) {
 
 function showLock(lock) {
   const percent = lock.total_seconds > 0 ? Math.min(100, Math.round((100 * lock.elapsed_seconds) / lock.total_seconds)) : 0;
-  document.title = "Upgrading · Palette System Console";
+  document.title = `Upgrading · ${PRODUCT} System Console`;
   mount(h("div", { class: "lock", role: "alertdialog", "aria-modal": "true", "aria-busy": "true", "aria-labelledby": "lock-title" },
     h("div", { class: "lock-card" },
       h("img", { src: "/system/assets/logo.svg", alt: "" }),
-      h("h2", { id: "lock-title" }, `Upgrading Palette to ${lock.target_version}`),
+      h("h2", { id: "lock-title" }, `Upgrading ${PRODUCT} to ${lock.target_version}`),
       h("p", {}, "The system console is locked while the upgrade is applied. This takes a couple of minutes. You will be asked to log in again when it is done."),
       h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(percent) }, h("div", { style: `width: ${percent}%` })),
       h("p", { class: "small" }, `${percent}% complete`))));
@@ -366,14 +373,41 @@ function showTenantManagement() {
       h("tbody", {}, h("tr", {}, h("td", { colspan: "4", class: "empty" }, "There are no tenants yet.")))));
 }
 
-function showAdministration() {
+async function showAdministration() {
   const labels = ["Pack Registries", "SMTP", "Certificates", "Backup/Restore", "Feature Flags", "Activation"];
   const select = (tab) => { state.adminTab = tab; showAdministration(); };
   const body = state.adminTab === "Pack Registries"
-    ? h("table", {}, h("thead", {}, h("tr", {}, ["Name", "Endpoint", "Last synced", "Status"].map((title) => h("th", {}, title)))),
-      h("tbody", {}, h("tr", {}, h("td", {}, "spectro-packs"), h("td", {}, "https://registry.spectrocloud.com"), h("td", {}, "—"), h("td", {}, h("span", { class: "badge ok" }, "Ready")))))
-    : h("section", { class: "card" }, h("h2", {}, state.adminTab), h("p", { class: "muted" }, `${state.adminTab} settings for the self-hosted Palette installation.`));
+    ? await packRegistries()
+    : h("section", { class: "card" }, h("h2", {}, state.adminTab), h("p", { class: "muted" }, `${state.adminTab} settings for the self-hosted ${PRODUCT} installation.`));
   shell("administration", "Administration", "System Console / Administration", tabs(labels, state.adminTab, select), body);
+}
+
+// Administration > Pack Registries: each row's three-dot Menu offers Sync and Edit. While a sync
+// runs, the page looks again every second (the console's own behaviour, as its lock page does).
+async function packRegistries() {
+  const { registries } = await api("GET", "/v1/system/registries");
+  const badge = { Ready: "ok", Syncing: "info", Synced: "ok" };
+  const rows = registries.map((registry) => {
+    const menu = h("div", { class: "row-menu", role: "menu", "aria-label": `${registry.name} actions`, hidden: true },
+      h("button", { role: "menuitem", type: "button", onclick: async () => {
+        menu.hidden = true;
+        await api("POST", `/v1/system/registries/${registry.name}/sync`);
+        showAdministration();
+      } }, "Sync"),
+      h("button", { role: "menuitem", type: "button", onclick: () => { menu.hidden = true; } }, "Edit"));
+    const toggle = h("button", { class: "kebab", type: "button", "aria-label": "Menu", "aria-haspopup": "menu", title: "Menu", onclick: () => { menu.hidden = !menu.hidden; } },
+      h("span", { "aria-hidden": "true" }, "⋮"));
+    return h("tr", {}, h("td", {}, registry.name), h("td", {}, registry.endpoint), h("td", {}, registry.last_synced),
+      h("td", {}, h("span", { class: `badge ${badge[registry.status] || "ok"}` }, registry.status)),
+      h("td", { class: "row-actions" }, toggle, menu));
+  });
+  if (registries.some((registry) => registry.status === "Syncing")) {
+    setTimeout(() => { if (page() === "administration" && state.adminTab === "Pack Registries") showAdministration().catch(() => route()); }, 1000);
+  }
+  return h("div", {},
+    h("div", { class: "toolbar" }, h("button", { class: "primary", type: "button" }, "Add New Pack Registry")),
+    h("table", {}, h("thead", {}, h("tr", {}, ["Name", "Endpoint", "Last synced", "Status", ""].map((title) => h("th", {}, title)))),
+      h("tbody", {}, rows)));
 }
 
 function showAccountManagement() {
