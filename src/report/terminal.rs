@@ -222,7 +222,7 @@ impl Reporter for TerminalReporter {
             } => {
                 self.line(&format!(
                     "  ○ {step} outside the console ({place}): {}",
-                    first_sentence(guide_words)
+                    first_sentence(&guide_words.replace("**", ""))
                 ));
             }
             Event::Fact(Fact::Proposal { layer, rows }) => {
@@ -259,10 +259,10 @@ impl Reporter for TerminalReporter {
 }
 
 /// The guide's words up to the end of their first sentence, for a one-line mention.
-fn first_sentence(words: &str) -> &str {
+fn first_sentence(words: &str) -> String {
     let words = words.trim();
     match words.find(". ") {
-        Some(end) => &words[..=end],
-        None => words,
+        Some(end) => words[..=end].to_string(),
+        None => words.to_string(),
     }
 }

@@ -296,12 +296,14 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
                 Some(product) => match product.get_ref().to_ascii_lowercase().as_str() {
                     "palette" => false,
                     "vertex" => true,
-                    other => return Err(ScenarioError::Malformed {
-                        location: text.location(product.span().start),
-                        message: format!(
+                    other => {
+                        return Err(ScenarioError::Malformed {
+                            location: text.location(product.span().start),
+                            message: format!(
                             "expected `product` to be \"palette\" or \"vertex\", found \"{other}\""
                         ),
-                    }),
+                        })
+                    }
                 },
             },
             airgap: console.airgap,
