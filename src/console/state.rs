@@ -500,6 +500,47 @@ mod tests {
     }
 
     #[test]
+    fn an_airgap_console_offers_the_update_once_its_registry_sync_has_finished() {
+        let config = ConsoleConfig {
+            airgap: true,
+            sync_duration: Duration::from_secs(3),
+            ..ConsoleConfig::default()
+        };
+        let mut state = ConsoleState::new(config, 7);
+        let now = Instant::now();
+        assert_eq!(state.update_offer().available_version, None);
+        assert_eq!(state.registries(now)[0].status, "Ready");
+        assert_eq!(
+            state.sync_registry("other-registry", now),
+            Err(Refusal::NoSuchRegistry("other-registry".to_string()))
+        );
+        state.sync_registry("spectro-packs", now).unwrap();
+        assert_eq!(state.registries(now)[0].status, "Syncing");
+        assert_eq!(
+            state.update_offer().available_version,
+            None,
+            "not while syncing"
+        );
+        let later = now + Duration::from_secs(3);
+        assert_eq!(state.registries(later)[0].status, "Synced");
+        assert_eq!(
+            state.update_offer().available_version.as_deref(),
+            Some("4.8.33")
+        );
+    }
+
+    #[test]
+    fn a_connected_console_offers_the_update_without_a_sync() {
+        let (state, _) = console(None);
+        assert_eq!(
+            state.update_offer().available_version.as_deref(),
+            Some("4.8.33")
+        );
+        assert_eq!(Product::Vertex.name(), "Palette VerteX");
+        assert_eq!("vertex".parse::<Product>(), Ok(Product::Vertex));
+    }
+
+    #[test]
     fn login_with_the_configured_credentials_opens_a_session() {
         let (mut state, now) = console(None);
         assert_eq!(

@@ -1,0 +1,303 @@
+//! Docs mode end to end: `shoot` runs the three shipped scenarios on the built-in console (a
+//! fresh one each, imitating Palette, airgap Palette and Palette VerteX) and writes every image
+//! of the three guides into a docs checkout as lossless WebP, highlighted where the alt text
+//! says; a second run rewrites nothing and says so. `docs check` accounts for every image.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use common::*;
+
+const GUIDES: [&str; 3] = [
+    "tests/fixtures/guides/enterprise-version/upgrade/upgrade-vmware/non-airgap.md",
+    "tests/fixtures/guides/enterprise-version/upgrade/upgrade-vmware/airgap.md",
+    "tests/fixtures/guides/vertex/upgrade/upgrade-vmware/non-airgap.md",
+];
+
+/// The highlight's default colour (a scenario without `[highlight]`).
+const HIGHLIGHT: [u8; 3] = [0xe0, 0x20, 0x4a];
+
+fn images_dir(docs: &Path) -> PathBuf {
+    docs.join("static/assets/docs/images")
+}
+
+/// Every image the guides reference, by their Markdown.
+fn referenced_images() -> Vec<String> {
+    let mut names = Vec::new();
+    for guide in GUIDES {
+        let text = std::fs::read_to_string(guide).expect("guide");
+        for (at, _) in text.match_indices("](/") {
+            let rest = &text[at + 3..];
+            let name = &rest[..rest.find(')').expect("closing parenthesis")];
+            if !names.iter().any(|known| known == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+fn shoot(docs: &Path, out: &Path) -> (i32, String) {
+    let mut command = binary();
+    with_credentials(&mut command);
+    let output = run(command
+        .args(["shoot", "--lock-seconds", "2", "--docs-root"])
+        .arg(docs)
+        .arg("--out")
+        .arg(out)
+        .arg("--snapshots")
+        .arg(out.join("snapshot-store"))
+        .args(["--update-snapshots", "missing"]));
+    let stdout = text(&output.stdout);
+    (
+        output.status.code().unwrap_or(-1),
+        format!("{stdout}\nstderr:\n{}", text(&output.stderr)),
+    )
+}
+
+fn pixels_of(path: &Path, colour: [u8; 3]) -> usize {
+    let image = image::open(path).expect("decodes").into_rgba8();
+    image
+        .pixels()
+        .filter(|pixel| pixel.0[..3] == colour)
+        .count()
+}
+
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path)
+        .and_then(|metadata| metadata.modified())
+        .expect("mtime")
+}
+
+#[test]
+fn shoot_writes_every_guide_image_as_webp_highlighted_and_a_second_run_rewrites_none() {
+    let docs = tempfile::tempdir().expect("docs checkout");
+    let out = tempfile::tempdir().expect("out");
+    let (code, printed) = shoot(docs.path(), out.path());
+    assert_eq!(code, 0, "{printed}");
+    for scenario in [
+        "upgrade-vmware-airgap",
+        "upgrade-vmware-non-airgap",
+        "vertex-upgrade-vmware-non-airgap",
+    ] {
+        assert!(
+            printed.contains(&format!("■ {scenario} passed")),
+            "{scenario} passed: {printed}"
+        );
+    }
+    assert!(
+        printed.contains("○ Upgrade 1 outside the console (vCenter)"),
+        "steps outside the console are reported: {printed}"
+    );
+
+    let images = images_dir(docs.path());
+    let expected = referenced_images();
+    assert_eq!(expected.len(), 6, "the three guides show 6 distinct images");
+    for name in &expected {
+        let path = images.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|_| panic!("{name} written: {printed}"));
+        assert_eq!(&bytes[..4], b"RIFF", "{name} is a RIFF file");
+        assert_eq!(&bytes[8..12], b"WEBP", "{name} is WebP");
+        assert_eq!(&bytes[12..16], b"VP8L", "{name} is lossless WebP");
+        let image = image::open(&path).expect("decodes").into_rgba8();
+        assert_eq!(image.dimensions(), (1280, 800), "{name} at the viewport");
+    }
+    // Highlighted where the alt text says so, and only there.
+    for (name, highlighted) in [
+        (
+            "enterprise-version_upgrade-upgrade_vmware_non-airgap_update.webp",
+            true,
+        ),
+        (
+            "enterprise-version_upgrade-upgrade_vmware_non-airgap_copy_configurations.webp",
+            true,
+        ),
+        (
+            "enterprise-version_upgrade-upgrade_vmware_non-airgap_upgraded.webp",
+            false,
+        ),
+        (
+            "enterprise-version_upgrade-upgrade_vmware_non-airgap_upgrade-preview.webp",
+            false,
+        ),
+    ] {
+        let count = pixels_of(&images.join(name), HIGHLIGHT);
+        if highlighted {
+            assert!(count > 200, "{name}: {count} highlight pixels");
+        } else {
+            assert_eq!(count, 0, "{name} has no highlight");
+        }
+    }
+    // The run's own copies and the manifest's provenance.
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(images.join("palette-harness-shots.json")).expect("manifest"),
+    )
+    .expect("json");
+    let update =
+        &manifest["images"]["enterprise-version_upgrade-upgrade_vmware_non-airgap_update.webp"];
+    assert_eq!(update["viewport"], "1280x800");
+    assert_eq!(update["browser"], "chrome");
+    assert_eq!(update["console_version"], "4.8.21", "{update}");
+    assert_eq!(update["highlighted"][0], "button \"Update\"");
+    assert_eq!(
+        manifest["images"].as_object().map(|images| images.len()),
+        Some(6)
+    );
+
+    // Nothing changed: nothing is rewritten, and the table says so.
+    let before: Vec<SystemTime> = expected
+        .iter()
+        .map(|name| modified(&images.join(name)))
+        .collect();
+    let manifest_before = modified(&images.join("palette-harness-shots.json"));
+    let out_again = tempfile::tempdir().expect("out");
+    let (code, printed) = shoot(docs.path(), out_again.path());
+    assert_eq!(code, 0, "{printed}");
+    assert!(
+        printed.contains(
+            "0 new, 0 changed, 6 unchanged, 6 made by another scenario; no file rewritten"
+        ),
+        "{printed}"
+    );
+    assert!(printed.contains("manifest unchanged"), "{printed}");
+    let after: Vec<SystemTime> = expected
+        .iter()
+        .map(|name| modified(&images.join(name)))
+        .collect();
+    assert_eq!(before, after, "no image rewritten");
+    assert_eq!(
+        manifest_before,
+        modified(&images.join("palette-harness-shots.json"))
+    );
+}
+
+#[test]
+fn an_image_that_differs_from_the_docs_is_rewritten_and_the_table_gives_its_diff() {
+    let docs = tempfile::tempdir().expect("docs checkout");
+    let images = images_dir(docs.path());
+    std::fs::create_dir_all(&images).expect("images folder");
+    // A stale copy of one image: same size, one band of other pixels.
+    let name = "enterprise-version_upgrade-upgrade_vmware_non-airgap_upgraded.webp";
+    let mut stale = image::RgbaImage::from_pixel(1280, 800, image::Rgba([255, 255, 255, 255]));
+    for y in 0..8 {
+        for x in 0..1280 {
+            stale.put_pixel(x, y, image::Rgba([0, 0, 0, 255]));
+        }
+    }
+    stale
+        .save_with_format(images.join(name), image::ImageFormat::WebP)
+        .expect("stale image");
+    let scenario_dir = tempfile::tempdir().expect("scenarios");
+    let scenario = scenario_dir.path().join("upgrade-vmware-non-airgap.toml");
+    std::fs::copy(SCENARIO, &scenario).expect("copy");
+    let out = tempfile::tempdir().expect("out");
+    let mut command = binary();
+    with_credentials(&mut command);
+    let output = run(command
+        .arg("shoot")
+        .arg(&scenario)
+        .args(["--lock-seconds", "2", "--docs-root"])
+        .arg(docs.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--snapshots")
+        .arg(out.path().join("snapshot-store"))
+        .args(["--update-snapshots", "missing"]));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with(name))
+        .unwrap_or_else(|| panic!("a row for {name}: {stdout}"));
+    assert!(row.contains("changed ("), "{row}");
+    assert!(row.ends_with("%)"), "the diff in percent: {row}");
+    let rewritten = image::open(images.join(name))
+        .expect("decodes")
+        .into_rgba8();
+    assert_ne!(rewritten, stale, "the stale image was replaced");
+}
+
+#[test]
+fn docs_check_accounts_for_every_image_and_names_a_missing_one() {
+    let output = run(binary().args(["docs", "check"]).args(GUIDES));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    for name in referenced_images() {
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.contains("✓") && line.contains(&name) && line.contains("←")),
+            "{name} with the step that makes it: {stdout}"
+        );
+    }
+    assert!(stdout.contains("0 image(s) missing"), "{stdout}");
+    assert!(
+        stdout.contains("outside the console: Upgrade 1 (vCenter)"),
+        "{stdout}"
+    );
+
+    // A scenario folder where the VerteX scenario lost one screenshot.
+    let scenarios = tempfile::tempdir().expect("scenarios");
+    for entry in std::fs::read_dir("scenarios").expect("scenarios") {
+        let path = entry.expect("entry").path();
+        let mut text = std::fs::read_to_string(&path).expect("scenario");
+        if path.ends_with("vertex-upgrade-vmware-non-airgap.toml") {
+            text = text.replace(
+                "  'screenshot \"enterprise-version_upgrade-upgrade_vmware_palette-upgrade-preview.webp\"',\n",
+                "",
+            );
+        }
+        std::fs::write(scenarios.path().join(path.file_name().expect("name")), text)
+            .expect("write");
+    }
+    let output = run(binary()
+        .args(["docs", "check", GUIDES[2], "--scenarios"])
+        .arg(scenarios.path()));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "✗ MISSING enterprise-version_upgrade-upgrade_vmware_palette-upgrade-preview.webp  (line 82, Upgrade 8)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn docs_check_does_not_count_images_in_code_fences_or_comments_and_names_drift() {
+    let folder = tempfile::tempdir().expect("guide folder");
+    let guide = folder.path().join("docs/my-console/upgrade.md");
+    std::fs::create_dir_all(guide.parent().expect("parent")).expect("folders");
+    std::fs::write(
+        &guide,
+        "---\ntitle: \"Upgrade My Console\"\n---\n\n## Upgrade\n\n1. Log in.\n\n   ```md\n   ![in a fence](/fenced.webp)\n   ```\n\n   <!-- ![in a comment](/commented.webp) -->\n\n2. Select **Update Management** and then **Rollback**.\n\n   ![The update page.](/update.webp)\n",
+    )
+    .expect("guide");
+    let scenarios = folder.path().join("scenarios");
+    std::fs::create_dir_all(&scenarios).expect("scenarios");
+    std::fs::write(
+        scenarios.join("my-console.toml"),
+        "title = \"Upgrade My Console\"\nguide = \"my-console/upgrade.md\"\n\n[[step]]\nsection = \"Upgrade\"\nnumber = 1\nguide = \"Log in.\"\ndo = ['log in']\n\n[[step]]\nsection = \"Upgrade\"\nnumber = 2\nguide = \"Select **Update Management**.\"\ndo = ['click menu item \"Update Management\"', 'screenshot \"update.webp\"', 'screenshot \"extra.webp\"']\n",
+    )
+    .expect("scenario");
+    let output = run(binary()
+        .args(["docs", "check"])
+        .arg(&guide)
+        .arg("--scenarios")
+        .arg(&scenarios));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("fenced.webp"), "{stdout}");
+    assert!(!stdout.contains("commented.webp"), "{stdout}");
+    assert!(stdout.contains("✓ update.webp"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "drift: Upgrade 2 (line 15) names **Rollback**, which the scenario never targets"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("**Update Management**, which"), "{stdout}");
+    assert!(stdout.contains("extra.webp"), "an orphan shot: {stdout}");
+}
