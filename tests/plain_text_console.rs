@@ -214,12 +214,13 @@ fn a_wrong_password_is_named_with_the_refusal_the_page_writes_in_plain_text() {
 /// as a menu item.)
 #[test]
 fn the_vertex_scenario_shoots_its_images_on_a_console_of_plain_text() {
-    for (scenario, product, install, images) in [(
+    let (scenario, product, install, images) = (
         "scenarios/vertex-upgrade-vmware-non-airgap.toml",
         "Palette VerteX",
         "connected",
         4,
-    )] {
+    );
+    {
         let url = plain_text_console_of(product, install, "none", "4.8.21>4.8.33");
         let out = tempfile::tempdir().expect("temp dir");
         let docs = tempfile::tempdir().expect("docs");
