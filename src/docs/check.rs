@@ -16,12 +16,8 @@ pub enum DocsCheckError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot list the scenarios in {}: {source}", path.display())]
-    Scenarios {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Scenarios(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
 }
@@ -77,20 +73,7 @@ pub fn run(guides: &[PathBuf], scenarios_dir: &Path) -> Result<DocsCheck, DocsCh
 }
 
 fn load_scenarios(folder: &Path) -> Result<Vec<Scenario>, DocsCheckError> {
-    let listing = |source| DocsCheckError::Scenarios {
-        path: folder.to_path_buf(),
-        source,
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(listing)?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .collect();
-    files.sort();
-    files
+    crate::settings::scenario_files(folder)?
         .iter()
         .map(|file| scenario::load(file).map_err(DocsCheckError::from))
         .collect()

@@ -46,6 +46,24 @@ struct ScenarioEntry {
     interrupted: Option<String>,
 }
 
+impl StepEntry {
+    /// A step the harness did not walk (skipped by `when`, done outside the console).
+    fn not_run(title: String, guide: String, status: &'static str) -> StepEntry {
+        StepEntry {
+            title,
+            guide,
+            status,
+            failed_attempts: Vec::new(),
+            attempts: 0,
+            failure: None,
+            not_retried: None,
+            snapshots: Vec::new(),
+            screenshots: Vec::new(),
+            seconds: None,
+        }
+    }
+}
+
 pub struct HtmlReport {
     /// The run's output folder; the report sits at its top and links files below it.
     root: PathBuf,
@@ -479,36 +497,22 @@ impl Reporter for HtmlReport {
                 guide_words,
             } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
-                    scenario.steps.push(StepEntry {
-                        title: format!("{step} (outside the console: {place})"),
-                        guide: guide_words.clone(),
-                        status: "outside",
-                        failed_attempts: Vec::new(),
-                        attempts: 0,
-                        failure: None,
-                        not_retried: None,
-                        snapshots: Vec::new(),
-                        screenshots: Vec::new(),
-                        seconds: None,
-                    });
+                    scenario.steps.push(StepEntry::not_run(
+                        format!("{step} (outside the console: {place})"),
+                        guide_words.clone(),
+                        "outside",
+                    ));
                 }
                 self.write();
             }
             Event::StepSkipped { step, reason } => {
                 if let Some(scenario) = self.scenarios.last_mut() {
                     scenario.rehearsal.absorb(event);
-                    scenario.steps.push(StepEntry {
-                        title: step.clone(),
-                        guide: reason.clone(),
-                        status: "skipped",
-                        failed_attempts: Vec::new(),
-                        attempts: 0,
-                        failure: None,
-                        not_retried: None,
-                        snapshots: Vec::new(),
-                        screenshots: Vec::new(),
-                        seconds: None,
-                    });
+                    scenario.steps.push(StepEntry::not_run(
+                        step.clone(),
+                        reason.clone(),
+                        "skipped",
+                    ));
                 }
                 self.write();
             }

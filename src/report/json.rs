@@ -131,6 +131,24 @@ struct ActionReport {
     note: Option<String>,
 }
 
+impl StepReport {
+    /// A step the harness did not walk (skipped by `when`, done outside the console).
+    fn not_run(step: String, guide: String, status: String) -> StepReport {
+        StepReport {
+            step,
+            guide,
+            status,
+            seconds: 0.0,
+            attempts: 0,
+            failed_attempts: Vec::new(),
+            not_retried: None,
+            actions: Vec::new(),
+            failure: None,
+            snapshots: Vec::new(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Artifact {
     kind: ArtifactKind,
@@ -323,33 +341,19 @@ impl Reporter for JsonReport {
                 place,
                 guide_words,
             } => {
-                report.steps.push(StepReport {
-                    step: step.clone(),
-                    guide: guide_words.clone(),
-                    status: format!("outside the console: {place}"),
-                    seconds: 0.0,
-                    attempts: 0,
-                    failed_attempts: Vec::new(),
-                    not_retried: None,
-                    actions: Vec::new(),
-                    failure: None,
-                    snapshots: Vec::new(),
-                });
+                report.steps.push(StepReport::not_run(
+                    step.clone(),
+                    guide_words.clone(),
+                    format!("outside the console: {place}"),
+                ));
                 changed_step = true;
             }
             Event::StepSkipped { step, reason } => {
-                report.steps.push(StepReport {
-                    step: step.clone(),
-                    guide: String::new(),
-                    status: format!("skipped: {reason}"),
-                    seconds: 0.0,
-                    attempts: 0,
-                    failed_attempts: Vec::new(),
-                    not_retried: None,
-                    actions: Vec::new(),
-                    failure: None,
-                    snapshots: Vec::new(),
-                });
+                report.steps.push(StepReport::not_run(
+                    step.clone(),
+                    String::new(),
+                    format!("skipped: {reason}"),
+                ));
                 changed_step = true;
             }
             Event::StoppedBeforeMutation { .. } => {

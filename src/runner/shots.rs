@@ -10,13 +10,10 @@ use super::event::{ArtifactKind, DocsImage, Event};
 use super::find::Need;
 use super::{ActionFailure, ScenarioRun};
 use crate::capture::region_of;
-use crate::compare::image::{paint_box, Region};
+use crate::compare::image::Region;
 use crate::docs::images::{differing_ratio, write_unless_unchanged, ImageChange};
 use crate::image_file::{decode_rgba, encode_for};
 use crate::scenario::{Action, Crop, Shot, Step};
-
-/// The colour masks are painted with, as in snapshots.
-const MASK_COLOR: [u8; 3] = [255, 0, 255];
 
 impl ScenarioRun<'_> {
     pub(super) async fn screenshot(
@@ -57,11 +54,8 @@ impl ScenarioRun<'_> {
             expected: "the browser's screenshot to be a PNG".to_string(),
             page_showed: message,
         })?;
-        let mask = self.elements(action, &step.snapshot.mask, deadline).await?;
-        let (width, height) = (image.width(), image.height());
-        for region in self.regions(&mask, &image).await? {
-            paint_box(&mut image, width, height, region, MASK_COLOR);
-        }
+        self.paint_masks(action, &step.snapshot.mask, &mut image, deadline)
+            .await?;
         if let Some(crop) = &shot.crop {
             let region = self.crop_region(crop, crop_element, &image).await?;
             image =

@@ -79,11 +79,8 @@ impl ScenarioRun<'_> {
             expected: "the browser's screenshot to be a PNG".to_string(),
             page_showed: message,
         })?;
-        let mask = self.elements(action, &step.snapshot.mask, deadline).await?;
-        let (width, height) = (actual.width(), actual.height());
-        for region in self.regions(&mask, &actual).await? {
-            paint_box(&mut actual, width, height, region, MASK_COLOR);
-        }
+        self.paint_masks(action, &step.snapshot.mask, &mut actual, deadline)
+            .await?;
         let ignored = self
             .elements(action, &step.snapshot.ignore, deadline)
             .await?;
@@ -127,6 +124,22 @@ impl ScenarioRun<'_> {
             self.reporter.on_event(&Event::SnapshotChecked(check));
         }
         Ok(Some(notes.join("; ")))
+    }
+
+    /// Paints a solid box over each masked element, in the screenshot `image`.
+    pub(super) async fn paint_masks(
+        &mut self,
+        action: &Action,
+        targets: &[Target],
+        image: &mut RgbaImage,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
+        let mask = self.elements(action, targets, deadline).await?;
+        let (width, height) = (image.width(), image.height());
+        for region in self.regions(&mask, image).await? {
+            paint_box(image, width, height, region, MASK_COLOR);
+        }
+        Ok(())
     }
 
     /// Resolves each target to a visible element; a target that is not there is an error, so a
