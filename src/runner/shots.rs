@@ -7,13 +7,14 @@ use std::time::Instant;
 use image::RgbaImage;
 
 use super::event::{ArtifactKind, DocsImage, Event};
-use super::find::Need;
+use super::find::{EditorQuery, Need};
 use super::{ActionFailure, ScenarioRun};
+use crate::browser::ElementHandle;
 use crate::capture::region_of;
 use crate::compare::image::Region;
 use crate::docs::images::{differing_ratio, write_unless_unchanged, ImageChange};
 use crate::image_file::{decode_rgba, encode_for};
-use crate::scenario::{Action, Crop, Shot, Step};
+use crate::scenario::{Action, Crop, Role, Shot, Step, Target};
 
 impl ScenarioRun<'_> {
     pub(super) async fn screenshot(
@@ -25,7 +26,7 @@ impl ScenarioRun<'_> {
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
         let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
-        let highlighted = self.elements(action, &shot.highlight, deadline).await?;
+        let highlighted = self.highlighted(action, &shot.highlight, deadline).await?;
         let crop_element = match &shot.crop {
             Some(Crop::Target { target, .. }) => Some(
                 self.wait_for(action, target, Need::Visible, deadline)
@@ -87,6 +88,35 @@ impl ScenarioRun<'_> {
             notes.push(self.publish(step, shot, &image, docs)?);
         }
         Ok((!notes.is_empty()).then(|| notes.join("; ")))
+    }
+
+    /// The elements to box. A bare `editor` is the editor a person is looking at: the only one,
+    /// or, where a console shows every layer's values at once, the one of the layer last
+    /// opened (as `back up layer` reads it).
+    async fn highlighted(
+        &mut self,
+        action: &Action,
+        targets: &[Target],
+        deadline: Instant,
+    ) -> Result<Vec<ElementHandle>, ActionFailure> {
+        let mut elements = Vec::with_capacity(targets.len());
+        for target in targets {
+            let bare_editor =
+                target.role == Role::Editor && target.label.is_none() && target.within.is_none();
+            let element = match (&self.last_layer, bare_editor) {
+                (Some(layer), true) => {
+                    let editor = EditorQuery::OfLayer(layer.clone());
+                    self.read_stable(action, &editor, deadline).await?.0
+                }
+                _ => {
+                    self.wait_for(action, target, Need::Visible, deadline)
+                        .await?
+                        .0
+                }
+            };
+            elements.push(element);
+        }
+        Ok(elements)
     }
 
     /// Writes the image into the docs checkout unless it is unchanged, or another scenario of
