@@ -159,6 +159,22 @@ function visibleTitleOf(container) {
   return line.rect.top - box.top <= Math.max(100, box.height / 3) ? line.text : "";
 }
 
+// The panel a person reads as a popup menu around `element`: the nearest ancestor laid over the
+// page (positioned absolute or fixed, or an open popover) that is no dialog, covers less than a
+// quarter of the viewport and holds a few short clickable entries.
+function floatingMenuOf(element) {
+  for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+    const floating = /^(absolute|fixed)$/.test(getComputedStyle(node).position) || (node.matches("[popover]") && node.matches(":popover-open"));
+    if (!floating) continue;
+    if (node.matches("dialog, [role='dialog'], [role='alertdialog'], [aria-modal='true']")) return null;
+    const box = node.getBoundingClientRect();
+    if (box.width * box.height > innerWidth * innerHeight / 4) return null;
+    const entries = node.querySelectorAll("button, a[href], [role='button'], [role='option'], li").length;
+    return entries >= 1 && entries <= 12 && !node.querySelector(FIELD) ? node : null;
+  }
+  return null;
+}
+
 // The text a person reads as a field's or editor's label when the markup gives none: the
 // nearest line right above it (over its width), or, for a one-line field, the text to its left.
 function textNear(element) {
@@ -272,6 +288,10 @@ function candidatesOf(role, scope) {
       for (const element of all("[role='menuitem'], [role='menuitemradio'], [role='menuitemcheckbox']")) add(element, ownText(element));
       for (const element of all("nav a[href], nav button, nav [role='link'], nav [role='button'], nav [role='treeitem'], [role='navigation'] a[href], [role='navigation'] button, [role='menu'] a[href], [role='menubar'] a[href], aside a[href], aside button"))
         add(element, ownText(element));
+      // A popup menu without the markup for one: entries of a small panel floating over the page.
+      for (const element of all("button, a[href], [role='button'], [role='option'], li")) {
+        if (shortText(element, 40) && floatingMenuOf(element)) add(element, ownText(element));
+      }
       // The left Main Menu as a person finds it: clickable entries in the left part of the page.
       clickableFallback(40, (element) => element.getBoundingClientRect().right <= innerWidth * 0.35);
       break;
