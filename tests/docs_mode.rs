@@ -219,6 +219,95 @@ fn an_image_that_differs_from_the_docs_is_rewritten_and_the_table_gives_its_diff
     assert_ne!(rewritten, stale, "the stale image was replaced");
 }
 
+/// `--scale 2`, both crops and a scenario's own highlight style, on the built-in console: a
+/// region of 400x300 CSS pixels is 800x600 image pixels; a crop to the Update button keeps the
+/// button and its padding, boxed in the scenario's colour.
+#[test]
+fn shoot_at_scale_2_crops_to_a_target_or_a_region_in_the_scenarios_highlight_colour() {
+    let scenarios = tempfile::tempdir().expect("scenarios");
+    let scenario = scenarios.path().join("crops.toml");
+    std::fs::write(
+        &scenario,
+        r##"title = "Crops"
+guide = "crops.md"
+
+[highlight]
+color = "#00ff00"
+width = 4
+
+[[step]]
+section = "Upgrade"
+number = 1
+guide = "From the left **Main Menu**, select **Update Management**."
+do = [
+  'log in',
+  'click menu item "Update Management"',
+  'screenshot "crop-to-button.webp" highlighting button "Update" cropped to button "Update" with padding 20',
+  'screenshot "crop-to-region.webp" cropped to region 0, 0, 400, 300',
+]
+"##,
+    )
+    .expect("scenario");
+    let docs = tempfile::tempdir().expect("docs checkout");
+    let out = tempfile::tempdir().expect("out");
+    let mut command = binary();
+    with_credentials(&mut command);
+    let output = run(command
+        .arg("shoot")
+        .arg(&scenario)
+        .args(["--scale", "2", "--docs-root"])
+        .arg(docs.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--snapshots")
+        .arg(out.path().join("snapshot-store")));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let images = images_dir(docs.path());
+
+    let region = image::open(images.join("crop-to-region.webp"))
+        .expect("decodes")
+        .into_rgba8();
+    assert_eq!(
+        region.dimensions(),
+        (800, 600),
+        "400x300 CSS pixels at scale 2"
+    );
+
+    let button = image::open(images.join("crop-to-button.webp"))
+        .expect("decodes")
+        .into_rgba8();
+    let (width, height) = button.dimensions();
+    // The button and 20 CSS pixels on each side, at scale 2: more than the padding alone, far
+    // less than the viewport.
+    assert!(width > 80 && width < 600, "{width}x{height}");
+    assert!(height > 80 && height < 300, "{width}x{height}");
+    let green = pixels_of(&images.join("crop-to-button.webp"), [0, 255, 0]);
+    assert!(
+        green > 400,
+        "the box in the scenario's colour: {green} pixels"
+    );
+    assert_eq!(
+        pixels_of(&images.join("crop-to-button.webp"), HIGHLIGHT),
+        0,
+        "not in the default colour"
+    );
+
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(images.join("palette-harness-shots.json")).expect("manifest"),
+    )
+    .expect("json");
+    let shot = &manifest["images"]["crop-to-button.webp"];
+    assert_eq!(shot["scale"], 2.0, "{shot}");
+    assert!(
+        shot["crop"]
+            .as_str()
+            .unwrap_or("")
+            .contains("button \"Update\""),
+        "{shot}"
+    );
+}
+
 #[test]
 fn docs_check_accounts_for_every_image_and_names_a_missing_one() {
     let output = run(binary().args(["docs", "check"]).args(GUIDES));

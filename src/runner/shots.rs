@@ -25,31 +25,42 @@ impl ScenarioRun<'_> {
         highlight_style: &crate::scenario::HighlightStyle,
         deadline: Instant,
     ) -> Result<Option<String>, ActionFailure> {
-        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
-        let highlighted = self.highlighted(action, &shot.highlight, deadline).await?;
-        let crop_element = match &shot.crop {
-            Some(Crop::Target { target, .. }) => Some(
-                self.wait_for(action, target, Need::Visible, deadline)
-                    .await?
-                    .0,
-            ),
-            _ => None,
+        // The page may re-render between finding the elements and drawing on them: then they
+        // are found again, until the step's deadline.
+        let (captured, crop_box) = loop {
+            let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
+            let highlighted = self.highlighted(action, &shot.highlight, deadline).await?;
+            let crop_element = match &shot.crop {
+                Some(Crop::Target { target, .. }) => Some(
+                    self.wait_for(action, target, Need::Visible, deadline)
+                        .await?
+                        .0,
+                ),
+                _ => None,
+            };
+            let prepared = self
+                .prepare_shot(&hide, &highlighted, crop_element, highlight_style)
+                .await;
+            let captured = match &prepared {
+                Ok(_) => Some(self.stable_screenshot().await),
+                Err(_) => None,
+            };
+            // Whatever happened, the page is left as it was (an element the page replaced
+            // meanwhile has nothing left to undo).
+            let removed = self.browser.remove_highlights().await;
+            let shown = self.browser.set_hidden(&hide, false).await;
+            match (prepared, captured) {
+                (Ok(crop_box), Some(captured)) => {
+                    let captured = captured?;
+                    removed?;
+                    shown.or_else(|error| if error.is_stale() { Ok(()) } else { Err(error) })?;
+                    break (captured, crop_box);
+                }
+                (Err(error), _) if error.is_stale() && Instant::now() < deadline => continue,
+                (Err(error), _) => return Err(error.into()),
+                (Ok(_), None) => unreachable!("a prepared page is always shot"),
+            }
         };
-        self.browser.set_hidden(&hide, true).await?;
-        let drawn = self
-            .browser
-            .draw_highlights(&highlighted, highlight_style)
-            .await;
-        let captured = match drawn {
-            Ok(()) => self.stable_screenshot().await,
-            Err(error) => Err(error.into()),
-        };
-        // Whatever happened, the page is left as it was.
-        let removed = self.browser.remove_highlights().await;
-        let shown = self.browser.set_hidden(&hide, false).await;
-        let captured = captured?;
-        removed?;
-        shown?;
 
         let mut image = decode_rgba(&captured.png).map_err(|message| ActionFailure {
             expected: "the browser's screenshot to be a PNG".to_string(),
@@ -58,7 +69,7 @@ impl ScenarioRun<'_> {
         self.paint_masks(action, &step.snapshot.mask, &mut image, deadline)
             .await?;
         if let Some(crop) = &shot.crop {
-            let region = self.crop_region(crop, crop_element, &image).await?;
+            let region = self.crop_region(crop, crop_box, &image).await?;
             image =
                 image::imageops::crop_imm(&image, region.x, region.y, region.width, region.height)
                     .to_image();
@@ -165,16 +176,37 @@ impl ScenarioRun<'_> {
         Ok(note)
     }
 
+    /// Hides what the step hides, draws the highlights, and measures the crop target (in CSS
+    /// pixels, with the device pixel ratio), all before the shot is taken.
+    async fn prepare_shot(
+        &mut self,
+        hide: &[ElementHandle],
+        highlighted: &[ElementHandle],
+        crop_element: Option<ElementHandle>,
+        highlight_style: &crate::scenario::HighlightStyle,
+    ) -> Result<Option<([i64; 4], f64)>, crate::browser::BrowserError> {
+        self.browser.set_hidden(hide, true).await?;
+        self.browser
+            .draw_highlights(highlighted, highlight_style)
+            .await?;
+        Ok(match crop_element {
+            Some(element) => {
+                let (rects, scale) = self.browser.rects(&[element]).await?;
+                Some((rects[0], scale))
+            }
+            None => None,
+        })
+    }
+
     async fn crop_region(
         &mut self,
         crop: &Crop,
-        element: Option<crate::browser::ElementHandle>,
+        crop_box: Option<([i64; 4], f64)>,
         image: &RgbaImage,
     ) -> Result<Region, ActionFailure> {
-        let (rect, padding) = match (crop, element) {
-            (Crop::Target { padding, .. }, Some(element)) => {
-                let (rects, _) = self.browser.rects(&[element]).await?;
-                (rects[0], i64::from(*padding))
+        let (rect, padding, scale) = match (crop, crop_box) {
+            (Crop::Target { padding, .. }, Some((rect, scale))) => {
+                (rect, i64::from(*padding), scale)
             }
             (
                 Crop::Region {
@@ -192,10 +224,12 @@ impl ScenarioRun<'_> {
                     i64::from(*height),
                 ],
                 0,
+                self.browser.device_pixel_ratio().await?,
             ),
-            (Crop::Target { .. }, None) => unreachable!("a crop target is found before the shot"),
+            (Crop::Target { .. }, None) => {
+                unreachable!("a crop target is measured before the shot")
+            }
         };
-        let scale = self.browser.device_pixel_ratio().await?;
         let [x, y, width, height] = rect;
         let widened = [
             x - padding,
