@@ -65,6 +65,42 @@ fn pixels_of(path: &Path, colour: [u8; 3]) -> usize {
         .count()
 }
 
+/// The smallest box holding every pixel of `colour`: left, top, right, bottom.
+fn bounds_of(image: &image::RgbaImage, colour: [u8; 3]) -> (u32, u32, u32, u32) {
+    let mut bounds = (u32::MAX, u32::MAX, 0, 0);
+    for (x, y, pixel) in image.enumerate_pixels() {
+        if pixel.0[..3] == colour {
+            bounds = (
+                bounds.0.min(x),
+                bounds.1.min(y),
+                bounds.2.max(x),
+                bounds.3.max(y),
+            );
+        }
+    }
+    assert!(bounds.0 <= bounds.2, "no pixel of {colour:?}");
+    bounds
+}
+
+fn most_common_colour(
+    image: &image::RgbaImage,
+    columns: std::ops::Range<u32>,
+    rows: std::ops::Range<u32>,
+) -> [u8; 3] {
+    let mut counts = std::collections::HashMap::new();
+    for y in rows {
+        for x in columns.clone() {
+            let pixel = image.get_pixel(x, y).0;
+            *counts.entry([pixel[0], pixel[1], pixel[2]]).or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(colour, _)| colour)
+        .expect("pixels")
+}
+
 fn modified(path: &Path) -> SystemTime {
     std::fs::metadata(path)
         .and_then(|metadata| metadata.modified())
@@ -129,6 +165,32 @@ fn shoot_writes_every_guide_image_as_webp_highlighted_and_a_second_run_rewrites_
         } else {
             assert_eq!(count, 0, "{name} has no highlight");
         }
+    }
+    // The editor's box goes round the editor a person sees, line-number gutter included: left
+    // of the box, on its middle row, nothing looks like the editor (its dark background or its
+    // gutter's).
+    let editor_shot = image::open(
+        images
+            .join("enterprise-version_upgrade-upgrade_vmware_non-airgap_copy_configurations.webp"),
+    )
+    .expect("decodes")
+    .into_rgba8();
+    let (left, top, right, bottom) = bounds_of(&editor_shot, HIGHLIGHT);
+    let middle = (top + bottom) / 2;
+    let background = most_common_colour(
+        &editor_shot,
+        left + 12..right - 12,
+        middle - 40..middle + 40,
+    );
+    for x in left.saturating_sub(40)..left {
+        let pixel = editor_shot.get_pixel(x, middle).0;
+        let distance: u32 = (0..3)
+            .map(|channel| u32::from(pixel[channel].abs_diff(background[channel])))
+            .sum();
+        assert!(
+            distance > 60,
+            "the editor shows outside its highlight at x={x}: {pixel:?} like {background:?} (box {left}..{right})"
+        );
     }
     // The run's own copies and the manifest's provenance.
     let manifest: serde_json::Value = serde_json::from_slice(

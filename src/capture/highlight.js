@@ -18,8 +18,24 @@ layer.style.cssText = [
   "pointer-events: none",
   "z-index: 2147483647",
 ].join(";");
+// What a person sees as the element: a text area with a line-number gutter beside it is one
+// editor, so the box goes round the frame that holds both. The frame is the largest ancestor
+// no taller than the element (and a little), that holds no other control or heading.
+const OTHERS = "button, a[href], input, select, textarea, [role='button'], [role='textbox'], [contenteditable='true'], h1, h2, h3, h4, h5, h6, [role='heading']";
+function frameOf(element) {
+  let frame = element;
+  const own = element.getBoundingClientRect();
+  for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+    const box = node.getBoundingClientRect();
+    if (box.height > own.height + 16 || box.width > own.width * 1.5 + 80) break;
+    const others = Array.from(node.querySelectorAll(OTHERS)).some((other) => other !== element && !element.contains(other) && !other.contains(element));
+    if (others) break;
+    frame = node;
+  }
+  return frame;
+}
 for (const element of elements) {
-  const box = element.getBoundingClientRect();
+  const box = frameOf(element).getBoundingClientRect();
   const out = style.padding + style.width;
   const frame = document.createElement("div");
   frame.style.cssText = [
