@@ -60,6 +60,10 @@ pub struct DocsCheckArgs {
     /// guide's path.
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     pub scenarios: PathBuf,
+    /// `text` (for a person) or `json` (one object: every guide's images, missing images,
+    /// steps outside the console, unaccounted steps, drift; the orphans), for CI tools.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -150,9 +150,21 @@ fn in_runtime(work: impl Future<Output = ExitCode>) -> ExitCode {
 /// `docs check`: exit 0 when every image of every guide is made by a scenario step, 1 when one
 /// is missing, 2 when a guide or scenario cannot be read.
 fn check_docs(args: &DocsCheckArgs) -> ExitCode {
+    let json = match args.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => return usage_error(format!("--format: expected text or json, found `{other}`")),
+    };
     match palette_harness::docs::check::run(&args.guides, &args.scenarios) {
         Ok(check) => {
-            print!("{}", check.text);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check.json).unwrap_or_default()
+                );
+            } else {
+                print!("{}", check.text);
+            }
             if check.missing > 0 {
                 ExitCode::from(1)
             } else {

@@ -414,6 +414,41 @@ fn docs_check_accounts_for_every_image_and_names_a_missing_one() {
         ),
         "{stdout}"
     );
+    // The same account as JSON, for CI tools, with the same exit status.
+    let output = run(binary()
+        .args([
+            "docs",
+            "check",
+            "--format",
+            "json",
+            GUIDES[2],
+            "--scenarios",
+        ])
+        .arg(scenarios.path()));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let account: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(account["missing"], 1, "{account}");
+    let guide = &account["guides"][0];
+    assert_eq!(
+        guide["missing"][0],
+        "enterprise-version_upgrade-upgrade_vmware_palette-upgrade-preview.webp"
+    );
+    let missing = guide["images"]
+        .as_array()
+        .expect("images")
+        .iter()
+        .find(|image| image["made_by"].is_null())
+        .expect("the missing image among the images");
+    assert_eq!(missing["line"], 82);
+    assert_eq!(missing["guide_step"], "Upgrade 8");
+    assert!(guide["images"]
+        .as_array()
+        .expect("images")
+        .iter()
+        .any(|image| image["made_by"]["location"]
+            .as_str()
+            .is_some_and(|at| at.contains("vertex-upgrade-vmware-non-airgap.toml:"))));
 }
 
 #[test]

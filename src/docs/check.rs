@@ -22,9 +22,10 @@ pub enum DocsCheckError {
     Scenario(#[from] ScenarioError),
 }
 
-/// What `docs check` prints, and whether an image is missing.
+/// What `docs check` prints, as text and as JSON, and how many images are missing.
 pub struct DocsCheck {
     pub text: String,
+    pub json: serde_json::Value,
     pub missing: usize,
 }
 
@@ -41,6 +42,7 @@ pub fn run(guides: &[PathBuf], scenarios_dir: &Path) -> Result<DocsCheck, DocsCh
     let mut text = String::new();
     let mut missing = 0;
     let mut followed: Vec<&Scenario> = Vec::new();
+    let mut guides_json = Vec::new();
     for (path, guide) in &read {
         let following: Vec<&Scenario> = scenarios
             .iter()
@@ -49,6 +51,17 @@ pub fn run(guides: &[PathBuf], scenarios_dir: &Path) -> Result<DocsCheck, DocsCh
         let found = coverage::check(guide, &following);
         missing += found.missing().count();
         render_guide(&mut text, path, guide, &following, &found);
+        guides_json.push(serde_json::json!({
+            "guide": path,
+            "title": guide.title,
+            "scenarios": following.iter().map(|scenario| &scenario.file).collect::<Vec<_>>(),
+            "images": found.images,
+            "missing": found.missing().map(|image| &image.name).collect::<Vec<_>>(),
+            "outside_steps": found.outside_steps.iter().map(|(step, place)| serde_json::json!({"step": step, "outside": place})).collect::<Vec<_>>(),
+            "unaccounted_steps": found.unaccounted_steps,
+            "drift": found.drift,
+            "partials": guide.partials,
+        }));
         for scenario in following {
             if !followed.iter().any(|known| known.file == scenario.file) {
                 followed.push(scenario);
@@ -69,7 +82,16 @@ pub fn run(guides: &[PathBuf], scenarios_dir: &Path) -> Result<DocsCheck, DocsCh
         guides.len(),
         orphans.len()
     );
-    Ok(DocsCheck { text, missing })
+    let json = serde_json::json!({
+        "guides": guides_json,
+        "orphans": orphans,
+        "missing": missing,
+    });
+    Ok(DocsCheck {
+        text,
+        json,
+        missing,
+    })
 }
 
 fn load_scenarios(folder: &Path) -> Result<Vec<Scenario>, DocsCheckError> {

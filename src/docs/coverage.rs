@@ -7,7 +7,7 @@ use super::guide::{Guide, GuideStep};
 use crate::scenario::{Action, ActionKind, Crop, Keeping, Scenario, Step, Target};
 
 /// What `docs check` found for one guide.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Coverage {
     pub images: Vec<ImageCoverage>,
     /// Guide steps with no scenario step of the same section and number.
@@ -17,7 +17,7 @@ pub struct Coverage {
     pub drift: Vec<Drift>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ImageCoverage {
     pub name: String,
     /// 1-based line in the guide.
@@ -28,14 +28,14 @@ pub struct ImageCoverage {
     pub made_by: Option<MadeBy>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MadeBy {
     pub scenario: String,
     pub location: String,
     pub step: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Drift {
     pub step: String,
     pub label: String,
@@ -43,7 +43,7 @@ pub struct Drift {
 }
 
 /// A scenario's shot not shown by any guide checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Orphan {
     pub name: String,
     pub location: String,
