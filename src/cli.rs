@@ -207,6 +207,18 @@ pub struct RunArgs {
     /// one, else the --console URL's host (and port, when not the scheme's default).
     #[arg(long, value_name = "NAME")]
     pub console_name: Option<String>,
+    /// Also write the run as JUnit XML here (a testsuite per scenario, a testcase per step).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// `terminal` (progress for a person) or `json` (one JSON event per line on stdout).
+    #[arg(long, value_name = "KIND", default_value = "terminal")]
+    pub reporter: String,
+    /// Run up to N scenarios at once, each in its own browser session.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub workers: usize,
+    /// Run only the K-th of N equal parts of the scenario list, e.g. 2/3, for CI matrices.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Args)]

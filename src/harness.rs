@@ -8,7 +8,10 @@ use std::time::Duration;
 use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig, Product};
 use crate::redact::Redactor;
-use crate::report::{HtmlReport, JsonReport, TerminalReporter};
+use crate::report::{
+    GithubAnnotations, HtmlReport, JsonLinesReporter, JsonReport, JunitReport, TerminalReporter,
+};
+use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
 
 use crate::docs::images::ImageChange;
@@ -18,7 +21,7 @@ use crate::runner::{
     UnwrittenReport,
 };
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::settings::{ConsoleTarget, RunSettings, Trust};
+use crate::settings::{ConsoleTarget, ReporterKind, RunSettings, Trust};
 use crate::snapshot::SnapshotStore;
 
 /// Problems that stop a run before or outside any scenario step: exit code 2.
@@ -123,75 +126,45 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
         policy: settings.update_snapshots,
         pending_allowed: !settings.on_ci,
     };
-    let mut reporters = Reporters(vec![
-        Box::new(TerminalReporter::new(
-            live_progress,
-            Box::new(std::io::stdout()),
-        )),
-        Box::new(JsonReport::new()),
-        Box::new(HtmlReport::new(settings.out_dir.clone())),
-    ]);
+    // Reports of the whole run, told each event with its scenario's slot.
+    let mut run_wide: Vec<Box<dyn Reporter + Send>> =
+        vec![Box::new(HtmlReport::new(settings.out_dir.clone()))];
+    if let Some(path) = &settings.junit {
+        run_wide.push(Box::new(JunitReport::new(path.clone())));
+    }
     let docs_images = Arc::new(Mutex::new(Vec::new()));
-    if settings.docs.is_some() {
-        reporters.0.push(Box::new(DocsImages(docs_images.clone())));
+    if let Some(docs) = &settings.docs {
+        run_wide.push(Box::new(DocsImages(docs_images.clone())));
+        // The first scenario listed that makes an image writes it, however workers finish.
+        for scenario in &scenarios {
+            for shot in shots_of(scenario) {
+                docs.claim(&shot.image_name, &scenario.name());
+            }
+        }
     }
+    let context = RunContext {
+        settings: &settings,
+        external: &external,
+        redactor,
+        snapshots,
+        run_wide: Arc::new(Mutex::new(Reporters(run_wide))),
+        console_in_use: tokio::sync::RwLock::new(()),
+        live_progress: live_progress && settings.workers == 1,
+    };
+    let finished: Vec<Result<ScenarioResult, HarnessError>> =
+        futures_util::stream::iter(scenarios.iter().enumerate())
+            .map(|(slot, scenario)| context.run_one(slot, scenario))
+            .buffered(settings.workers)
+            .collect()
+            .await;
     let mut results = Vec::new();
-    for scenario in &scenarios {
-        // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
-        // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
-        let (console_url, may_mutate, _built_in, (certificates, certificate_verdict)) =
-            match (&settings.console, &external) {
-                (_, Some((url, trust))) => (url.clone(), settings.apply, None, trust.clone()),
-                (ConsoleTarget::BuiltIn { lock }, None) => {
-                    let config = ConsoleConfig {
-                        lock_duration: *lock,
-                        username: settings.credentials.username.clone(),
-                        password: settings.credentials.password.clone(),
-                        product: if scenario.reference_console.vertex {
-                            Product::Vertex
-                        } else {
-                            Product::Palette
-                        },
-                        airgap: scenario.reference_console.airgap,
-                        ..ConsoleConfig::default()
-                    };
-                    let running = console::start(config, 0)
-                        .await
-                        .map_err(HarnessError::ConsoleStart)?;
-                    let url = running.url();
-                    let trust = establish_trust(&url, &settings.trust).await?;
-                    (url, true, Some(running), trust)
-                }
-                (ConsoleTarget::External { .. }, None) => unreachable!("checked above"),
-            };
-        let browser_options = BrowserOptions {
-            certificates,
-            ..settings.browser.clone()
-        };
-        // The browser first: a run that cannot start one must not clear the previous results.
-        let browser = Browser::start(&browser_options).await?;
-        let output_dir = settings.out_dir.join(scenario.name());
-        prepare_output(&output_dir)?;
-        let runner_settings = RunnerSettings {
-            console_url: console_url.clone(),
-            may_mutate,
-            step_timeout: settings.step_timeout,
-            scenario_timeout: settings.scenario_timeout,
-            retries: settings.retries,
-            credentials: settings.credentials.clone(),
-            output_dir: output_dir.clone(),
-            redactor: redactor.clone(),
-            snapshots: snapshots.clone(),
-            allow_unsupported_path: settings.allow_unsupported_path,
-            support_values: settings.support_values.clone(),
-            certificate: certificate_verdict.clone(),
-            docs: settings.docs.clone(),
-        };
-        let outcome =
-            runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
-        browser.close().await;
-        results.push((scenario.name(), outcome, output_dir));
+    let mut unwritten_reports = Vec::new();
+    for result in finished {
+        let result = result?;
+        results.push((result.name, result.outcome, result.output_dir));
+        unwritten_reports.extend(result.unwritten);
     }
+    unwritten_reports.extend(context.run_wide_unwritten());
     let docs = match (&settings.docs, manifest.as_mut()) {
         (Some(docs), Some(manifest)) => {
             let images = std::mem::take(
@@ -245,9 +218,177 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
     };
     Ok(RunSummary {
         results,
-        unwritten_reports: reporters.unwritten(),
+        unwritten_reports,
         docs,
     })
+}
+
+/// The screenshots a scenario takes, in order.
+fn shots_of(scenario: &Scenario) -> impl Iterator<Item = &crate::scenario::Shot> {
+    scenario
+        .steps
+        .iter()
+        .flat_map(|step| &step.actions)
+        .filter_map(|action| match &action.kind {
+            crate::scenario::ActionKind::Screenshot(shot) => Some(shot),
+            _ => None,
+        })
+}
+
+/// What every scenario of a run shares.
+struct RunContext<'a> {
+    settings: &'a RunSettings,
+    /// A console given by URL, with how its certificate is trusted.
+    external: &'a Option<(String, (CertificateTrust, Option<String>))>,
+    redactor: Redactor,
+    snapshots: SnapshotSettings,
+    run_wide: Arc<Mutex<Reporters>>,
+    /// Against one `--console`, a scenario that may change it runs alone (write), the others
+    /// side by side (read). Each built-in console belongs to one scenario.
+    console_in_use: tokio::sync::RwLock<()>,
+    live_progress: bool,
+}
+
+/// How one scenario ended, and the report files of its own it could not write.
+struct ScenarioResult {
+    name: String,
+    outcome: Outcome,
+    output_dir: PathBuf,
+    unwritten: Vec<UnwrittenReport>,
+}
+
+/// One scenario's reporters: its own (terminal lines, `report.json`, annotations) and the run's
+/// (the HTML report, JUnit), which learn which scenario each event is about from its slot.
+struct ScenarioReporters {
+    slot: usize,
+    own: Reporters,
+    run_wide: Arc<Mutex<Reporters>>,
+}
+
+impl Reporter for ScenarioReporters {
+    fn on_event(&mut self, event: &crate::runner::Event) {
+        self.own.on_event(event);
+        self.run_wide
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .on_event_in(self.slot, event);
+    }
+
+    fn unwritten(&self) -> Vec<UnwrittenReport> {
+        self.own.unwritten()
+    }
+}
+
+impl RunContext<'_> {
+    fn run_wide_unwritten(&self) -> Vec<UnwrittenReport> {
+        self.run_wide
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwritten()
+    }
+
+    fn own_reporters(&self, scenario: &Scenario) -> Reporters {
+        let settings = self.settings;
+        let mut own: Vec<Box<dyn Reporter + Send>> = Vec::new();
+        match settings.reporter {
+            ReporterKind::Terminal => {
+                let mut terminal =
+                    TerminalReporter::new(self.live_progress, Box::new(std::io::stdout()));
+                if settings.workers > 1 {
+                    terminal = terminal.with_prefix(format!("[{}] ", scenario.name()));
+                }
+                own.push(Box::new(terminal));
+            }
+            ReporterKind::Json => own.push(Box::new(JsonLinesReporter::new(Box::new(
+                std::io::stdout(),
+            )))),
+        }
+        own.push(Box::new(JsonReport::new()));
+        if settings.github_actions {
+            own.push(Box::new(GithubAnnotations::new(Box::new(std::io::stdout()))));
+        }
+        Reporters(own)
+    }
+
+    async fn run_one(
+        &self,
+        slot: usize,
+        scenario: &Scenario,
+    ) -> Result<ScenarioResult, HarnessError> {
+        let settings = self.settings;
+        // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
+        // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
+        let (console_url, may_mutate, _built_in, (certificates, certificate_verdict)) =
+            match (&settings.console, self.external) {
+                (_, Some((url, trust))) => (url.clone(), settings.apply, None, trust.clone()),
+                (ConsoleTarget::BuiltIn { lock }, None) => {
+                    let config = ConsoleConfig {
+                        lock_duration: *lock,
+                        username: settings.credentials.username.clone(),
+                        password: settings.credentials.password.clone(),
+                        product: if scenario.reference_console.vertex {
+                            Product::Vertex
+                        } else {
+                            Product::Palette
+                        },
+                        airgap: scenario.reference_console.airgap,
+                        ..ConsoleConfig::default()
+                    };
+                    let running = console::start(config, 0)
+                        .await
+                        .map_err(HarnessError::ConsoleStart)?;
+                    let url = running.url();
+                    let trust = establish_trust(&url, &settings.trust).await?;
+                    (url, true, Some(running), trust)
+                }
+                (ConsoleTarget::External { .. }, None) => unreachable!("checked above"),
+            };
+        // A scenario that changes a shared console has it to itself.
+        let changes_console = may_mutate && scenario.steps.iter().any(|step| step.mutating);
+        let (_shared, _exclusive) = match (self.external, changes_console) {
+            (Some(_), true) => (None, Some(self.console_in_use.write().await)),
+            (Some(_), false) => (Some(self.console_in_use.read().await), None),
+            (None, _) => (None, None),
+        };
+        let browser_options = BrowserOptions {
+            certificates,
+            ..settings.browser.clone()
+        };
+        // The browser first: a run that cannot start one must not clear the previous results.
+        let browser = Browser::start(&browser_options).await?;
+        let output_dir = settings.out_dir.join(scenario.name());
+        prepare_output(&output_dir)?;
+        let runner_settings = RunnerSettings {
+            console_url: console_url.clone(),
+            may_mutate,
+            step_timeout: settings.step_timeout,
+            scenario_timeout: settings.scenario_timeout,
+            retries: settings.retries,
+            credentials: settings.credentials.clone(),
+            output_dir: output_dir.clone(),
+            redactor: self.redactor.clone(),
+            snapshots: self.snapshots.clone(),
+            allow_unsupported_path: settings.allow_unsupported_path,
+            support_values: settings.support_values.clone(),
+            certificate: certificate_verdict.clone(),
+            docs: settings.docs.clone(),
+        };
+        let mut reporters = ScenarioReporters {
+            slot,
+            own: self.own_reporters(scenario),
+            run_wide: self.run_wide.clone(),
+        };
+        let outcome =
+            runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
+        browser.close().await;
+        let unwritten = reporters.unwritten();
+        Ok(ScenarioResult {
+            name: scenario.name(),
+            outcome,
+            output_dir,
+            unwritten,
+        })
+    }
 }
 
 /// The page outline of any URL, as a page snapshot would compare it (the `outline` command).

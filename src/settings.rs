@@ -18,6 +18,12 @@ pub const PASSWORD_VARIABLE: &str = "PALETTE_PASSWORD";
 /// Usage and configuration problems: exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    #[error("--workers: expected a number of browser sessions from 1 to 16, found `{0}`")]
+    Workers(usize),
+    #[error("--shard: expected K/N with 1 <= K <= N (e.g. 2/3), found `{0}`")]
+    Shard(String),
+    #[error("--reporter: expected terminal or json, found `{0}`")]
+    Reporter(String),
     #[error("no scenario files given and {} has no .toml files; pass SCENARIO paths or run from the project folder", folder.display())]
     NoScenarios { folder: PathBuf },
     #[error("--timeout: {0}")]
@@ -78,6 +84,38 @@ pub struct RunSettings {
     pub trust: Trust,
     /// Docs mode (`shoot`): the guides' images go into a docs checkout.
     pub docs: Option<crate::docs::DocsOutput>,
+    /// `--junit PATH`: the run as JUnit XML.
+    pub junit: Option<PathBuf>,
+    pub reporter: ReporterKind,
+    /// Scenarios run at once, each in its own browser session (`--workers`).
+    pub workers: usize,
+    /// `--shard K/N`, as given: the scenario list is already this shard's part.
+    pub shard: Option<(usize, usize)>,
+    /// `GITHUB_ACTIONS` is set: failures are also written as workflow annotations.
+    pub github_actions: bool,
+}
+
+/// What goes to stdout while a run goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReporterKind {
+    /// Progress for a person (a live status line on a terminal).
+    Terminal,
+    /// One JSON object per event and line.
+    Json,
+}
+
+/// The `k`-th of `n` contiguous, near-equal parts of `items` (1-based), as Playwright shards.
+pub fn shard_of<T: Clone>(items: &[T], k: usize, n: usize) -> Vec<T> {
+    let start = (k - 1) * items.len() / n;
+    let end = k * items.len() / n;
+    items[start..end].to_vec()
+}
+
+/// `2/3` → (2, 3).
+pub fn parse_shard(text: &str) -> Option<(usize, usize)> {
+    let (k, n) = text.split_once('/')?;
+    let (k, n): (usize, usize) = (k.trim().parse().ok()?, n.trim().parse().ok()?);
+    (k >= 1 && k <= n).then_some((k, n))
 }
 
 /// How a console served over https is trusted.
@@ -103,6 +141,22 @@ pub fn resolve(
         scenario_files(Path::new("scenarios"))?
     } else {
         args.scenarios.clone()
+    };
+    let shard = match &args.shard {
+        Some(text) => Some(parse_shard(text).ok_or_else(|| SettingsError::Shard(text.clone()))?),
+        None => None,
+    };
+    let scenarios = match shard {
+        Some((k, n)) => shard_of(&scenarios, k, n),
+        None => scenarios,
+    };
+    if !(1..=16).contains(&args.workers) {
+        return Err(SettingsError::Workers(args.workers));
+    }
+    let reporter = match args.reporter.as_str() {
+        "terminal" => ReporterKind::Terminal,
+        "json" => ReporterKind::Json,
+        other => return Err(SettingsError::Reporter(other.to_string())),
     };
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
     let scenario_timeout =
@@ -220,6 +274,11 @@ pub fn resolve(
         support_values: args.support_values.clone(),
         trust,
         docs: None,
+        junit: args.junit.clone(),
+        reporter,
+        workers: args.workers,
+        shard,
+        github_actions: environment("GITHUB_ACTIONS").is_some_and(|value| value == "true"),
     })
 }
 
@@ -305,6 +364,27 @@ mod tests {
             crate::cli::Command::Run(args) => args,
             other => panic!("not a run: {other:?}"),
         }
+    }
+
+    #[test]
+    fn shards_split_the_list_into_contiguous_near_equal_parts_that_cover_it_once() {
+        let items: Vec<u32> = (1..=7).collect();
+        let parts: Vec<Vec<u32>> = (1..=3).map(|k| shard_of(&items, k, 3)).collect();
+        assert_eq!(parts, vec![vec![1, 2], vec![3, 4], vec![5, 6, 7]]);
+        // More shards than items: some are empty, none repeats an item.
+        let parts: Vec<Vec<u32>> = (1..=4).map(|k| shard_of(&items[..2], k, 4)).collect();
+        assert_eq!(parts.concat(), vec![1, 2]);
+        assert_eq!(parse_shard("2/3"), Some((2, 3)));
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+            assert_eq!(parse_shard(bad), None, "{bad}");
+        }
+        let settings = resolve(&args(&["a.toml", "b.toml", "c.toml", "--shard", "2/3"]), |_| None)
+            .expect("resolves");
+        assert_eq!(settings.scenarios, vec![PathBuf::from("b.toml")]);
+        let error = resolve(&args(&["a.toml", "--shard", "4/3"]), |_| None).unwrap_err();
+        assert!(error.to_string().starts_with("--shard: expected K/N"), "{error}");
+        let error = resolve(&args(&["a.toml", "--workers", "0"]), |_| None).unwrap_err();
+        assert!(error.to_string().starts_with("--workers:"), "{error}");
     }
 
     #[test]

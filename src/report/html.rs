@@ -44,6 +44,8 @@ struct ScenarioEntry {
     seconds: Option<f64>,
     /// Why the run stopped before this scenario finished.
     interrupted: Option<String>,
+    /// Where this scenario is, to say where a run stopped midway.
+    interruption: Interruption,
 }
 
 impl StepEntry {
@@ -68,7 +70,10 @@ pub struct HtmlReport {
     /// The run's output folder; the report sits at its top and links files below it.
     root: PathBuf,
     scenarios: Vec<ScenarioEntry>,
-    interruption: Interruption,
+    /// The scenario the event at hand is about: with `--workers`, scenarios run side by side
+    /// and their events interleave (`on_event_in` names each one's slot).
+    active: usize,
+    slots: std::collections::HashMap<usize, usize>,
     files: ReportFiles,
 }
 
@@ -77,7 +82,8 @@ impl HtmlReport {
         HtmlReport {
             root,
             scenarios: Vec::new(),
-            interruption: Interruption::default(),
+            active: 0,
+            slots: std::collections::HashMap::new(),
             files: ReportFiles::default(),
         }
     }
@@ -85,11 +91,11 @@ impl HtmlReport {
     fn write(&mut self) {
         let path = self.root.join("report.html");
         let html = self.render();
-        // Once the last scenario has ended (or was interrupted), this is the report's last word.
+        // Once every scenario has ended (or was interrupted), this is the report's last word.
         let ended = self
             .scenarios
-            .last()
-            .is_some_and(|scenario| scenario.outcome.is_some() || scenario.interrupted.is_some());
+            .iter()
+            .all(|scenario| scenario.outcome.is_some() || scenario.interrupted.is_some());
         if ended {
             self.files.write_last(&path, html.as_bytes());
         } else {
@@ -442,8 +448,20 @@ impl HtmlReport {
 }
 
 impl Reporter for HtmlReport {
+    fn on_event_in(&mut self, slot: usize, event: &Event) {
+        if let Some(&index) = self.slots.get(&slot) {
+            self.active = index;
+        }
+        self.on_event(event);
+        if matches!(event, Event::ScenarioStarted { .. }) {
+            self.slots.insert(slot, self.active);
+        }
+    }
+
     fn on_event(&mut self, event: &Event) {
-        self.interruption.observe(event);
+        if let Some(scenario) = self.scenarios.get_mut(self.active) {
+            scenario.interruption.observe(event);
+        }
         match event {
             Event::ScenarioStarted {
                 scenario,
@@ -461,14 +479,16 @@ impl Reporter for HtmlReport {
                     rehearsal: Rehearsal::default(),
                     seconds: None,
                     interrupted: None,
+                    interruption: Interruption::default(),
                 });
+                self.active = self.scenarios.len() - 1;
                 self.write();
             }
             Event::StepStarted {
                 step: title,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     scenario.steps.push(StepEntry {
                         title: title.clone(),
                         guide: guide_words.clone(),
@@ -487,7 +507,7 @@ impl Reporter for HtmlReport {
                 kind: ArtifactKind::Screenshot,
                 path,
             } => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.screenshots.push(path.clone());
                 }
             }
@@ -496,7 +516,7 @@ impl Reporter for HtmlReport {
                 place,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     scenario.steps.push(StepEntry::not_run(
                         format!("{step} (outside the console: {place})"),
                         guide_words.clone(),
@@ -506,7 +526,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepSkipped { step, reason } => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     scenario.rehearsal.absorb(event);
                     scenario.steps.push(StepEntry::not_run(
                         step.clone(),
@@ -517,19 +537,19 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::Fact(_) => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     scenario.rehearsal.absorb(event);
                 }
             }
             Event::SnapshotChecked(check) => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.snapshots.push(check.clone());
                 }
             }
             Event::StepRetrying {
                 failure, attempt, ..
             } => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.failed_attempts.push(failure.clone());
                     step.attempts = attempt + 1;
                     // The next attempt checks every snapshot again.
@@ -538,7 +558,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepPassed { elapsed, .. } => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.seconds = Some(elapsed.as_secs_f64());
                     step.status = if step
                         .snapshots
@@ -557,7 +577,7 @@ impl Reporter for HtmlReport {
                 attempts,
                 not_retried,
             } => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.status = "failed";
                     step.failure = Some(failure.clone());
                     step.attempts = *attempts;
@@ -566,7 +586,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StoppedBeforeMutation { .. } => {
-                if let Some(step) = current_step(&mut self.scenarios) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
                     step.status = "stopped";
                 }
             }
@@ -576,7 +596,7 @@ impl Reporter for HtmlReport {
                 folder,
                 promoted,
             } => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     name_promoted(
                         scenario
                             .steps
@@ -597,7 +617,7 @@ impl Reporter for HtmlReport {
             Event::ScenarioFinished {
                 outcome, elapsed, ..
             } => {
-                if let Some(scenario) = self.scenarios.last_mut() {
+                if let Some(scenario) = self.scenarios.get_mut(self.active) {
                     scenario.outcome = Some(outcome.clone());
                     scenario.seconds = Some(elapsed.as_secs_f64());
                 }
@@ -613,29 +633,30 @@ impl Reporter for HtmlReport {
 }
 
 impl Drop for HtmlReport {
-    /// A run stopped midway says so, for the scenario under way.
+    /// A run stopped midway says so, for each scenario under way.
     fn drop(&mut self) {
-        let Some(scenario) = self.scenarios.last_mut() else {
-            return;
-        };
-        if scenario.outcome.is_some() {
-            return;
-        }
-        let step = scenario.steps.last().map(|step| step.title.clone());
-        scenario.interrupted = Some(self.interruption.describe(step.as_deref()));
-        if let Some(step) = scenario.steps.last_mut() {
-            if step.status == "running" {
-                step.status = "interrupted";
+        let mut any = false;
+        for scenario in &mut self.scenarios {
+            if scenario.outcome.is_some() {
+                continue;
+            }
+            any = true;
+            let step = scenario.steps.last().map(|step| step.title.clone());
+            scenario.interrupted = Some(scenario.interruption.describe(step.as_deref()));
+            if let Some(step) = scenario.steps.last_mut() {
+                if step.status == "running" {
+                    step.status = "interrupted";
+                }
             }
         }
-        self.write();
+        if any {
+            self.write();
+        }
     }
 }
 
-fn current_step(scenarios: &mut [ScenarioEntry]) -> Option<&mut StepEntry> {
-    scenarios
-        .last_mut()
-        .and_then(|scenario| scenario.steps.last_mut())
+fn current_step(scenario: Option<&mut ScenarioEntry>) -> Option<&mut StepEntry> {
+    scenario.and_then(|scenario| scenario.steps.last_mut())
 }
 
 fn escape(text: &str) -> String {

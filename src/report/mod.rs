@@ -2,11 +2,17 @@
 //! prints progress or writes reports.
 
 mod file;
+mod github;
 mod html;
 mod interruption;
 mod json;
+mod json_lines;
+mod junit;
 mod terminal;
 
+pub use github::GithubAnnotations;
 pub use html::HtmlReport;
 pub use json::JsonReport;
+pub use json_lines::JsonLinesReporter;
+pub use junit::JunitReport;
 pub use terminal::TerminalReporter;

@@ -11,6 +11,8 @@ pub struct TerminalReporter {
     status_line_open: bool,
     last_plain_wait: Option<(String, u64)>,
     output: Box<dyn Write + Send>,
+    /// Before every line: the scenario's name when several run at once (`--workers`).
+    prefix: String,
 }
 
 impl TerminalReporter {
@@ -20,7 +22,14 @@ impl TerminalReporter {
             status_line_open: false,
             last_plain_wait: None,
             output,
+            prefix: String::new(),
         }
+    }
+
+    /// Every line starts with `prefix`: `[upgrade-vmware-airgap] ✓ click tab "Profile"`.
+    pub fn with_prefix(mut self, prefix: String) -> Self {
+        self.prefix = prefix;
+        self
     }
 
     fn line(&mut self, text: &str) {
@@ -28,7 +37,7 @@ impl TerminalReporter {
             let _ = write!(self.output, "\r\x1b[2K");
             self.status_line_open = false;
         }
-        let _ = writeln!(self.output, "{text}");
+        let _ = writeln!(self.output, "{}{text}", self.prefix);
         let _ = self.output.flush();
     }
 

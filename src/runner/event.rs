@@ -246,6 +246,13 @@ pub enum Event {
 pub trait Reporter {
     fn on_event(&mut self, event: &Event);
 
+    /// An event of the scenario running in `slot`: with `--workers`, scenarios run side by
+    /// side and their events interleave. A reporter that follows several scenarios at once
+    /// (the HTML report, JUnit) tells them apart by slot; the others see one stream.
+    fn on_event_in(&mut self, _slot: usize, event: &Event) {
+        self.on_event(event);
+    }
+
     /// The report files this reporter could not bring up to date.
     fn unwritten(&self) -> Vec<UnwrittenReport> {
         Vec::new()
@@ -266,6 +273,12 @@ impl Reporter for Reporters {
     fn on_event(&mut self, event: &Event) {
         for reporter in &mut self.0 {
             reporter.on_event(event);
+        }
+    }
+
+    fn on_event_in(&mut self, slot: usize, event: &Event) {
+        for reporter in &mut self.0 {
+            reporter.on_event_in(slot, event);
         }
     }
 
