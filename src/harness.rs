@@ -305,7 +305,9 @@ impl RunContext<'_> {
         }
         own.push(Box::new(JsonReport::new()));
         if settings.github_actions {
-            own.push(Box::new(GithubAnnotations::new(Box::new(std::io::stdout()))));
+            own.push(Box::new(GithubAnnotations::new(
+                Box::new(std::io::stdout()),
+            )));
         }
         Reporters(own)
     }

@@ -378,11 +378,17 @@ mod tests {
         for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
             assert_eq!(parse_shard(bad), None, "{bad}");
         }
-        let settings = resolve(&args(&["a.toml", "b.toml", "c.toml", "--shard", "2/3"]), |_| None)
-            .expect("resolves");
+        let settings = resolve(
+            &args(&["a.toml", "b.toml", "c.toml", "--shard", "2/3"]),
+            |_| None,
+        )
+        .expect("resolves");
         assert_eq!(settings.scenarios, vec![PathBuf::from("b.toml")]);
         let error = resolve(&args(&["a.toml", "--shard", "4/3"]), |_| None).unwrap_err();
-        assert!(error.to_string().starts_with("--shard: expected K/N"), "{error}");
+        assert!(
+            error.to_string().starts_with("--shard: expected K/N"),
+            "{error}"
+        );
         let error = resolve(&args(&["a.toml", "--workers", "0"]), |_| None).unwrap_err();
         assert!(error.to_string().starts_with("--workers:"), "{error}");
     }

@@ -99,7 +99,10 @@ mod tests {
 
     #[test]
     fn a_location_without_line_and_column_names_the_file_only() {
-        assert_eq!(split_location("scenario.toml"), ("scenario.toml", None, None));
+        assert_eq!(
+            split_location("scenario.toml"),
+            ("scenario.toml", None, None)
+        );
         assert_eq!(
             split_location("/a:b/x.toml:3:9"),
             ("/a:b/x.toml", Some(3), Some(9))

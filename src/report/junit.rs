@@ -252,10 +252,8 @@ impl Reporter for JunitReport {
                         .as_deref()
                         .map(|note| format!(" — {note}"))
                         .unwrap_or_default();
-                    case.log.push(format!(
-                        "✓ {action} ({:.1}s){note}",
-                        elapsed.as_secs_f64()
-                    ));
+                    case.log
+                        .push(format!("✓ {action} ({:.1}s){note}", elapsed.as_secs_f64()));
                 }
             }
             Event::ArtifactWritten { path, .. } => {
@@ -265,7 +263,8 @@ impl Reporter for JunitReport {
             }
             Event::StepRetrying { failure, .. } => {
                 if let Some(case) = self.case() {
-                    case.log.push(format!("✗ attempt failed: {}", failure_message(failure)));
+                    case.log
+                        .push(format!("✗ attempt failed: {}", failure_message(failure)));
                     case.reruns.push(failure.clone());
                 }
             }
@@ -277,7 +276,10 @@ impl Reporter for JunitReport {
             }
             Event::StepFailed { failure, .. } => {
                 if let Some(case) = self.case() {
-                    for path in [&failure.screenshot, &failure.page_html].into_iter().flatten() {
+                    for path in [&failure.screenshot, &failure.page_html]
+                        .into_iter()
+                        .flatten()
+                    {
                         if !case.attachments.contains(path) {
                             case.attachments.push(path.clone());
                         }
@@ -286,7 +288,10 @@ impl Reporter for JunitReport {
                 }
             }
             Event::StepSkipped { step, reason } => {
-                self.push_case(step.clone(), CaseStatus::Skipped(format!("skipped: {reason}")));
+                self.push_case(
+                    step.clone(),
+                    CaseStatus::Skipped(format!("skipped: {reason}")),
+                );
             }
             Event::StepOutside { step, place, .. } => {
                 self.push_case(
@@ -307,7 +312,12 @@ impl Reporter for JunitReport {
                     Verdict::Changed | Verdict::Missing | Verdict::NotRecorded
                 ) =>
             {
-                let name = format!("{}: snapshot {} ({})", check.step, check.name, check.kind.word());
+                let name = format!(
+                    "{}: snapshot {} ({})",
+                    check.step,
+                    check.name,
+                    check.kind.word()
+                );
                 let mut detail = format!("{} {}: {}", check.kind.word(), check.name, check.detail);
                 if let Some(diff) = &check.text_diff {
                     detail.push('\n');
