@@ -1,0 +1,165 @@
+//! Distributed runs: a real Selenium Grid 4 (a hub and two nodes with one Chromium slot each,
+//! started by `webdriver/grid/start.sh` on loopback ports of its own) runs two scenarios on two
+//! workers through `--webdriver`; the harness starts no driver, both pass, each node served
+//! one session, and the JUnit XML reads back. Stopping the Grid leaves no process behind.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A loopback port nothing listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A port `p` with `p` and `p + 1` free (the nodes' ports).
+fn two_free_ports() -> u16 {
+    loop {
+        let port = free_port();
+        if port < u16::MAX && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// The Grid's process group, stopped (TERM, then KILL) when dropped.
+struct Grid {
+    child: Child,
+    url: String,
+}
+
+impl Grid {
+    fn start(logs: &Path) -> Grid {
+        let hub = free_port();
+        let mut child = Command::new("webdriver/grid/start.sh")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("HUB_PORT", hub.to_string())
+            .env("PUBLISH_PORT", free_port().to_string())
+            .env("SUBSCRIBE_PORT", free_port().to_string())
+            .env("NODE_PORT", two_free_ports().to_string())
+            .env("GRID_LOGS", logs)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("webdriver/grid/start.sh runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut ready = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut ready)
+            .expect("start.sh prints");
+        assert!(
+            ready.starts_with("grid ready: "),
+            "the Grid got ready: {ready:?}"
+        );
+        Grid {
+            child,
+            url: format!("http://127.0.0.1:{hub}"),
+        }
+    }
+
+    fn group_members(&self) -> Vec<String> {
+        let pgid = self.child.id().to_string();
+        let mut members = Vec::new();
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid pgrp …: the fields after the command's closing parenthesis.
+            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            if fields.get(2) == Some(&pgid.as_str()) && fields.first() != Some(&"Z") {
+                members.push(stat.split(')').next().unwrap_or_default().to_string());
+            }
+        }
+        members
+    }
+
+    /// Stops every process of the Grid; what is still running afterwards.
+    fn stop(&mut self) -> Vec<String> {
+        let pgid = self.child.id() as libc::pid_t;
+        // SAFETY: signalling the process group this test started.
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.group_members().is_empty() && Instant::now() < deadline {
+            let _ = self.child.try_wait();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let left = self.group_members();
+        // SAFETY: as above; whatever ignored SIGTERM.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        let _ = self.child.wait();
+        left
+    }
+}
+
+impl Drop for Grid {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn two_scenarios_run_through_a_local_grid_on_its_two_nodes() {
+    let logs = tempfile::tempdir().expect("logs");
+    let mut grid = Grid::start(logs.path());
+    let out = tempfile::tempdir().expect("out");
+    let junit = out.path().join("junit.xml");
+    let mut command = binary();
+    with_credentials(&mut command);
+    let stdout = run_expecting(
+        command
+            .args([
+                "run",
+                SCENARIO,
+                "scenarios/vertex-upgrade-vmware-non-airgap.toml",
+            ])
+            .args(["--workers", "2", "--lock-seconds", "2", "--timeout", "20s"])
+            .args(["--webdriver", &grid.url])
+            // A driver the harness would start is not there: only the Grid can serve this run.
+            .args(["--chromedriver", "/nonexistent/chromedriver"])
+            .arg("--junit")
+            .arg(&junit)
+            .arg("--out")
+            .arg(out.path())
+            .arg("--snapshots")
+            .arg(out.path().join("snapshot-store")),
+        0,
+    );
+    for scenario in [
+        "upgrade-vmware-non-airgap",
+        "vertex-upgrade-vmware-non-airgap",
+    ] {
+        assert!(
+            stdout.contains(&format!("[{scenario}] ■ {scenario} passed")),
+            "{stdout}"
+        );
+    }
+    // Each node served one of the two sessions.
+    for node in ["node-1.log", "node-2.log"] {
+        let log = std::fs::read_to_string(logs.path().join(node)).expect("node log");
+        assert_eq!(
+            log.matches("Session created by the Node").count(),
+            1,
+            "{node}:\n{log}"
+        );
+    }
+    let report = quick_junit::Report::deserialize_from_str(
+        &std::fs::read_to_string(&junit).expect("junit.xml"),
+    )
+    .expect("valid JUnit XML");
+    assert_eq!(report.test_suites.len(), 2);
+    assert_eq!(report.failures, 0);
+    assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
+}
