@@ -172,6 +172,12 @@ pub struct RunArgs {
     /// The chromedriver program to start.
     #[arg(long, value_name = "PATH", default_value = "chromedriver")]
     pub chromedriver: PathBuf,
+    /// `chromium` (through chromedriver) or `firefox` (Firefox ESR through geckodriver).
+    #[arg(long, value_name = "BROWSER", default_value = "chromium")]
+    pub browser: String,
+    /// The geckodriver program to start for `--browser firefox`.
+    #[arg(long, value_name = "PATH", default_value = "geckodriver")]
+    pub geckodriver: PathBuf,
     /// Viewport size as WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x800")]
     pub viewport: String,

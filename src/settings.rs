@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::browser::BrowserOptions;
+use crate::browser::{BrowserKind, BrowserOptions};
 use crate::cli::RunArgs;
 use crate::runner::Credentials;
 use crate::scenario::parse_duration;
@@ -13,6 +13,8 @@ use crate::snapshot::policy::UpdatePolicy;
 pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
 /// Browser capabilities, edited in place; the binary carries a copy for runs elsewhere.
 pub const DEFAULT_CAPABILITIES_FILE: &str = "webdriver/chromium.json";
+/// The same for `--browser firefox`.
+pub const DEFAULT_FIREFOX_CAPABILITIES_FILE: &str = "webdriver/firefox.json";
 pub const PASSWORD_VARIABLE: &str = "PALETTE_PASSWORD";
 
 /// Usage and configuration problems: exit code 2.
@@ -24,6 +26,8 @@ pub enum SettingsError {
     Shard(String),
     #[error("--reporter: expected terminal or json, found `{0}`")]
     Reporter(String),
+    #[error("--browser: expected chromium or firefox, found `{0}`")]
+    Browser(String),
     #[error("no scenario files given and {} has no .toml files; pass SCENARIO paths or run from the project folder", folder.display())]
     NoScenarios { folder: PathBuf },
     #[error("--timeout: {0}")]
@@ -158,6 +162,19 @@ pub fn resolve(
         "json" => ReporterKind::Json,
         other => return Err(SettingsError::Reporter(other.to_string())),
     };
+    let (browser, driver, default_capabilities) = match args.browser.as_str() {
+        "chromium" | "chrome" => (
+            BrowserKind::Chromium,
+            args.chromedriver.clone(),
+            DEFAULT_CAPABILITIES_FILE,
+        ),
+        "firefox" => (
+            BrowserKind::Firefox,
+            args.geckodriver.clone(),
+            DEFAULT_FIREFOX_CAPABILITIES_FILE,
+        ),
+        other => return Err(SettingsError::Browser(other.to_string())),
+    };
     let step_timeout = parse_duration(&args.timeout).map_err(SettingsError::Timeout)?;
     let scenario_timeout =
         parse_duration(&args.scenario_timeout).map_err(SettingsError::ScenarioTimeout)?;
@@ -249,10 +266,11 @@ pub fn resolve(
         console,
         browser: BrowserOptions {
             webdriver_url: args.webdriver.clone(),
-            chromedriver: args.chromedriver.clone(),
+            browser,
+            chromedriver: driver,
             // The shipped, editable file when run from the project; the built-in copy elsewhere.
             capabilities_file: args.capabilities.clone().or_else(|| {
-                Some(PathBuf::from(DEFAULT_CAPABILITIES_FILE)).filter(|path| path.is_file())
+                Some(PathBuf::from(default_capabilities)).filter(|path| path.is_file())
             }),
             headed: args.headed,
             viewport,

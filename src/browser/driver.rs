@@ -1,5 +1,6 @@
-//! The chromedriver process: started on a free port in its own process group with its own temp
-//! directory, and killed as a group (Chromium included) when dropped, on every exit path.
+//! The driver process (chromedriver, or geckodriver for Firefox): started on a free port in its
+//! own process group with its own temp directory, and killed as a group (the browser included)
+//! when dropped, on every exit path.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -20,26 +21,47 @@ pub struct DriverProcess {
 }
 
 impl DriverProcess {
-    /// Starts `chromedriver --port=0` and reads the port it took from its first lines. A driver
-    /// that exits before saying so is started again, up to three times in all.
-    pub fn start(program: &Path, temp_dir: PathBuf) -> Result<DriverProcess, BrowserError> {
+    /// Starts `chromedriver --port=0` (or `geckodriver --port 0`) and reads the port it took
+    /// from its first lines. A driver that exits before saying so is started again, up to three
+    /// times in all.
+    pub fn start(
+        program: &Path,
+        kind: super::BrowserKind,
+        temp_dir: PathBuf,
+    ) -> Result<DriverProcess, BrowserError> {
         let mut attempt = 1;
         loop {
-            match DriverProcess::start_once(program, temp_dir.clone()) {
+            match DriverProcess::start_once(program, kind, temp_dir.clone()) {
                 Err(BrowserError::DriverSilent { .. }) if attempt < 3 => attempt += 1,
                 other => return other,
             }
         }
     }
 
-    fn start_once(program: &Path, temp_dir: PathBuf) -> Result<DriverProcess, BrowserError> {
+    fn start_once(
+        program: &Path,
+        kind: super::BrowserKind,
+        temp_dir: PathBuf,
+    ) -> Result<DriverProcess, BrowserError> {
         std::fs::create_dir_all(&temp_dir).map_err(|source| BrowserError::TempDir {
             path: temp_dir.clone(),
             source,
         })?;
         let mut command = Command::new(program);
+        match kind {
+            super::BrowserKind::Chromium => {
+                command.arg("--port=0");
+            }
+            super::BrowserKind::Firefox => {
+                // Without this variable on geckodriver itself, Firefox ESR ignores the
+                // capabilities' settings-server pref and looks up Mozilla's host.
+                command
+                    .args(["--host", "127.0.0.1", "--port", "0", "--profile-root"])
+                    .arg(&temp_dir)
+                    .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");
+            }
+        }
         command
-            .arg("--port=0")
             .env("TMPDIR", &temp_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -164,9 +186,13 @@ fn remember(said: &Mutex<String>, line: &str) {
     }
 }
 
-/// `ChromeDriver was started successfully on port 41231.`
+/// `ChromeDriver was started successfully on port 41231.`, or geckodriver's
+/// `1796221217897	geckodriver	INFO	Listening on 127.0.0.1:39559`.
 fn port_from_banner(line: &str) -> Option<u16> {
-    let rest = line.split("started successfully on port ").nth(1)?;
+    let rest = match line.split("started successfully on port ").nth(1) {
+        Some(rest) => rest,
+        None => line.split("Listening on ").nth(1)?.rsplit(':').next()?,
+    };
     rest.trim_end_matches(|character: char| !character.is_ascii_digit())
         .parse()
         .ok()
@@ -196,6 +222,14 @@ impl Drop for DriverProcess {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_port_is_read_from_geckodrivers_banner() {
+        assert_eq!(
+            port_from_banner("1796221217897\tgeckodriver\tINFO\tListening on 127.0.0.1:39559"),
+            Some(39559)
+        );
+    }
 
     #[test]
     fn the_port_is_read_from_chromedrivers_banner() {

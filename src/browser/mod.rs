@@ -18,6 +18,18 @@ use driver::DriverProcess;
 
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
 pub const DEFAULT_CAPABILITIES: &str = include_str!("../../webdriver/chromium.json");
+/// The capabilities for Firefox ESR through geckodriver (`--browser firefox`).
+pub const DEFAULT_FIREFOX_CAPABILITIES: &str = include_str!("../../webdriver/firefox.json");
+
+/// Which browser a session drives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BrowserKind {
+    /// Chromium through chromedriver (the default).
+    #[default]
+    Chromium,
+    /// Firefox ESR through geckodriver.
+    Firefox,
+}
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// Replaces a field's or editor's text (`arguments[0]`) with `arguments[1]` the way a paste does,
 /// so the page's own input handlers see the change.
@@ -90,8 +102,10 @@ impl BrowserError {
 /// How to get a browser.
 #[derive(Clone, Debug)]
 pub struct BrowserOptions {
-    /// A running WebDriver server; `None` starts chromedriver.
+    /// A running WebDriver server; `None` starts the browser's driver.
     pub webdriver_url: Option<String>,
+    pub browser: BrowserKind,
+    /// The driver program to start: chromedriver, or geckodriver for Firefox.
     pub chromedriver: PathBuf,
     /// A capabilities JSON file; `None` uses [`DEFAULT_CAPABILITIES`].
     pub capabilities_file: Option<PathBuf>,
@@ -124,6 +138,7 @@ impl Default for BrowserOptions {
     fn default() -> Self {
         BrowserOptions {
             webdriver_url: None,
+            browser: BrowserKind::Chromium,
             chromedriver: PathBuf::from("chromedriver"),
             capabilities_file: None,
             headed: false,
@@ -247,7 +262,11 @@ impl Browser {
         let (driver, url, user_data_dir) = match &options.webdriver_url {
             Some(url) => (None, url.trim_end_matches('/').to_string(), None),
             None => {
-                let driver = DriverProcess::start(&options.chromedriver, session_dir.clone())?;
+                let driver = DriverProcess::start(
+                    &options.chromedriver,
+                    options.browser,
+                    session_dir.clone(),
+                )?;
                 let url = driver.url();
                 let profile = driver.temp_dir().join("profile");
                 (Some(driver), url, Some(profile))
@@ -883,9 +902,17 @@ fn browser_tag(
     format!("{name}{major}-{width}x{height}")
 }
 
+/// The element a command named is gone from the page, by the WebDriver error code (the words
+/// differ: chromedriver says "stale element", geckodriver "no longer attached to the DOM").
 fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    if error.is_stale_element_reference() || error.is_no_such_element() {
+        return true;
+    }
     let text = error.to_string();
-    text.contains("stale element") || text.contains("no such element") || text.contains("detached")
+    text.contains("stale element")
+        || text.contains("no such element")
+        || text.contains("detached")
+        || text.contains("no longer attached")
 }
 
 fn pair(value: &Value) -> Result<(i64, i64), BrowserError> {
@@ -911,10 +938,16 @@ fn capabilities(
             })?,
             path.clone(),
         ),
-        None => (
-            DEFAULT_CAPABILITIES.to_string(),
-            PathBuf::from("webdriver/chromium.json"),
-        ),
+        None => match options.browser {
+            BrowserKind::Chromium => (
+                DEFAULT_CAPABILITIES.to_string(),
+                PathBuf::from("webdriver/chromium.json"),
+            ),
+            BrowserKind::Firefox => (
+                DEFAULT_FIREFOX_CAPABILITIES.to_string(),
+                PathBuf::from("webdriver/firefox.json"),
+            ),
+        },
     };
     let mut capabilities: serde_json::Map<String, Value> =
         serde_json::from_str(&source).map_err(|error| BrowserError::Capabilities {
@@ -957,6 +990,30 @@ fn capabilities(
                         .is_some_and(|arg| arg.starts_with("--user-data-dir"))
                 });
                 args.push(json!(format!("--user-data-dir={}", dir.display())));
+            }
+        }
+    }
+    if let Some(Value::Object(firefox)) = capabilities.get_mut("moz:firefoxOptions") {
+        if let CertificateTrust::Pinned(_) = &options.certificates {
+            return Err(BrowserError::Capabilities {
+                path,
+                message: "Firefox cannot be told to trust one certificate's key \
+                          (--trust-cert, --ca-cert): use Chromium, or --insecure"
+                    .to_string(),
+            });
+        }
+        if options.headed {
+            if let Some(Value::Array(args)) = firefox.get_mut("args") {
+                args.retain(|arg| arg.as_str() != Some("-headless"));
+            }
+        }
+        if options.device_scale != 1.0 {
+            let prefs = firefox.entry("prefs").or_insert_with(|| json!({}));
+            if let Value::Object(prefs) = prefs {
+                prefs.insert(
+                    "layout.css.devPixelsPerPx".to_string(),
+                    json!(options.device_scale.to_string()),
+                );
             }
         }
     }
