@@ -187,7 +187,7 @@ fn remember(said: &Mutex<String>, line: &str) {
 }
 
 /// `ChromeDriver was started successfully on port 41231.`, or geckodriver's
-/// `1796221217897	geckodriver	INFO	Listening on 127.0.0.1:39559`.
+/// `… geckodriver INFO Listening on 127.0.0.1:39559` (fields separated by tabs).
 fn port_from_banner(line: &str) -> Option<u16> {
     let rest = match line.split("started successfully on port ").nth(1) {
         Some(rest) => rest,
