@@ -23,4 +23,5 @@ pub mod scenario;
 pub mod settings;
 pub mod snapshot;
 pub mod tls;
+pub mod trace;
 pub mod yaml;

@@ -150,6 +150,56 @@ impl Default for BrowserOptions {
     }
 }
 
+/// One line of the browser's console log.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+pub struct ConsoleEntry {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+}
+
+/// A request of the page that failed (see [`Browser::failed_requests`]).
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedRequest {
+    pub url: String,
+    /// 0: no response at all.
+    pub status: u16,
+    pub kind: String,
+    pub start_ms: i64,
+    pub duration_ms: i64,
+}
+
+/// chromedriver's log endpoint (`POST /session/{id}/se/log`), which W3C WebDriver lacks.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
+    }
+}
+
 /// An element the page handed out, valid until the page replaces it.
 #[derive(Clone, Debug)]
 pub struct ElementHandle(Element);
@@ -850,6 +900,49 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
         Ok(self.client.source().await?)
     }
 
+    /// What the page wrote to the browser's console since the last call (and its uncaught
+    /// errors), where the driver offers it: chromedriver's log of type `browser`, which the
+    /// session asks for with `goog:loggingPrefs`. `None` where the driver has no such log
+    /// (geckodriver).
+    pub async fn console_log(&self) -> Result<Option<Vec<ConsoleEntry>>, BrowserError> {
+        match self.client.issue_cmd(BrowserLog).await {
+            Ok(Value::Array(entries)) => Ok(Some(
+                entries
+                    .into_iter()
+                    .filter_map(|entry| serde_json::from_value(entry).ok())
+                    .collect(),
+            )),
+            Ok(_) => Ok(Some(Vec::new())),
+            // geckodriver, and Grids that do not pass the endpoint on.
+            Err(error)
+                if error.is_unknown_command()
+                    || error.is_unknown_method()
+                    || error.is_unknown_path() =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The page's requests that failed, as the page's own Resource Timing records them: an
+    /// HTTP status of 400 or more, or none at all (refused, reset, blocked). The same on every
+    /// browser; requests of earlier pages of the session are not in it.
+    pub async fn failed_requests(&self) -> Result<Vec<FailedRequest>, BrowserError> {
+        let reply = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource')
+                   .filter((entry) => typeof entry.responseStatus === 'number'
+                     && (entry.responseStatus >= 400 || (entry.responseStatus === 0 && entry.transferSize === 0 && entry.duration > 0)))
+                   .map((entry) => ({ url: entry.name, status: entry.responseStatus,
+                     kind: entry.initiatorType, startMs: Math.round(entry.startTime), durationMs: Math.round(entry.duration) }))",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(reply).unwrap_or_default())
+    }
+
     /// Ends the session, then the driver; the driver is also killed if this is never called.
     pub async fn close(mut self) {
         // Bounded: a browser that hangs on close must not hang the harness.
@@ -964,6 +1057,12 @@ fn capabilities(
         "acceptInsecureCerts".to_string(),
         json!(options.certificates == CertificateTrust::AcceptAny),
     );
+    if capabilities.contains_key("goog:chromeOptions") {
+        // The console log, for the trace of a failed step.
+        capabilities
+            .entry("goog:loggingPrefs")
+            .or_insert_with(|| json!({ "browser": "ALL" }));
+    }
     if let Some(Value::Object(chrome)) = capabilities.get_mut("goog:chromeOptions") {
         if let Some(Value::Array(args)) = chrome.get_mut("args") {
             if options.device_scale != 1.0 {

@@ -88,6 +88,7 @@ mod tests {
             page_showed: "50% done, then: nothing\nat all".to_string(),
             screenshot: None,
             page_html: None,
+            trace: None,
         };
         assert_eq!(
             annotation(&failure),

@@ -375,6 +375,13 @@ impl HtmlReport {
         if let Some(page) = &failure.page_html {
             let _ = write!(html, "<p><a href=\"{}\">page HTML</a></p>", self.link(page));
         }
+        if let Some(trace) = &failure.trace {
+            let _ = write!(
+                html,
+                "<p><a class=\"trace\" href=\"{}\">trace</a>: actions, console log, failed requests, page outline</p>",
+                self.link(trace)
+            );
+        }
         html.push_str("</div>");
     }
 

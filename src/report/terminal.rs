@@ -51,6 +51,9 @@ impl TerminalReporter {
         if let Some(path) = &failure.page_html {
             self.line(&format!("    page HTML:   {}", path.display()));
         }
+        if let Some(path) = &failure.trace {
+            self.line(&format!("    trace:       {}", path.display()));
+        }
     }
 }
 

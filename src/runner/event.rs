@@ -14,6 +14,8 @@ pub enum ArtifactKind {
     Merge,
     FailureScreenshot,
     FailurePage,
+    /// A failed step's trace folder (its `trace.html`).
+    Trace,
     SnapshotCopy,
     /// A guide's image written into the docs checkout (`shoot`).
     DocsImage,
@@ -47,6 +49,9 @@ pub struct StepFailure {
     pub page_showed: String,
     pub screenshot: Option<PathBuf>,
     pub page_html: Option<PathBuf>,
+    /// The trace folder's `trace.html`: everything above and the console log, failed requests,
+    /// page outline and the attempt's actions, offline.
+    pub trace: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -19,9 +19,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::artifacts::{slug, write_atomically};
-use crate::browser::{Browser, BrowserError};
+use crate::browser::{Browser, BrowserError, ConsoleEntry, FailedRequest};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
+use crate::trace::ActionRecord;
 pub use event::{
     ArtifactKind, DocsImage, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck,
     SnapshotKind, StepFailure, UnwrittenReport, Verdict,
@@ -199,6 +200,7 @@ impl ScenarioRun<'_> {
                         expected: format!("the console to load at {}", self.settings.console_url),
                         page_showed,
                     },
+                    &[],
                 )
                 .await;
             self.reporter.on_event(&Event::StepFailed {
@@ -236,7 +238,9 @@ impl ScenarioRun<'_> {
                             expected: format!("the values `when = \"{condition}\"` compares"),
                             page_showed: reason,
                         };
-                        let failure = self.failure_report(step, &step.actions[0], failure).await;
+                        let failure = self
+                            .failure_report(step, &step.actions[0], failure, &[])
+                            .await;
                         self.reporter.on_event(&Event::StepFailed {
                             failure,
                             attempts: 1,
@@ -373,6 +377,8 @@ impl ScenarioRun<'_> {
         // when no action says which one changes the console.
         let stop_at_any_action = !step.actions.iter().any(|action| action.mutating);
         let mut changed_console = false;
+        let attempt_started = Instant::now();
+        let mut records: Vec<ActionRecord> = Vec::new();
         for action in &step.actions {
             let mutates = step.mutating && (action.mutating || stop_at_any_action);
             if mutates && !self.settings.may_mutate {
@@ -389,12 +395,22 @@ impl ScenarioRun<'_> {
                 mutating: mutates,
             });
             let action_started = Instant::now();
+            let record = |status, note: Option<String>| ActionRecord {
+                action: action.text.clone(),
+                location: action.location.to_string(),
+                started_at: action_started.duration_since(attempt_started).as_secs_f64(),
+                seconds: action_started.elapsed().as_secs_f64(),
+                status,
+                note,
+            };
             match self.perform(step, action, deadline).await {
                 Ok(note) => {
+                    let note = note.map(|note| self.settings.redactor.redact(&note));
+                    records.push(record("passed", note.clone()));
                     self.reporter.on_event(&Event::ActionPassed {
                         action: action.text.clone(),
                         elapsed: action_started.elapsed(),
-                        note: note.map(|note| self.settings.redactor.redact(&note)),
+                        note,
                     });
                     // A wait with its own time (the lock) does not eat the rest of the step's.
                     if let ActionKind::WaitUntilUnlocked { .. } = action.kind {
@@ -402,7 +418,8 @@ impl ScenarioRun<'_> {
                     }
                 }
                 Err(failure) => {
-                    let failure = self.failure_report(step, action, failure).await;
+                    records.push(record("failed", None));
+                    let failure = self.failure_report(step, action, failure, &records).await;
                     return StepAttempt::Failed {
                         failure,
                         changed_console,
@@ -419,6 +436,7 @@ impl ScenarioRun<'_> {
         step: &Step,
         action: &Action,
         failure: ActionFailure,
+        records: &[ActionRecord],
     ) -> StepFailure {
         // Every attempt keeps its own evidence: `upgrade-2`, then `upgrade-2-attempt-2`, ...
         let stem = match self.attempt {
@@ -426,27 +444,29 @@ impl ScenarioRun<'_> {
             attempt => format!("{}-{}-attempt-{attempt}", slug(&step.section), step.number),
         };
         let folder = self.settings.output_dir.join("failures");
-        let screenshot = match self.browser.screenshot().await {
-            Ok(png) => self.save(
+        let png = self.browser.screenshot().await.ok();
+        let screenshot = png.as_ref().and_then(|png| {
+            self.save(
                 ArtifactKind::FailureScreenshot,
                 folder.join(format!("{stem}.png")),
-                &png,
-            ),
-            Err(_) => None,
-        };
-        let page_html = match self.browser.html().await {
-            Ok(html) => {
-                let html = self.settings.redactor.redact(&html);
-                self.save(
-                    ArtifactKind::FailurePage,
-                    folder.join(format!("{stem}.html")),
-                    html.as_bytes(),
-                )
-            }
-            Err(_) => None,
-        };
+                png,
+            )
+        });
+        let html = self
+            .browser
+            .html()
+            .await
+            .ok()
+            .map(|html| self.settings.redactor.redact(&html));
+        let page_html = html.as_ref().and_then(|html| {
+            self.save(
+                ArtifactKind::FailurePage,
+                folder.join(format!("{stem}.html")),
+                html.as_bytes(),
+            )
+        });
         let redact = |text: &str| self.settings.redactor.redact(text);
-        StepFailure {
+        let mut report = StepFailure {
             step: step.title(),
             location: action.location.to_string(),
             action: action.text.clone(),
@@ -454,7 +474,99 @@ impl ScenarioRun<'_> {
             page_showed: redact(&failure.page_showed),
             screenshot,
             page_html,
+            trace: None,
+        };
+        let trace_dir = self.settings.output_dir.join("traces").join(&stem);
+        report.trace = self
+            .write_trace(&trace_dir, step, &report, records, png, html)
+            .await;
+        report
+    }
+
+    /// The failed step's trace folder, all of it written before `trace.html`, which names it.
+    async fn write_trace(
+        &mut self,
+        folder: &std::path::Path,
+        step: &Step,
+        failure: &StepFailure,
+        records: &[ActionRecord],
+        png: Option<Vec<u8>>,
+        html: Option<String>,
+    ) -> Option<PathBuf> {
+        let redactor = self.settings.redactor.clone();
+        let console: Option<Vec<ConsoleEntry>> = match self.browser.console_log().await {
+            Ok(Some(entries)) => Some(
+                entries
+                    .into_iter()
+                    .map(|entry| ConsoleEntry {
+                        message: redactor.redact(&entry.message),
+                        ..entry
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let failed_requests: Vec<FailedRequest> = self
+            .browser
+            .failed_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|request| FailedRequest {
+                url: redactor.redact(&request.url),
+                ..request
+            })
+            .collect();
+        let outline = self
+            .browser
+            .page_outline()
+            .await
+            .ok()
+            .map(|outline| redactor.redact(&outline));
+        let page_url = self
+            .browser
+            .current_url()
+            .await
+            .ok()
+            .map(|url| redactor.redact(&url));
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("actions.json", pretty_json(&records)),
+            ("console.json", pretty_json(&console)),
+            ("failed-requests.json", pretty_json(&failed_requests)),
+        ];
+        if let Some(png) = &png {
+            files.push(("screenshot.png", png.clone()));
         }
+        if let Some(html) = &html {
+            files.push(("page.html", html.clone().into_bytes()));
+        }
+        if let Some(outline) = &outline {
+            files.push(("outline.txt", outline.clone().into_bytes()));
+        }
+        for (name, bytes) in &files {
+            write_atomically(&folder.join(name), bytes).ok()?;
+        }
+        let page = crate::trace::render(&crate::trace::Trace {
+            scenario: &self.scenario_name,
+            step: &failure.step,
+            guide_words: &step.guide_words,
+            location: &failure.location,
+            action: &failure.action,
+            expected: &failure.expected,
+            page_showed: &failure.page_showed,
+            page_url: page_url.as_deref(),
+            actions: records,
+            console: console.as_deref(),
+            failed_requests: &failed_requests,
+            outline: outline.as_deref(),
+            has_screenshot: png.is_some(),
+            has_page: html.is_some(),
+        });
+        self.save(
+            ArtifactKind::Trace,
+            folder.join("trace.html"),
+            page.as_bytes(),
+        )
     }
 
     fn save(&mut self, kind: ArtifactKind, path: PathBuf, bytes: &[u8]) -> Option<PathBuf> {
@@ -615,6 +727,10 @@ impl ScenarioRun<'_> {
             }
         }
     }
+}
+
+fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec_pretty(value).unwrap_or_default()
 }
 
 /// Lower-case hex SHA-256, as `sha256sum` prints it.
