@@ -1,7 +1,8 @@
 //! Distributed runs: a real Selenium Grid 4 (a hub and two nodes with one Chromium slot each,
 //! started by `webdriver/grid/start.sh` on loopback ports of its own) runs two scenarios on two
 //! workers through `--webdriver`; the harness starts no driver, both pass, each node served
-//! one session, and the JUnit XML reads back. Stopping the Grid leaves no process behind.
+//! one session, and the JUnit XML reads back. A Grid with a Chromium and a Firefox node gives
+//! `--browser firefox` its Firefox node. Stopping the Grid leaves no process behind.
 
 mod common;
 
@@ -39,10 +40,12 @@ struct Grid {
 }
 
 impl Grid {
-    fn start(logs: &Path) -> Grid {
+    /// A hub and a node per kind (`chromium`, `firefox`).
+    fn start(logs: &Path, kinds: &str) -> Grid {
         let hub = free_port();
         let mut child = Command::new("webdriver/grid/start.sh")
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NODE_KINDS", kinds)
             .env("HUB_PORT", hub.to_string())
             .env("PUBLISH_PORT", free_port().to_string())
             .env("SUBSCRIBE_PORT", free_port().to_string())
@@ -113,7 +116,7 @@ impl Drop for Grid {
 #[test]
 fn two_scenarios_run_through_a_local_grid_on_its_two_nodes() {
     let logs = tempfile::tempdir().expect("logs");
-    let mut grid = Grid::start(logs.path());
+    let mut grid = Grid::start(logs.path(), "chromium chromium");
     let out = tempfile::tempdir().expect("out");
     let junit = out.path().join("junit.xml");
     let mut command = binary();
@@ -161,5 +164,44 @@ fn two_scenarios_run_through_a_local_grid_on_its_two_nodes() {
     .expect("valid JUnit XML");
     assert_eq!(report.test_suites.len(), 2);
     assert_eq!(report.failures, 0);
+    assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
+}
+
+#[test]
+fn a_firefox_run_through_the_grid_lands_on_its_firefox_node() {
+    let logs = tempfile::tempdir().expect("logs");
+    let mut grid = Grid::start(logs.path(), "chromium firefox");
+    let out = tempfile::tempdir().expect("out");
+    let mut command = binary();
+    with_credentials(&mut command);
+    let stdout = run_expecting(
+        command
+            .args([
+                "run",
+                SCENARIO,
+                "--browser",
+                "firefox",
+                "--lock-seconds",
+                "2",
+            ])
+            .args(["--timeout", "20s", "--webdriver", &grid.url])
+            .arg("--out")
+            .arg(out.path())
+            .arg("--snapshots")
+            .arg(out.path().join("snapshot-store")),
+        0,
+    );
+    assert!(
+        stdout.contains("You are using the latest version of Palette"),
+        "{stdout}"
+    );
+    let sessions = |node: &str| {
+        std::fs::read_to_string(logs.path().join(node))
+            .expect("node log")
+            .matches("Session created by the Node")
+            .count()
+    };
+    assert_eq!(sessions("node-1.log"), 0, "the Chromium node stays idle");
+    assert_eq!(sessions("node-2.log"), 1, "the Firefox node serves the run");
     assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
 }

