@@ -209,6 +209,8 @@ async fn run_scenarios(args: RunArgs, docs: Option<(DocsOutput, f64)>) -> ExitCo
         settings.browser.device_scale = scale;
     }
     let live = std::io::stdout().is_terminal();
+    // With `--reporter json` stdout holds JSON lines only; what is left to say goes to stderr.
+    let json_events = settings.reporter == settings::ReporterKind::Json;
     // What an interrupted run left half done in the snapshot folder is finished first; on CI
     // nothing is written there.
     if !settings.on_ci {
@@ -216,7 +218,7 @@ async fn run_scenarios(args: RunArgs, docs: Option<(DocsOutput, f64)>) -> ExitCo
     }
     tokio::select! {
         result = harness::run(settings, live) => match result {
-            Ok(summary) => exit_code_of(&summary),
+            Ok(summary) => exit_code_of(&summary, json_events),
             Err(error) => usage_error(error),
         },
         // Dropping the run future drops the browser, which kills the driver's process group.
@@ -230,7 +232,7 @@ async fn run_scenarios(args: RunArgs, docs: Option<(DocsOutput, f64)>) -> ExitCo
 /// Prints what a finished run leaves to say (`shoot`'s table of images, files that could not
 /// be written) and gives its exit code: 0 passed, 1 failed, 3 a report or the manifest is not
 /// complete on disk.
-fn exit_code_of(summary: &harness::RunSummary) -> ExitCode {
+fn exit_code_of(summary: &harness::RunSummary, json_events: bool) -> ExitCode {
     let mut unwritten: Vec<String> = summary
         .unwritten_reports
         .iter()
@@ -245,10 +247,12 @@ fn exit_code_of(summary: &harness::RunSummary) -> ExitCode {
                 format!("manifest NOT written: {}", docs.manifest.display())
             }
         };
-        print!(
-            "{}",
-            palette_harness::docs::table::render(&docs.images, &manifest)
-        );
+        let table = palette_harness::docs::table::render(&docs.images, &manifest);
+        if json_events {
+            eprint!("{table}");
+        } else {
+            print!("{table}");
+        }
     }
     if !unwritten.is_empty() {
         eprintln!("error: this run's reports are not complete on disk:");
