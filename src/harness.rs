@@ -11,7 +11,6 @@ use crate::redact::Redactor;
 use crate::report::{
     GithubAnnotations, HtmlReport, JsonLinesReporter, JsonReport, JunitReport, TerminalReporter,
 };
-use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
 
 use crate::docs::images::ImageChange;
@@ -54,6 +53,8 @@ pub enum HarnessError {
     },
     #[error("{0}: fix it or remove it, and `shoot` writes a new one")]
     Manifest(String),
+    #[error("the worker running {0} stopped without a result (a bug: its panic is on stderr)")]
+    WorkerDied(String),
 }
 
 /// Each scenario's name, outcome and output folder, and the reports that could not be written.
@@ -142,21 +143,16 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             }
         }
     }
-    let context = RunContext {
-        settings: &settings,
-        external: &external,
+    let context = Arc::new(RunContext {
+        settings: settings.clone(),
+        external,
         redactor,
         snapshots,
         run_wide: Arc::new(Mutex::new(Reporters(run_wide))),
         console_in_use: tokio::sync::RwLock::new(()),
         live_progress: live_progress && settings.workers == 1,
-    };
-    let finished: Vec<Result<ScenarioResult, HarnessError>> =
-        futures_util::stream::iter(scenarios.iter().enumerate())
-            .map(|(slot, scenario)| context.run_one(slot, scenario))
-            .buffered(settings.workers)
-            .collect()
-            .await;
+    });
+    let finished = run_side_by_side(&context, &scenarios, settings.workers).await;
     let mut results = Vec::new();
     let mut unwritten_reports = Vec::new();
     for result in finished {
@@ -235,11 +231,92 @@ fn shots_of(scenario: &Scenario) -> impl Iterator<Item = &crate::scenario::Shot>
         })
 }
 
+/// Runs every scenario, up to `workers` at once, each worker a thread with a runtime of its
+/// own (so one scenario's image work never holds up another's browser); results in the list's
+/// order. Dropping this future (Ctrl-C) tells the workers to stop and waits for them: each
+/// drops its scenario, which stops its browser and driver and marks its report interrupted.
+async fn run_side_by_side(
+    context: &Arc<RunContext>,
+    scenarios: &[Scenario],
+    workers: usize,
+) -> Vec<Result<ScenarioResult, HarnessError>> {
+    let scenarios: Arc<Vec<Scenario>> = Arc::new(scenarios.to_vec());
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let mut pool = WorkerPool {
+        stop,
+        threads: Vec::new(),
+    };
+    for _ in 0..workers.min(scenarios.len()) {
+        let (context, scenarios, next, sender) = (
+            context.clone(),
+            scenarios.clone(),
+            next.clone(),
+            sender.clone(),
+        );
+        let mut stopped = stopped.clone();
+        pool.threads.push(std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                loop {
+                    let slot = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(scenario) = scenarios.get(slot) else {
+                        return;
+                    };
+                    tokio::select! {
+                        result = context.run_one(slot, scenario) => {
+                            if sender.send((slot, result)).is_err() {
+                                return;
+                            }
+                        }
+                        _ = stopped.wait_for(|stop| *stop) => return,
+                    }
+                }
+            });
+        }));
+    }
+    drop(sender);
+    let mut results: Vec<Option<Result<ScenarioResult, HarnessError>>> =
+        scenarios.iter().map(|_| None).collect();
+    while let Some((slot, result)) = receiver.recv().await {
+        results[slot] = Some(result);
+    }
+    // A scenario without a result: its worker died (a panic, said on stderr).
+    results
+        .into_iter()
+        .zip(scenarios.iter())
+        .map(|(result, scenario)| {
+            result.unwrap_or_else(|| Err(HarnessError::WorkerDied(scenario.name())))
+        })
+        .collect()
+}
+
+/// The worker threads of a run; dropping it stops them and waits until they have cleaned up.
+struct WorkerPool {
+    stop: tokio::sync::watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for WorkerPool {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// What every scenario of a run shares.
-struct RunContext<'a> {
-    settings: &'a RunSettings,
+struct RunContext {
+    settings: RunSettings,
     /// A console given by URL, with how its certificate is trusted.
-    external: &'a Option<(String, (CertificateTrust, Option<String>))>,
+    external: Option<(String, (CertificateTrust, Option<String>))>,
     redactor: Redactor,
     snapshots: SnapshotSettings,
     run_wide: Arc<Mutex<Reporters>>,
@@ -279,7 +356,7 @@ impl Reporter for ScenarioReporters {
     }
 }
 
-impl RunContext<'_> {
+impl RunContext {
     fn run_wide_unwritten(&self) -> Vec<UnwrittenReport> {
         self.run_wide
             .lock()
@@ -288,7 +365,7 @@ impl RunContext<'_> {
     }
 
     fn own_reporters(&self, scenario: &Scenario) -> Reporters {
-        let settings = self.settings;
+        let settings = &self.settings;
         let mut own: Vec<Box<dyn Reporter + Send>> = Vec::new();
         match settings.reporter {
             ReporterKind::Terminal => {
@@ -317,11 +394,11 @@ impl RunContext<'_> {
         slot: usize,
         scenario: &Scenario,
     ) -> Result<ScenarioResult, HarnessError> {
-        let settings = self.settings;
+        let settings = &self.settings;
         // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
         // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
         let (console_url, may_mutate, _built_in, (certificates, certificate_verdict)) =
-            match (&settings.console, self.external) {
+            match (&settings.console, &self.external) {
                 (_, Some((url, trust))) => (url.clone(), settings.apply, None, trust.clone()),
                 (ConsoleTarget::BuiltIn { lock }, None) => {
                     let config = ConsoleConfig {
@@ -347,7 +424,7 @@ impl RunContext<'_> {
             };
         // A scenario that changes a shared console has it to itself.
         let changes_console = may_mutate && scenario.steps.iter().any(|step| step.mutating);
-        let (_shared, _exclusive) = match (self.external, changes_console) {
+        let (_shared, _exclusive) = match (&self.external, changes_console) {
             (Some(_), true) => (None, Some(self.console_in_use.write().await)),
             (Some(_), false) => (Some(self.console_in_use.read().await), None),
             (None, _) => (None, None),
