@@ -9,7 +9,8 @@ use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig, Product};
 use crate::redact::Redactor;
 use crate::report::{
-    GithubAnnotations, HtmlReport, JsonLinesReporter, JsonReport, JunitReport, TerminalReporter,
+    AreaWriter, GithubAnnotations, HtmlReport, JsonLinesReporter, JsonReport, JunitReport,
+    LiveArea, TerminalReporter, WorkerStatus,
 };
 use std::sync::{Arc, Mutex};
 
@@ -143,7 +144,15 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
             }
         }
     }
+    // On a terminal, several workers share a status area with a line each.
+    let live_area =
+        (live_progress && settings.workers > 1 && settings.reporter == ReporterKind::Terminal)
+            .then(|| LiveArea::new(Box::new(std::io::stdout())));
+    if let Some(area) = &live_area {
+        run_wide.push(Box::new(WorkerStatus::new(area.clone())));
+    }
     let context = Arc::new(RunContext {
+        live_area,
         settings: settings.clone(),
         external,
         redactor,
@@ -324,6 +333,8 @@ struct RunContext {
     /// side by side (read). Each built-in console belongs to one scenario.
     console_in_use: tokio::sync::RwLock<()>,
     live_progress: bool,
+    /// The status area of several workers on a terminal; the scenarios print above it.
+    live_area: Option<Arc<Mutex<LiveArea>>>,
 }
 
 /// How one scenario ended, and the report files of its own it could not write.
@@ -369,8 +380,11 @@ impl RunContext {
         let mut own: Vec<Box<dyn Reporter + Send>> = Vec::new();
         match settings.reporter {
             ReporterKind::Terminal => {
-                let mut terminal =
-                    TerminalReporter::new(self.live_progress, Box::new(std::io::stdout()));
+                let output: Box<dyn std::io::Write + Send> = match &self.live_area {
+                    Some(area) => Box::new(AreaWriter::new(area.clone())),
+                    None => Box::new(std::io::stdout()),
+                };
+                let mut terminal = TerminalReporter::new(self.live_progress, output);
                 if settings.workers > 1 {
                     terminal = terminal.with_prefix(format!("[{}] ", scenario.name()));
                 }

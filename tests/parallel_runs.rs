@@ -328,3 +328,57 @@ fn a_driver_killed_in_one_of_two_workers_fails_that_scenario_only_and_leaves_not
         "processes left behind"
     );
 }
+
+#[test]
+fn on_a_terminal_two_workers_show_a_status_line_each_under_the_lines_they_print() {
+    let folder = tempfile::tempdir().expect("scenarios");
+    let mut files = Vec::new();
+    for name in ["a-first", "b-second"] {
+        let path = folder.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                r#"title = "{name}"
+
+[[step]]
+section = "Upgrade"
+number = 1
+guide = "Log in to the Palette system console."
+do = ['log in', 'click menu item "Enterprise Cluster"', 'click tab "Profile"']
+"#
+            ),
+        )
+        .expect("scenario");
+        files.push(path.display().to_string());
+    }
+    let out = tempfile::tempdir().expect("out");
+    // `script` gives the harness a pseudo-terminal and copies what it draws to stdout.
+    let line = format!(
+        "{} run {} --workers 2 --out {} --snapshots {}",
+        env!("CARGO_BIN_EXE_palette-harness"),
+        files.join(" "),
+        out.path().join("out").display(),
+        out.path().join("snapshot-store").display()
+    );
+    let mut command = std::process::Command::new("script");
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .args(["-qfec", &line, "/dev/null"]);
+    with_credentials(&mut command);
+    let drawn = run_expecting(&mut command, 0);
+    // Each redraw clears the area (ESC [ J) and writes it again: some frame shows both
+    // workers' lines at once, under the lines printed above them.
+    let frames: Vec<&str> = drawn.split("\x1b[J").collect();
+    assert!(
+        frames
+            .iter()
+            .any(|frame| frame.contains("◦ [a-first]") && frame.contains("◦ [b-second]")),
+        "{drawn:?}"
+    );
+    assert!(drawn.contains("[a-first] ■ a-first passed"), "{drawn:?}");
+    assert!(drawn.contains("[b-second] ■ b-second passed"), "{drawn:?}");
+    // Once both are done the area is empty: the last frame holds no status line.
+    let last = frames.last().expect("frames");
+    assert!(!last.contains('◦'), "{last:?}");
+}

@@ -9,6 +9,7 @@ mod json;
 mod json_lines;
 mod junit;
 mod terminal;
+mod workers;
 
 pub use github::GithubAnnotations;
 pub use html::HtmlReport;
@@ -16,3 +17,4 @@ pub use json::JsonReport;
 pub use json_lines::JsonLinesReporter;
 pub use junit::JunitReport;
 pub use terminal::TerminalReporter;
+pub use workers::{AreaWriter, LiveArea, WorkerStatus};
