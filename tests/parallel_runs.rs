@@ -32,6 +32,31 @@ fn passing_and_broken(folder: &Path) -> (PathBuf, PathBuf, usize) {
     (passing, broken, line)
 }
 
+/// Two short scenarios, `a-first.toml` and `b-second.toml`: log in, open the Profile tab.
+fn quick_scenarios(folder: &Path) -> Vec<PathBuf> {
+    ["a-first", "b-second"]
+        .iter()
+        .map(|name| {
+            let path = folder.join(format!("{name}.toml"));
+            std::fs::write(
+                &path,
+                format!(
+                    r#"title = "{name}"
+
+[[step]]
+section = "Upgrade"
+number = 1
+guide = "Log in to the Palette system console."
+do = ['log in', 'click menu item "Enterprise Cluster"', 'click tab "Profile"']
+"#
+                ),
+            )
+            .expect("scenario");
+            path
+        })
+        .collect()
+}
+
 #[test]
 fn two_workers_run_two_scenarios_at_once_and_junit_records_the_failure_with_its_evidence() {
     let folder = tempfile::tempdir().expect("scenarios");
@@ -151,22 +176,7 @@ fn two_workers_run_two_scenarios_at_once_and_junit_records_the_failure_with_its_
 #[test]
 fn json_events_stream_one_per_line_and_a_shard_runs_its_part_of_the_list() {
     let folder = tempfile::tempdir().expect("scenarios");
-    for name in ["a-first", "b-second"] {
-        std::fs::write(
-            folder.path().join(format!("{name}.toml")),
-            format!(
-                r#"title = "{name}"
-
-[[step]]
-section = "Upgrade"
-number = 1
-guide = "Log in to the Palette system console."
-do = ['log in', 'click menu item "Enterprise Cluster"', 'click tab "Profile"']
-"#
-            ),
-        )
-        .expect("scenario");
-    }
+    quick_scenarios(folder.path());
     let out = tempfile::tempdir().expect("out");
     let mut command = binary();
     with_credentials(&mut command);
@@ -332,25 +342,10 @@ fn a_driver_killed_in_one_of_two_workers_fails_that_scenario_only_and_leaves_not
 #[test]
 fn on_a_terminal_two_workers_show_a_status_line_each_under_the_lines_they_print() {
     let folder = tempfile::tempdir().expect("scenarios");
-    let mut files = Vec::new();
-    for name in ["a-first", "b-second"] {
-        let path = folder.path().join(format!("{name}.toml"));
-        std::fs::write(
-            &path,
-            format!(
-                r#"title = "{name}"
-
-[[step]]
-section = "Upgrade"
-number = 1
-guide = "Log in to the Palette system console."
-do = ['log in', 'click menu item "Enterprise Cluster"', 'click tab "Profile"']
-"#
-            ),
-        )
-        .expect("scenario");
-        files.push(path.display().to_string());
-    }
+    let files: Vec<String> = quick_scenarios(folder.path())
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
     let out = tempfile::tempdir().expect("out");
     // `script` gives the harness a pseudo-terminal and copies what it draws to stdout.
     let line = format!(

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::file::ReportFiles;
 use super::interruption::{name_promoted, Interruption};
 use super::json::Rehearsal;
+use super::slots::Slots;
 use crate::runner::{
     ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure,
     UnwrittenReport, Verdict,
@@ -70,10 +71,8 @@ pub struct HtmlReport {
     /// The run's output folder; the report sits at its top and links files below it.
     root: PathBuf,
     scenarios: Vec<ScenarioEntry>,
-    /// The scenario the event at hand is about: with `--workers`, scenarios run side by side
-    /// and their events interleave (`on_event_in` names each one's slot).
-    active: usize,
-    slots: std::collections::HashMap<usize, usize>,
+    /// The scenario the event at hand is about.
+    slots: Slots,
     files: ReportFiles,
 }
 
@@ -82,8 +81,7 @@ impl HtmlReport {
         HtmlReport {
             root,
             scenarios: Vec::new(),
-            active: 0,
-            slots: std::collections::HashMap::new(),
+            slots: Slots::default(),
             files: ReportFiles::default(),
         }
     }
@@ -456,17 +454,13 @@ impl HtmlReport {
 
 impl Reporter for HtmlReport {
     fn on_event_in(&mut self, slot: usize, event: &Event) {
-        if let Some(&index) = self.slots.get(&slot) {
-            self.active = index;
-        }
+        self.slots.enter(slot);
         self.on_event(event);
-        if matches!(event, Event::ScenarioStarted { .. }) {
-            self.slots.insert(slot, self.active);
-        }
+        self.slots.leave(slot, event);
     }
 
     fn on_event(&mut self, event: &Event) {
-        if let Some(scenario) = self.scenarios.get_mut(self.active) {
+        if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
             scenario.interruption.observe(event);
         }
         match event {
@@ -488,14 +482,14 @@ impl Reporter for HtmlReport {
                     interrupted: None,
                     interruption: Interruption::default(),
                 });
-                self.active = self.scenarios.len() - 1;
+                self.slots.active = self.scenarios.len() - 1;
                 self.write();
             }
             Event::StepStarted {
                 step: title,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     scenario.steps.push(StepEntry {
                         title: title.clone(),
                         guide: guide_words.clone(),
@@ -514,7 +508,7 @@ impl Reporter for HtmlReport {
                 kind: ArtifactKind::Screenshot,
                 path,
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.screenshots.push(path.clone());
                 }
             }
@@ -523,7 +517,7 @@ impl Reporter for HtmlReport {
                 place,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     scenario.steps.push(StepEntry::not_run(
                         format!("{step} (outside the console: {place})"),
                         guide_words.clone(),
@@ -533,7 +527,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepSkipped { step, reason } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     scenario.rehearsal.absorb(event);
                     scenario.steps.push(StepEntry::not_run(
                         step.clone(),
@@ -544,19 +538,19 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::Fact(_) => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     scenario.rehearsal.absorb(event);
                 }
             }
             Event::SnapshotChecked(check) => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.snapshots.push(check.clone());
                 }
             }
             Event::StepRetrying {
                 failure, attempt, ..
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.failed_attempts.push(failure.clone());
                     step.attempts = attempt + 1;
                     // The next attempt checks every snapshot again.
@@ -565,7 +559,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepPassed { elapsed, .. } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.seconds = Some(elapsed.as_secs_f64());
                     step.status = if step
                         .snapshots
@@ -584,7 +578,7 @@ impl Reporter for HtmlReport {
                 attempts,
                 not_retried,
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.status = "failed";
                     step.failure = Some(failure.clone());
                     step.attempts = *attempts;
@@ -593,7 +587,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StoppedBeforeMutation { .. } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.active)) {
+                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
                     step.status = "stopped";
                 }
             }
@@ -603,7 +597,7 @@ impl Reporter for HtmlReport {
                 folder,
                 promoted,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     name_promoted(
                         scenario
                             .steps
@@ -624,7 +618,7 @@ impl Reporter for HtmlReport {
             Event::ScenarioFinished {
                 outcome, elapsed, ..
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.active) {
+                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
                     scenario.outcome = Some(outcome.clone());
                     scenario.seconds = Some(elapsed.as_secs_f64());
                 }

@@ -14,21 +14,20 @@
 //!
 //! Rewritten atomically after every scenario, and once more if the run is stopped midway.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
 
 use super::file::ReportFiles;
+use super::slots::Slots;
 use crate::runner::{Event, Reporter, StepFailure, UnwrittenReport, Verdict};
 
 pub struct JunitReport {
     path: PathBuf,
     suites: Vec<Suite>,
-    /// Slot of a running scenario → its suite.
-    slots: HashMap<usize, usize>,
-    active: usize,
+    /// The suite the event at hand is about.
+    slots: Slots,
     files: ReportFiles,
 }
 
@@ -67,20 +66,19 @@ impl JunitReport {
         JunitReport {
             path,
             suites: Vec::new(),
-            slots: HashMap::new(),
-            active: 0,
+            slots: Slots::default(),
             files: ReportFiles::default(),
         }
     }
 
     fn case(&mut self) -> Option<&mut Case> {
         self.suites
-            .get_mut(self.active)
+            .get_mut(self.slots.active)
             .and_then(|suite| suite.cases.last_mut())
     }
 
     fn push_case(&mut self, name: String, status: CaseStatus) {
-        if let Some(suite) = self.suites.get_mut(self.active) {
+        if let Some(suite) = self.suites.get_mut(self.slots.active) {
             suite.cases.push(Case {
                 classname: suite.name.clone(),
                 name,
@@ -216,13 +214,9 @@ fn absolute(path: &Path) -> PathBuf {
 
 impl Reporter for JunitReport {
     fn on_event_in(&mut self, slot: usize, event: &Event) {
-        if let Some(&index) = self.slots.get(&slot) {
-            self.active = index;
-        }
+        self.slots.enter(slot);
         self.on_event(event);
-        if matches!(event, Event::ScenarioStarted { .. }) {
-            self.slots.insert(slot, self.active);
-        }
+        self.slots.leave(slot, event);
     }
 
     fn on_event(&mut self, event: &Event) {
@@ -236,7 +230,7 @@ impl Reporter for JunitReport {
                     seconds: None,
                     finished: false,
                 });
-                self.active = self.suites.len() - 1;
+                self.slots.active = self.suites.len() - 1;
             }
             Event::StepStarted { step, guide_words } => {
                 let words: String = guide_words.replace("**", "").chars().take(100).collect();
@@ -331,7 +325,7 @@ impl Reporter for JunitReport {
                 .into_iter()
                 .flatten()
                 .collect();
-                if let Some(suite) = self.suites.get_mut(self.active) {
+                if let Some(suite) = self.suites.get_mut(self.slots.active) {
                     suite.snapshots.push(Case {
                         classname: suite.name.clone(),
                         name,
@@ -344,7 +338,7 @@ impl Reporter for JunitReport {
                 }
             }
             Event::ScenarioFinished { elapsed, .. } => {
-                if let Some(suite) = self.suites.get_mut(self.active) {
+                if let Some(suite) = self.suites.get_mut(self.slots.active) {
                     suite.seconds = Some(elapsed.as_secs_f64());
                     suite.finished = true;
                 }

@@ -8,6 +8,7 @@ mod interruption;
 mod json;
 mod json_lines;
 mod junit;
+mod slots;
 mod terminal;
 mod workers;
 
