@@ -377,3 +377,54 @@ fn on_a_terminal_two_workers_show_a_status_line_each_under_the_lines_they_print(
     let last = frames.last().expect("frames");
     assert!(!last.contains('◦'), "{last:?}");
 }
+
+#[test]
+fn against_one_console_a_scenario_that_changes_it_runs_alone() {
+    let console = ConsoleProcess::start(&[]);
+    let folder = tempfile::tempdir().expect("scenarios");
+    // The rehearsal changes the console (--apply); the two short ones only read it.
+    let rehearsal = folder.path().join("rehearsal.toml");
+    std::fs::copy(SCENARIO, &rehearsal).expect("copy");
+    let readers = quick_scenarios(folder.path());
+    let out = tempfile::tempdir().expect("out");
+    let mut command = binary();
+    with_credentials(&mut command);
+    let stdout = run_expecting(
+        command
+            .arg("run")
+            .arg(&readers[0])
+            .arg(&rehearsal)
+            .arg(&readers[1])
+            .args(["--workers", "3", "--apply", "--console", &console.url])
+            .args(["--timeout", "20s"])
+            .arg("--out")
+            .arg(out.path())
+            .arg("--snapshots")
+            .arg(out.path().join("snapshot-store")),
+        0,
+    );
+    let at = |needle: &str| {
+        stdout
+            .lines()
+            .position(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} in:\n{stdout}"))
+    };
+    let span = |name: &str| {
+        (
+            at(&format!("[{name}] ▶ {name}")),
+            at(&format!("[{name}] ■ {name}")),
+        )
+    };
+    let (start, end) = span("rehearsal");
+    for reader in ["a-first", "b-second"] {
+        let (reader_start, reader_end) = span(reader);
+        assert!(
+            reader_end < start || reader_start > end,
+            "{reader} ran while the rehearsal changed the console:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("You are using the latest version of Palette"),
+        "{stdout}"
+    );
+}
