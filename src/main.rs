@@ -68,12 +68,20 @@ fn recovered(folder: &std::path::Path) -> SnapshotStore {
     store
 }
 
+/// `--format text` (false) or `--format json` (true), for `check` and `docs check`.
+fn wants_json(format: &str) -> Result<bool, String> {
+    match format {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        other => Err(format!("--format: expected text or json, found `{other}`")),
+    }
+}
+
 /// `check`: every scenario parsed and validated as `run` would, without a browser.
 fn check_scenarios(args: &CheckArgs) -> ExitCode {
-    let json = match args.format.as_str() {
-        "text" => false,
-        "json" => true,
-        other => return usage_error(format!("--format: expected text or json, found `{other}`")),
+    let json = match wants_json(&args.format) {
+        Ok(json) => json,
+        Err(message) => return usage_error(message),
     };
     let files = if args.scenarios.is_empty() {
         match settings::scenario_files(std::path::Path::new("scenarios")) {
@@ -150,10 +158,9 @@ fn in_runtime(work: impl Future<Output = ExitCode>) -> ExitCode {
 /// `docs check`: exit 0 when every image of every guide is made by a scenario step, 1 when one
 /// is missing, 2 when a guide or scenario cannot be read.
 fn check_docs(args: &DocsCheckArgs) -> ExitCode {
-    let json = match args.format.as_str() {
-        "text" => false,
-        "json" => true,
-        other => return usage_error(format!("--format: expected text or json, found `{other}`")),
+    let json = match wants_json(&args.format) {
+        Ok(json) => json,
+        Err(message) => return usage_error(message),
     };
     match palette_harness::docs::check::run(&args.guides, &args.scenarios) {
         Ok(check) => {

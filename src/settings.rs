@@ -93,8 +93,6 @@ pub struct RunSettings {
     pub reporter: ReporterKind,
     /// Scenarios run at once, each in its own browser session (`--workers`).
     pub workers: usize,
-    /// `--shard K/N`, as given: the scenario list is already this shard's part.
-    pub shard: Option<(usize, usize)>,
     /// `GITHUB_ACTIONS` is set: failures are also written as workflow annotations.
     pub github_actions: bool,
 }
@@ -146,12 +144,12 @@ pub fn resolve(
     } else {
         args.scenarios.clone()
     };
-    let shard = match &args.shard {
-        Some(text) => Some(parse_shard(text).ok_or_else(|| SettingsError::Shard(text.clone()))?),
-        None => None,
-    };
-    let scenarios = match shard {
-        Some((k, n)) => shard_of(&scenarios, k, n),
+    // `--shard K/N`: the scenario list becomes that shard's part.
+    let scenarios = match &args.shard {
+        Some(text) => {
+            let (k, n) = parse_shard(text).ok_or_else(|| SettingsError::Shard(text.clone()))?;
+            shard_of(&scenarios, k, n)
+        }
         None => scenarios,
     };
     if !(1..=16).contains(&args.workers) {
@@ -295,7 +293,6 @@ pub fn resolve(
         junit: args.junit.clone(),
         reporter,
         workers: args.workers,
-        shard,
         github_actions: environment("GITHUB_ACTIONS").is_some_and(|value| value == "true"),
     })
 }

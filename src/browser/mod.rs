@@ -1002,10 +1002,7 @@ fn is_stale(error: &fantoccini::error::CmdError) -> bool {
         return true;
     }
     let text = error.to_string();
-    text.contains("stale element")
-        || text.contains("no such element")
-        || text.contains("detached")
-        || text.contains("no longer attached")
+    text.contains("stale element") || text.contains("no such element") || text.contains("detached")
 }
 
 fn pair(value: &Value) -> Result<(i64, i64), BrowserError> {

@@ -161,18 +161,29 @@ function visibleTitleOf(container) {
 
 // The panel a person reads as a popup menu around `element`: the nearest ancestor laid over the
 // page (positioned absolute or fixed, or an open popover) that is no dialog, covers less than a
-// quarter of the viewport and holds a few short clickable entries.
-function floatingMenuOf(element) {
+// quarter of the viewport and holds a few short clickable entries. `verdicts` keeps each
+// ancestor's answer for the rest of the look: entries share their ancestors.
+const NOT_FLOATING = 0, MENU = 1, NOT_A_MENU = 2;
+function floatingMenuOf(element, verdicts) {
   for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
-    const floating = /^(absolute|fixed)$/.test(getComputedStyle(node).position) || (node.matches("[popover]") && node.matches(":popover-open"));
-    if (!floating) continue;
-    if (node.matches("dialog, [role='dialog'], [role='alertdialog'], [aria-modal='true']")) return null;
-    const box = node.getBoundingClientRect();
-    if (box.width * box.height > innerWidth * innerHeight / 4) return null;
-    const entries = node.querySelectorAll("button, a[href], [role='button'], [role='option'], li").length;
-    return entries >= 1 && entries <= 12 && !node.querySelector(FIELD) ? node : null;
+    let verdict = verdicts.get(node);
+    if (verdict === undefined) {
+      verdict = menuVerdict(node);
+      verdicts.set(node, verdict);
+    }
+    if (verdict !== NOT_FLOATING) return verdict === MENU ? node : null;
   }
   return null;
+}
+
+function menuVerdict(node) {
+  const floating = /^(absolute|fixed)$/.test(getComputedStyle(node).position) || (node.matches("[popover]") && node.matches(":popover-open"));
+  if (!floating) return NOT_FLOATING;
+  if (node.matches("dialog, [role='dialog'], [role='alertdialog'], [aria-modal='true']")) return NOT_A_MENU;
+  const box = node.getBoundingClientRect();
+  if (box.width * box.height > innerWidth * innerHeight / 4) return NOT_A_MENU;
+  const entries = node.querySelectorAll("button, a[href], [role='button'], [role='option'], li").length;
+  return entries >= 1 && entries <= 12 && !node.querySelector(FIELD) ? MENU : NOT_A_MENU;
 }
 
 // The text a person reads as a field's or editor's label when the markup gives none: the
@@ -289,8 +300,11 @@ function candidatesOf(role, scope) {
       for (const element of all("nav a[href], nav button, nav [role='link'], nav [role='button'], nav [role='treeitem'], [role='navigation'] a[href], [role='navigation'] button, [role='menu'] a[href], [role='menubar'] a[href], aside a[href], aside button"))
         add(element, ownText(element));
       // A popup menu without the markup for one: entries of a small panel floating over the page.
-      for (const element of all("button, a[href], [role='button'], [role='option'], li")) {
-        if (shortText(element, 40) && floatingMenuOf(element)) add(element, ownText(element));
+      {
+        const verdicts = new Map();
+        for (const element of all("button, a[href], [role='button'], [role='option'], li")) {
+          if (shortText(element, 40) && floatingMenuOf(element, verdicts)) add(element, ownText(element));
+        }
       }
       // The left Main Menu as a person finds it: clickable entries in the left part of the page.
       clickableFallback(40, (element) => element.getBoundingClientRect().right <= innerWidth * 0.35);

@@ -101,6 +101,16 @@ impl HtmlReport {
         }
     }
 
+    /// The scenario the event at hand is about.
+    fn active(&mut self) -> Option<&mut ScenarioEntry> {
+        self.scenarios.get_mut(self.slots.active)
+    }
+
+    /// That scenario's step under way.
+    fn active_step(&mut self) -> Option<&mut StepEntry> {
+        self.active().and_then(|scenario| scenario.steps.last_mut())
+    }
+
     fn link(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.root).unwrap_or(path);
         escape(&relative.to_string_lossy())
@@ -460,7 +470,7 @@ impl Reporter for HtmlReport {
     }
 
     fn on_event(&mut self, event: &Event) {
-        if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+        if let Some(scenario) = self.active() {
             scenario.interruption.observe(event);
         }
         match event {
@@ -489,7 +499,7 @@ impl Reporter for HtmlReport {
                 step: title,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     scenario.steps.push(StepEntry {
                         title: title.clone(),
                         guide: guide_words.clone(),
@@ -508,7 +518,7 @@ impl Reporter for HtmlReport {
                 kind: ArtifactKind::Screenshot,
                 path,
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.screenshots.push(path.clone());
                 }
             }
@@ -517,7 +527,7 @@ impl Reporter for HtmlReport {
                 place,
                 guide_words,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     scenario.steps.push(StepEntry::not_run(
                         format!("{step} (outside the console: {place})"),
                         guide_words.clone(),
@@ -527,7 +537,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepSkipped { step, reason } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     scenario.rehearsal.absorb(event);
                     scenario.steps.push(StepEntry::not_run(
                         step.clone(),
@@ -538,19 +548,19 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::Fact(_) => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     scenario.rehearsal.absorb(event);
                 }
             }
             Event::SnapshotChecked(check) => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.snapshots.push(check.clone());
                 }
             }
             Event::StepRetrying {
                 failure, attempt, ..
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.failed_attempts.push(failure.clone());
                     step.attempts = attempt + 1;
                     // The next attempt checks every snapshot again.
@@ -559,7 +569,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StepPassed { elapsed, .. } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.seconds = Some(elapsed.as_secs_f64());
                     step.status = if step
                         .snapshots
@@ -578,7 +588,7 @@ impl Reporter for HtmlReport {
                 attempts,
                 not_retried,
             } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.status = "failed";
                     step.failure = Some(failure.clone());
                     step.attempts = *attempts;
@@ -587,7 +597,7 @@ impl Reporter for HtmlReport {
                 self.write();
             }
             Event::StoppedBeforeMutation { .. } => {
-                if let Some(step) = current_step(self.scenarios.get_mut(self.slots.active)) {
+                if let Some(step) = self.active_step() {
                     step.status = "stopped";
                 }
             }
@@ -597,7 +607,7 @@ impl Reporter for HtmlReport {
                 folder,
                 promoted,
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     name_promoted(
                         scenario
                             .steps
@@ -618,7 +628,7 @@ impl Reporter for HtmlReport {
             Event::ScenarioFinished {
                 outcome, elapsed, ..
             } => {
-                if let Some(scenario) = self.scenarios.get_mut(self.slots.active) {
+                if let Some(scenario) = self.active() {
                     scenario.outcome = Some(outcome.clone());
                     scenario.seconds = Some(elapsed.as_secs_f64());
                 }
@@ -654,10 +664,6 @@ impl Drop for HtmlReport {
             self.write();
         }
     }
-}
-
-fn current_step(scenario: Option<&mut ScenarioEntry>) -> Option<&mut StepEntry> {
-    scenario.and_then(|scenario| scenario.steps.last_mut())
 }
 
 fn escape(text: &str) -> String {

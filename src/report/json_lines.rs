@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use crate::runner::{Event, Fact, Reporter};
+use crate::runner::{Event, Reporter};
 
 pub struct JsonLinesReporter {
     output: Box<dyn Write + Send>,
@@ -122,7 +122,7 @@ pub fn event_json(event: &Event) -> Value {
             guide_words,
         } => json!({"event": "step-outside", "step": step, "outside": place,
             "guide": guide_words}),
-        Event::Fact(fact) => json!({"event": "fact", "fact": fact_json(fact)}),
+        Event::Fact(fact) => json!({"event": "fact", "fact": fact}),
         Event::DocsImage(image) => json!({"event": "docs-image", "image": image.image,
             "path": image.path, "change": image.change.describe(), "step": image.step,
             "size": [image.size.0, image.size.1]}),
@@ -131,8 +131,4 @@ pub fn event_json(event: &Event) -> Value {
         } => json!({"event": "scenario-finished", "outcome": outcome,
             "seconds": elapsed.as_secs_f64()}),
     }
-}
-
-fn fact_json(fact: &Fact) -> Value {
-    serde_json::to_value(fact).unwrap_or(Value::Null)
 }

@@ -493,7 +493,7 @@ impl ScenarioRun<'_> {
         png: Option<Vec<u8>>,
         html: Option<String>,
     ) -> Option<PathBuf> {
-        let redactor = self.settings.redactor.clone();
+        let redactor = &self.settings.redactor;
         let console: Option<Vec<ConsoleEntry>> = match self.browser.console_log().await {
             Ok(Some(entries)) => Some(
                 entries
@@ -529,22 +529,23 @@ impl ScenarioRun<'_> {
             .await
             .ok()
             .map(|url| redactor.redact(&url));
-        let mut files: Vec<(&str, Vec<u8>)> = vec![
-            ("actions.json", pretty_json(&records)),
-            ("console.json", pretty_json(&console)),
-            ("failed-requests.json", pretty_json(&failed_requests)),
+        let (actions, console_json, requests) = (
+            pretty_json(records),
+            pretty_json(&console),
+            pretty_json(&failed_requests),
+        );
+        let files = [
+            ("actions.json", Some(actions.as_slice())),
+            ("console.json", Some(console_json.as_slice())),
+            ("failed-requests.json", Some(requests.as_slice())),
+            ("screenshot.png", png.as_deref()),
+            ("page.html", html.as_deref().map(str::as_bytes)),
+            ("outline.txt", outline.as_deref().map(str::as_bytes)),
         ];
-        if let Some(png) = &png {
-            files.push(("screenshot.png", png.clone()));
-        }
-        if let Some(html) = &html {
-            files.push(("page.html", html.clone().into_bytes()));
-        }
-        if let Some(outline) = &outline {
-            files.push(("outline.txt", outline.clone().into_bytes()));
-        }
-        for (name, bytes) in &files {
-            write_atomically(&folder.join(name), bytes).ok()?;
+        for (name, bytes) in files {
+            if let Some(bytes) = bytes {
+                write_atomically(&folder.join(name), bytes).ok()?;
+            }
         }
         let page = crate::trace::render(&crate::trace::Trace {
             scenario: &self.scenario_name,

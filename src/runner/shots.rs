@@ -38,27 +38,26 @@ impl ScenarioRun<'_> {
                 ),
                 _ => None,
             };
-            let prepared = self
+            let shot = match self
                 .prepare_shot(&hide, &highlighted, crop_element, highlight_style)
-                .await;
-            let captured = match &prepared {
-                Ok(_) => Some(self.stable_screenshot().await),
-                Err(_) => None,
+                .await
+            {
+                Ok(crop_box) => Ok((self.stable_screenshot().await, crop_box)),
+                Err(error) => Err(error),
             };
             // Whatever happened, the page is left as it was (an element the page replaced
             // meanwhile has nothing left to undo).
             let removed = self.browser.remove_highlights().await;
             let shown = self.browser.set_hidden(&hide, false).await;
-            match (prepared, captured) {
-                (Ok(crop_box), Some(captured)) => {
+            match shot {
+                Ok((captured, crop_box)) => {
                     let captured = captured?;
                     removed?;
                     shown.or_else(|error| if error.is_stale() { Ok(()) } else { Err(error) })?;
                     break (captured, crop_box);
                 }
-                (Err(error), _) if error.is_stale() && Instant::now() < deadline => continue,
-                (Err(error), _) => return Err(error.into()),
-                (Ok(_), None) => unreachable!("a prepared page is always shot"),
+                Err(error) if error.is_stale() && Instant::now() < deadline => continue,
+                Err(error) => return Err(error.into()),
             }
         };
 
