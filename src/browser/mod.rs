@@ -485,6 +485,9 @@ impl Browser {
         elements: &[ElementHandle],
         hidden: bool,
     ) -> Result<(), BrowserError> {
+        if elements.is_empty() {
+            return Ok(());
+        }
         let mut arguments = vec![json!(hidden)];
         arguments.extend(elements.iter().map(ElementHandle::as_argument));
         self.client

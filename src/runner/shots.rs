@@ -42,12 +42,16 @@ impl ScenarioRun<'_> {
                 .prepare_shot(&hide, &highlighted, crop_element, highlight_style)
                 .await
             {
-                Ok(crop_box) => Ok((self.stable_screenshot().await, crop_box)),
+                Ok(crop_box) => Ok((self.stable_screenshot(|_| false).await, crop_box)),
                 Err(error) => Err(error),
             };
             // Whatever happened, the page is left as it was (an element the page replaced
             // meanwhile has nothing left to undo).
-            let removed = self.browser.remove_highlights().await;
+            let removed = if highlighted.is_empty() {
+                Ok(())
+            } else {
+                self.browser.remove_highlights().await
+            };
             let shown = self.browser.set_hidden(&hide, false).await;
             match shot {
                 Ok((captured, crop_box)) => {

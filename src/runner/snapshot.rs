@@ -69,33 +69,40 @@ impl ScenarioRun<'_> {
         let page_check =
             self.check_page(step, name, &page_id, &outline, &metadata("page"), &folder)?;
 
-        // The image: hidden elements hidden, masked elements painted over, ignored ones measured.
-        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
-        self.browser.set_hidden(&hide, true).await?;
-        let shot = self.stable_screenshot().await;
-        self.browser.set_hidden(&hide, false).await?;
-        let shot = shot?;
-        let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
-            expected: "the browser's screenshot to be a PNG".to_string(),
-            page_showed: message,
-        })?;
-        self.paint_masks(action, &step.snapshot.mask, &mut actual, deadline)
-            .await?;
-        let ignored = self
-            .elements(action, &step.snapshot.ignore, deadline)
-            .await?;
-        let ignore = self.regions(&ignored, &actual).await?;
+        // The image: hidden elements hidden, masked and ignored ones measured on the page as it
+        // is shot, then masked elements painted over.
         let image_id = SnapshotId {
             scenario: scenario.clone(),
             name: name.to_string(),
             variant: Some(self.browser.tag().to_string()),
         };
+        let baseline = self.baseline_image(&image_id)?;
+        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
+        self.browser.set_hidden(&hide, true).await?;
+        let shot = match self.shot_areas(action, step, deadline).await {
+            Ok(areas) => {
+                let baseline = baseline.as_ref().map(|(_, image)| image);
+                let matches = |png: &[u8]| first_shot_matches(step, baseline, &areas, png);
+                let shot = self.stable_screenshot(matches).await;
+                shot.map(|shot| (shot, areas))
+            }
+            Err(failure) => Err(failure),
+        };
+        self.browser.set_hidden(&hide, false).await?;
+        let (shot, areas) = shot?;
+        let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
+            expected: "the browser's screenshot to be a PNG".to_string(),
+            page_showed: message,
+        })?;
+        areas.paint_masks(&mut actual);
+        let ignore = areas.ignored(&actual);
         let image_check = self.check_image(
             step,
             name,
             &image_id,
             &actual,
             ignore,
+            baseline,
             &metadata("image"),
             &folder,
         )?;
@@ -124,6 +131,50 @@ impl ScenarioRun<'_> {
             self.reporter.on_event(&Event::SnapshotChecked(check));
         }
         Ok(Some(notes.join("; ")))
+    }
+
+    /// Where the snapshot's masked and ignored elements are, measured in one round trip.
+    async fn shot_areas(
+        &mut self,
+        action: &Action,
+        step: &Step,
+        deadline: Instant,
+    ) -> Result<ShotAreas, ActionFailure> {
+        let mut elements = self.elements(action, &step.snapshot.mask, deadline).await?;
+        let masked = elements.len();
+        elements.extend(
+            self.elements(action, &step.snapshot.ignore, deadline)
+                .await?,
+        );
+        if elements.is_empty() {
+            return Ok(ShotAreas::default());
+        }
+        let (mut mask, scale) = self.browser.rects(&elements).await?;
+        let ignore = mask.split_off(masked);
+        Ok(ShotAreas {
+            mask,
+            ignore,
+            scale,
+        })
+    }
+
+    /// The image baseline as stored and decoded, if there is one.
+    fn baseline_image(
+        &self,
+        id: &SnapshotId,
+    ) -> Result<Option<(Vec<u8>, RgbaImage)>, ActionFailure> {
+        let store = &self.snapshot_settings().store;
+        let Some(png) = store.read_image(id, Slot::Baseline) else {
+            return Ok(None);
+        };
+        let image = decode_rgba(&png).map_err(|message| ActionFailure {
+            expected: format!(
+                "the baseline {} to be a PNG",
+                store.image_path(id, Slot::Baseline).display()
+            ),
+            page_showed: message,
+        })?;
+        Ok(Some((png, image)))
     }
 
     /// Paints a solid box over each masked element, in the screenshot `image`.
@@ -255,67 +306,27 @@ impl ScenarioRun<'_> {
         id: &SnapshotId,
         actual: &RgbaImage,
         ignore: Vec<Region>,
+        baseline: Option<(Vec<u8>, RgbaImage)>,
         metadata: &Metadata,
         folder: &std::path::Path,
     ) -> Result<SnapshotCheck, ActionFailure> {
-        let settings = self.snapshot_settings().clone();
         let encode_failed = |message: String| ActionFailure {
             expected: "to encode the screenshot".to_string(),
             page_showed: message,
         };
         let actual_png = encode_png(actual).map_err(encode_failed)?;
-        let baseline_png = settings.store.read_image(id, Slot::Baseline);
-        let baseline = baseline_png
-            .as_deref()
-            .map(decode_rgba)
-            .transpose()
-            .map_err(|message| ActionFailure {
-                expected: format!(
-                    "the baseline {} to be a PNG",
-                    settings.store.image_path(id, Slot::Baseline).display()
-                ),
-                page_showed: message,
-            })?;
+        let (baseline_png, baseline) = baseline.unzip();
         let mut diff_output = baseline
             .as_ref()
             .map(|_| RgbaImage::new(actual.width(), actual.height()));
-        let options = DiffOptions {
-            detect_antialiasing: true,
-            ignore,
-            ..DiffOptions::default()
-        };
         let (comparison, detail) = match &baseline {
             None => (
                 Comparison::NoBaseline,
                 format!("{}x{}", actual.width(), actual.height()),
             ),
             Some(baseline) => {
-                let counts = diff(
-                    Image::from(baseline),
-                    Image::from(actual),
-                    &options,
-                    diff_output.as_deref_mut(),
-                );
-                match counts {
-                    Ok(counts) => {
-                        let allowed_pixels = step.snapshot.max_diff_pixels.unwrap_or(0);
-                        let allowed_ratio = step.snapshot.max_diff_ratio.unwrap_or(0.0);
-                        let within = counts.different <= allowed_pixels
-                            || counts.ratio() <= allowed_ratio && allowed_ratio > 0.0;
-                        let detail = format!(
-                            "{} pixels differ ({:.2}%)",
-                            counts.different,
-                            counts.ratio() * 100.0
-                        );
-                        (
-                            if within {
-                                Comparison::Matches
-                            } else {
-                                Comparison::Differs
-                            },
-                            detail,
-                        )
-                    }
+                match judge(step, baseline, actual, ignore, diff_output.as_deref_mut()) {
+                    Ok(judged) => judged,
                     Err(DiffError::SizeMismatch { left, right }) => {
                         diff_output = None;
                         (
@@ -445,4 +456,88 @@ impl ScenarioRun<'_> {
         });
         Ok(path)
     }
+}
+
+/// Where a snapshot's masked and ignored elements are on the page, in CSS pixels.
+#[derive(Debug, Default)]
+struct ShotAreas {
+    mask: Vec<[i64; 4]>,
+    ignore: Vec<[i64; 4]>,
+    scale: f64,
+}
+
+impl ShotAreas {
+    fn regions(&self, rects: &[[i64; 4]], image: &RgbaImage) -> Vec<Region> {
+        rects
+            .iter()
+            .filter_map(|rect| region_of(*rect, self.scale, image.width(), image.height()))
+            .collect()
+    }
+
+    fn paint_masks(&self, image: &mut RgbaImage) {
+        let (width, height) = (image.width(), image.height());
+        for region in self.regions(&self.mask, image) {
+            paint_box(image, width, height, region, MASK_COLOR);
+        }
+    }
+
+    fn ignored(&self, image: &RgbaImage) -> Vec<Region> {
+        self.regions(&self.ignore, image)
+    }
+}
+
+/// Whether a first screenshot, masked and compared as the snapshot would be, already matches
+/// the baseline (so no second shot is needed to show the page held still).
+fn first_shot_matches(
+    step: &Step,
+    baseline: Option<&RgbaImage>,
+    areas: &ShotAreas,
+    png: &[u8],
+) -> bool {
+    let (Some(baseline), Ok(mut actual)) = (baseline, decode_rgba(png)) else {
+        return false;
+    };
+    areas.paint_masks(&mut actual);
+    let ignore = areas.ignored(&actual);
+    matches!(
+        judge(step, baseline, &actual, ignore, None),
+        Ok((Comparison::Matches, _))
+    )
+}
+
+/// Compares a screenshot with its baseline under the step's allowances (`max_diff_pixels`,
+/// `max_diff_ratio`); says how many pixels differ. Writes the diff image when asked.
+fn judge(
+    step: &Step,
+    baseline: &RgbaImage,
+    actual: &RgbaImage,
+    ignore: Vec<Region>,
+    diff_output: Option<&mut [u8]>,
+) -> Result<(Comparison, String), DiffError> {
+    let options = DiffOptions {
+        detect_antialiasing: true,
+        ignore,
+        ..DiffOptions::default()
+    };
+    let counts = diff(
+        Image::from(baseline),
+        Image::from(actual),
+        &options,
+        diff_output,
+    )?;
+    let allowed_pixels = step.snapshot.max_diff_pixels.unwrap_or(0);
+    let allowed_ratio = step.snapshot.max_diff_ratio.unwrap_or(0.0);
+    let within = counts.different <= allowed_pixels
+        || counts.ratio() <= allowed_ratio && allowed_ratio > 0.0;
+    let detail = format!(
+        "{} pixels differ ({:.2}%)",
+        counts.different,
+        counts.ratio() * 100.0
+    );
+    let comparison = if within {
+        Comparison::Matches
+    } else {
+        Comparison::Differs
+    };
+    Ok((comparison, detail))
 }

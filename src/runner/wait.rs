@@ -280,19 +280,33 @@ impl ScenarioRun<'_> {
 
     /// Makes the page hold still (no caret or focus, animations finished, fonts loaded), then
     /// retakes the screenshot until two consecutive shots are byte-identical, at most
-    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed. The page is let go
-    /// afterwards, whatever happened.
-    pub(super) async fn stable_screenshot(&mut self) -> Result<StableShot, ActionFailure> {
+    /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed. A first shot that
+    /// `matches_baseline` accepts is kept at once, as Playwright's `toHaveScreenshot` does: the
+    /// baseline was itself a settled page, so a second shot would prove nothing more. The page is
+    /// let go afterwards, whatever happened.
+    pub(super) async fn stable_screenshot(
+        &mut self,
+        matches_baseline: impl Fn(&[u8]) -> bool,
+    ) -> Result<StableShot, ActionFailure> {
         self.browser.hold_still().await?;
-        let shot = self.consecutive_identical_shots().await;
+        let shot = self.consecutive_identical_shots(matches_baseline).await;
         let released = self.browser.release().await;
         let shot = shot?;
         released?;
         Ok(shot)
     }
 
-    async fn consecutive_identical_shots(&mut self) -> Result<StableShot, ActionFailure> {
+    async fn consecutive_identical_shots(
+        &mut self,
+        matches_baseline: impl Fn(&[u8]) -> bool,
+    ) -> Result<StableShot, ActionFailure> {
         let mut previous = self.browser.screenshot().await?;
+        if matches_baseline(&previous) {
+            return Ok(StableShot {
+                png: previous,
+                settled: true,
+            });
+        }
         for _ in 1..STABLE_SHOTS {
             let next = self.browser.screenshot().await?;
             if next == previous {
