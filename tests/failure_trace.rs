@@ -49,6 +49,26 @@ fetch("/v1/spectrocluster/profile").catch(() => {{}});
 
 #[test]
 fn a_failed_step_leaves_a_trace_that_opens_offline_and_shows_the_console_log() {
+    failed_step_leaves_a_trace(&[]);
+}
+
+/// Firefox's console log comes over WebDriver BiDi (geckodriver has no log endpoint), for a
+/// capabilities file that asks for the socket with `"webSocketUrl": true`.
+#[test]
+fn on_firefox_with_a_bidi_socket_the_trace_shows_the_console_log_too() {
+    let folder = tempfile::tempdir().expect("capabilities");
+    let mut capabilities: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("webdriver/firefox.json").expect("webdriver/firefox.json"),
+    )
+    .expect("json");
+    capabilities["webSocketUrl"] = serde_json::json!(true);
+    let file = folder.path().join("firefox-bidi.json");
+    std::fs::write(&file, capabilities.to_string()).expect("capabilities");
+    let file = file.to_string_lossy().into_owned();
+    failed_step_leaves_a_trace(&["--browser", "firefox", "--capabilities", &file]);
+}
+
+fn failed_step_leaves_a_trace(browser: &[&str]) {
     let url = serve_console_with_errors();
     let folder = tempfile::tempdir().expect("scenario");
     let scenario = folder.path().join("summary.toml");
@@ -66,7 +86,9 @@ do = ['expect heading "Summary"', 'expect button "Update"']
     .expect("scenario");
     let out = tempfile::tempdir().expect("out");
     let stdout = run_expecting(
-        custom_scenario_command(&scenario, out.path()).args(["--console", &url, "--timeout", "3s"]),
+        custom_scenario_command(&scenario, out.path())
+            .args(["--console", &url, "--timeout", "3s"])
+            .args(browser),
         1,
     );
     let trace_dir = out.path().join("summary/traces/upgrade-1");
@@ -103,7 +125,7 @@ do = ['expect heading "Summary"', 'expect button "Update"']
     .expect("json");
     let messages: Vec<&str> = console
         .as_array()
-        .expect("Chromium gives its console log")
+        .expect("the browser gives its console log")
         .iter()
         .filter_map(|entry| entry["message"].as_str())
         .collect();

@@ -2,6 +2,7 @@
 //! session at a fixed viewport, and offers the page operations the runner needs. It does not
 //! decide anything: which element a label means is `locate`'s job, when to act is the runner's.
 
+mod bidi;
 mod driver;
 
 use std::path::{Path, PathBuf};
@@ -294,6 +295,8 @@ pub struct Browser {
     tag: String,
     /// The browser's name and full version, as its WebDriver session reports them.
     name_and_version: (String, String),
+    /// The console log over WebDriver BiDi, where the session gave a `webSocketUrl`.
+    bidi_log: Option<bidi::BidiLog>,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -354,16 +357,24 @@ impl Browser {
                 .to_string()
         };
         let name_and_version = (field("browserName"), field("browserVersion"));
+        let web_socket_url = field("webSocketUrl");
         let browser = Browser {
             client,
             tag,
             name_and_version,
+            bidi_log: None,
             driver,
             user_data_dir,
         };
         // On the start page (about:blank, as webdriver/chromium.json asks) this takes a few
         // milliseconds; on a browser's new-tab page it waits for that page to load.
+        let mut browser = browser;
         browser.set_viewport(options.viewport).await?;
+        // Subscribed once the start page has settled, before the first page of the run. Without
+        // the socket the trace says the log is not available; the run goes on.
+        if web_socket_url.starts_with("ws://") {
+            browser.bidi_log = bidi::BidiLog::subscribe(&web_socket_url).await.ok();
+        }
         Ok(browser)
     }
 
@@ -904,10 +915,13 @@ return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the
     }
 
     /// What the page wrote to the browser's console since the last call (and its uncaught
-    /// errors), where the driver offers it: chromedriver's log of type `browser`, which the
-    /// session asks for with `goog:loggingPrefs`. `None` where the driver has no such log
-    /// (geckodriver).
+    /// errors), where the driver offers it: the `log.entryAdded` events of the session's
+    /// WebDriver BiDi socket (geckodriver), or chromedriver's log of type `browser`, which the
+    /// session asks for with `goog:loggingPrefs`. `None` where the driver offers neither.
     pub async fn console_log(&self) -> Result<Option<Vec<ConsoleEntry>>, BrowserError> {
+        if let Some(log) = &self.bidi_log {
+            return Ok(Some(log.take()));
+        }
         match self.client.issue_cmd(BrowserLog).await {
             Ok(Value::Array(entries)) => Ok(Some(
                 entries
@@ -1116,5 +1130,8 @@ fn capabilities(
             }
         }
     }
+    // A capabilities file with `"webSocketUrl": true` gets the console log over WebDriver BiDi
+    // (see `bidi`). Not asked for by default: with it, Firefox ESR 153 discarded the browsing
+    // context of one of two side-by-side sessions in most runs here.
     Ok(capabilities)
 }
