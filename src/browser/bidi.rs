@@ -5,6 +5,7 @@
 //! its first page). The entries are translated into chromedriver's shape ([`ConsoleEntry`]), so
 //! a trace reads the same on every browser.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The console entries a BiDi subscription collects; the collecting task ends with this value.
 #[derive(Debug)]
 pub(super) struct BidiLog {
-    entries: Arc<Mutex<Vec<ConsoleEntry>>>,
+    entries: Arc<Mutex<VecDeque<ConsoleEntry>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -70,16 +71,16 @@ impl BidiLog {
                 break;
             }
         }
-        let entries = Arc::new(Mutex::new(Vec::new()));
+        let entries = Arc::new(Mutex::new(VecDeque::new()));
         let collected = Arc::clone(&entries);
         let task = tokio::spawn(async move {
             while let Some(Ok(message)) = socket.next().await {
                 if let Some(entry) = json_of(&message).as_ref().and_then(entry_of) {
                     let mut entries = collected.lock().unwrap_or_else(|e| e.into_inner());
                     if entries.len() == KEPT_ENTRIES {
-                        entries.remove(0);
+                        entries.pop_front();
                     }
-                    entries.push(entry);
+                    entries.push_back(entry);
                 }
             }
         });
@@ -88,7 +89,8 @@ impl BidiLog {
 
     /// The entries collected since the last call.
     pub(super) fn take(&self) -> Vec<ConsoleEntry> {
-        std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.drain(..).collect()
     }
 }
 

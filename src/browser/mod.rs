@@ -358,7 +358,7 @@ impl Browser {
         };
         let name_and_version = (field("browserName"), field("browserVersion"));
         let web_socket_url = field("webSocketUrl");
-        let browser = Browser {
+        let mut browser = Browser {
             client,
             tag,
             name_and_version,
@@ -368,7 +368,6 @@ impl Browser {
         };
         // On the start page (about:blank, as webdriver/chromium.json asks) this takes a few
         // milliseconds; on a browser's new-tab page it waits for that page to load.
-        let mut browser = browser;
         browser.set_viewport(options.viewport).await?;
         // Subscribed once the start page has settled, before the first page of the run. Without
         // the socket the trace says the log is not available; the run goes on.

@@ -79,10 +79,16 @@ impl ScenarioRun<'_> {
         let baseline = self.baseline_image(&image_id)?;
         let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
         self.browser.set_hidden(&hide, true).await?;
-        let shot = match self.shot_areas(action, step, deadline).await {
+        let (masked, ignored) = (&step.snapshot.mask, &step.snapshot.ignore);
+        // A first shot that matched its baseline is kept decoded and masked.
+        let mut matched = None;
+        let shot = match self.shot_areas(action, masked, ignored, deadline).await {
             Ok(areas) => {
                 let baseline = baseline.as_ref().map(|(_, image)| image);
-                let matches = |png: &[u8]| first_shot_matches(step, baseline, &areas, png);
+                let matches = |png: &[u8]| {
+                    matched = first_shot_matching(step, baseline, &areas, png);
+                    matched.is_some()
+                };
                 let shot = self.stable_screenshot(matches).await;
                 shot.map(|shot| (shot, areas))
             }
@@ -90,11 +96,17 @@ impl ScenarioRun<'_> {
         };
         self.browser.set_hidden(&hide, false).await?;
         let (shot, areas) = shot?;
-        let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
-            expected: "the browser's screenshot to be a PNG".to_string(),
-            page_showed: message,
-        })?;
-        areas.paint_masks(&mut actual);
+        let actual = match matched {
+            Some(actual) => actual,
+            None => {
+                let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
+                    expected: "the browser's screenshot to be a PNG".to_string(),
+                    page_showed: message,
+                })?;
+                areas.paint_masks(&mut actual);
+                actual
+            }
+        };
         let ignore = areas.ignored(&actual);
         let image_check = self.check_image(
             step,
@@ -133,19 +145,17 @@ impl ScenarioRun<'_> {
         Ok(Some(notes.join("; ")))
     }
 
-    /// Where the snapshot's masked and ignored elements are, measured in one round trip.
+    /// Where the masked and ignored elements are, measured in one round trip.
     async fn shot_areas(
         &mut self,
         action: &Action,
-        step: &Step,
+        masked: &[Target],
+        ignored: &[Target],
         deadline: Instant,
     ) -> Result<ShotAreas, ActionFailure> {
-        let mut elements = self.elements(action, &step.snapshot.mask, deadline).await?;
+        let mut elements = self.elements(action, masked, deadline).await?;
         let masked = elements.len();
-        elements.extend(
-            self.elements(action, &step.snapshot.ignore, deadline)
-                .await?,
-        );
+        elements.extend(self.elements(action, ignored, deadline).await?);
         if elements.is_empty() {
             return Ok(ShotAreas::default());
         }
@@ -185,11 +195,8 @@ impl ScenarioRun<'_> {
         image: &mut RgbaImage,
         deadline: Instant,
     ) -> Result<(), ActionFailure> {
-        let mask = self.elements(action, targets, deadline).await?;
-        let (width, height) = (image.width(), image.height());
-        for region in self.regions(&mask, image).await? {
-            paint_box(image, width, height, region, MASK_COLOR);
-        }
+        let areas = self.shot_areas(action, targets, &[], deadline).await?;
+        areas.paint_masks(image);
         Ok(())
     }
 
@@ -209,21 +216,6 @@ impl ScenarioRun<'_> {
             elements.push(element);
         }
         Ok(elements)
-    }
-
-    pub(super) async fn regions(
-        &mut self,
-        elements: &[ElementHandle],
-        image: &RgbaImage,
-    ) -> Result<Vec<Region>, ActionFailure> {
-        if elements.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (rects, scale) = self.browser.rects(elements).await?;
-        Ok(rects
-            .into_iter()
-            .filter_map(|rect| region_of(rect, scale, image.width(), image.height()))
-            .collect())
     }
 
     fn snapshot_settings(&self) -> &SnapshotSettings {
@@ -486,23 +478,22 @@ impl ShotAreas {
     }
 }
 
-/// Whether a first screenshot, masked and compared as the snapshot would be, already matches
-/// the baseline (so no second shot is needed to show the page held still).
-fn first_shot_matches(
+/// A first screenshot, decoded and masked, if compared as the snapshot would be it already
+/// matches the baseline (so no second shot is needed to show the page held still).
+fn first_shot_matching(
     step: &Step,
     baseline: Option<&RgbaImage>,
     areas: &ShotAreas,
     png: &[u8],
-) -> bool {
-    let (Some(baseline), Ok(mut actual)) = (baseline, decode_rgba(png)) else {
-        return false;
-    };
+) -> Option<RgbaImage> {
+    let baseline = baseline?;
+    let mut actual = decode_rgba(png).ok()?;
     areas.paint_masks(&mut actual);
     let ignore = areas.ignored(&actual);
-    matches!(
-        judge(step, baseline, &actual, ignore, None),
-        Ok((Comparison::Matches, _))
-    )
+    match judge(step, baseline, &actual, ignore, None) {
+        Ok((Comparison::Matches, _)) => Some(actual),
+        _ => None,
+    }
 }
 
 /// Compares a screenshot with its baseline under the step's allowances (`max_diff_pixels`,

@@ -286,7 +286,7 @@ impl ScenarioRun<'_> {
     /// let go afterwards, whatever happened.
     pub(super) async fn stable_screenshot(
         &mut self,
-        matches_baseline: impl Fn(&[u8]) -> bool,
+        matches_baseline: impl FnMut(&[u8]) -> bool,
     ) -> Result<StableShot, ActionFailure> {
         self.browser.hold_still().await?;
         let shot = self.consecutive_identical_shots(matches_baseline).await;
@@ -298,7 +298,7 @@ impl ScenarioRun<'_> {
 
     async fn consecutive_identical_shots(
         &mut self,
-        matches_baseline: impl Fn(&[u8]) -> bool,
+        mut matches_baseline: impl FnMut(&[u8]) -> bool,
     ) -> Result<StableShot, ActionFailure> {
         let mut previous = self.browser.screenshot().await?;
         if matches_baseline(&previous) {
