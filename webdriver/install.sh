@@ -40,4 +40,7 @@ fi
 chromium --version 2>/dev/null | grep -v "unexpected operator" || true
 chromedriver --version
 firefox-esr --version
-geckodriver --version | head -1
+# The whole output is read before its first line is printed: `| head -1` closes the pipe early,
+# and geckodriver panics on the broken pipe (exit 101) when it loses that race.
+gecko_version="$(geckodriver --version)"
+echo "${gecko_version%%$'\n'*}"
