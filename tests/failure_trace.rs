@@ -47,48 +47,68 @@ fetch("/v1/spectrocluster/profile").catch(() => {{}});
     format!("http://{address}/system")
 }
 
+/// Firefox's console log comes over WebDriver BiDi (geckodriver has no log endpoint;
+/// webdriver/firefox.json asks for the socket). Two Firefox sessions side by side each get
+/// their own socket and each trace shows its own page's log.
 #[test]
-fn a_failed_step_leaves_a_trace_that_opens_offline_and_shows_the_console_log() {
-    failed_step_leaves_a_trace(&[]);
-}
-
-/// Firefox's console log comes over WebDriver BiDi (geckodriver has no log endpoint), for a
-/// capabilities file that asks for the socket with `"webSocketUrl": true`.
-#[test]
-fn on_firefox_with_a_bidi_socket_the_trace_shows_the_console_log_too() {
-    let folder = tempfile::tempdir().expect("capabilities");
-    let mut capabilities: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string("webdriver/firefox.json").expect("webdriver/firefox.json"),
-    )
-    .expect("json");
-    capabilities["webSocketUrl"] = serde_json::json!(true);
-    let file = folder.path().join("firefox-bidi.json");
-    std::fs::write(&file, capabilities.to_string()).expect("capabilities");
-    let file = file.to_string_lossy().into_owned();
-    failed_step_leaves_a_trace(&["--browser", "firefox", "--capabilities", &file]);
-}
-
-fn failed_step_leaves_a_trace(browser: &[&str]) {
+fn on_firefox_two_sessions_side_by_side_each_trace_shows_its_console_log() {
     let url = serve_console_with_errors();
-    let folder = tempfile::tempdir().expect("scenario");
-    let scenario = folder.path().join("summary.toml");
-    std::fs::write(
-        &scenario,
-        r#"title = "Summary"
+    let folder = tempfile::tempdir().expect("scenarios");
+    let scenarios: Vec<_> = ["summary", "summary-again"]
+        .iter()
+        .map(|stem| {
+            let scenario = folder.path().join(format!("{stem}.toml"));
+            std::fs::write(&scenario, SUMMARY_SCENARIO).expect("scenario");
+            scenario
+        })
+        .collect();
+    let out = tempfile::tempdir().expect("out");
+    let mut command = custom_scenario_command(&scenarios[0], out.path());
+    command
+        .arg(&scenarios[1])
+        .args(["--console", &url, "--timeout", "3s", "--workers", "2"])
+        .args(["--browser", "firefox"]);
+    run_expecting(&mut command, 1);
+    for stem in ["summary", "summary-again"] {
+        let console = out.path().join(stem).join("traces/upgrade-1/console.json");
+        let console: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&console).expect("console.json")).expect("json");
+        let entries = console
+            .as_array()
+            .unwrap_or_else(|| panic!("{stem}: Firefox gives its console log: {console}"));
+        assert!(
+            entries
+                .iter()
+                .any(|entry| entry["message"].as_str().is_some_and(
+                    |message| message.contains("cannot load the Enterprise Cluster profile")
+                )),
+            "{stem}: {console}"
+        );
+        assert!(
+            !console.to_string().contains(PASSWORD),
+            "{stem}: the password is masked in {console}"
+        );
+    }
+}
+
+const SUMMARY_SCENARIO: &str = r#"title = "Summary"
 
 [[step]]
 section = "Upgrade"
 number = 1
 guide = "On the **Summary** page, click **Update**."
 do = ['expect heading "Summary"', 'expect button "Update"']
-"#,
-    )
-    .expect("scenario");
+"#;
+
+#[test]
+fn a_failed_step_leaves_a_trace_that_opens_offline_and_shows_the_console_log() {
+    let url = serve_console_with_errors();
+    let folder = tempfile::tempdir().expect("scenario");
+    let scenario = folder.path().join("summary.toml");
+    std::fs::write(&scenario, SUMMARY_SCENARIO).expect("scenario");
     let out = tempfile::tempdir().expect("out");
     let stdout = run_expecting(
-        custom_scenario_command(&scenario, out.path())
-            .args(["--console", &url, "--timeout", "3s"])
-            .args(browser),
+        custom_scenario_command(&scenario, out.path()).args(["--console", &url, "--timeout", "3s"]),
         1,
     );
     let trace_dir = out.path().join("summary/traces/upgrade-1");

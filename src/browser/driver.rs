@@ -55,8 +55,19 @@ impl DriverProcess {
             super::BrowserKind::Firefox => {
                 // Without this variable on geckodriver itself, Firefox ESR ignores the
                 // capabilities' settings-server pref and looks up Mozilla's host.
+                // `--websocket-port 0`: each Firefox takes its own free BiDi port. With the
+                // default 9222, a second Firefox side by side could not bind it and its session's
+                // webSocketUrl reached the first Firefox ("Browsing context has been discarded").
                 command
-                    .args(["--host", "127.0.0.1", "--port", "0", "--profile-root"])
+                    .args([
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--websocket-port",
+                        "0",
+                    ])
+                    .arg("--profile-root")
                     .arg(&temp_dir)
                     .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");
             }

@@ -1129,8 +1129,8 @@ fn capabilities(
             }
         }
     }
-    // A capabilities file with `"webSocketUrl": true` gets the console log over WebDriver BiDi
-    // (see `bidi`). Not asked for by default: with it, Firefox ESR 153 discarded the browsing
-    // context of one of two side-by-side sessions in most runs here.
+    // A capabilities file with `"webSocketUrl": true` (webdriver/firefox.json has it) gets the
+    // console log over WebDriver BiDi (see `bidi`); each geckodriver gives its Firefox its own
+    // BiDi port (see `driver`).
     Ok(capabilities)
 }
