@@ -866,24 +866,47 @@ return Array.from(document.querySelectorAll("[role='alert'], [aria-live='asserti
     /// What a page that blocks the user says about itself (a lock screen, a busy overlay, an
     /// alert dialog), or `None` when nothing blocks the page. Progress bars alone do not count:
     /// dashboards show them for other reasons; a bar inside the blocker adds its percentage.
-    pub async fn blocking_status(&self) -> Result<Option<String>, BrowserError> {
+    /// A blocked page is watched in the page for up to `until_clear` and answers within 50 ms
+    /// of the blocker going away: one round trip a second through a long lock, not ten. A page
+    /// that navigates meanwhile is reported as loading (still blocked, for another look).
+    pub async fn blocking_status(
+        &self,
+        until_clear: Duration,
+    ) -> Result<Option<String>, BrowserError> {
         let reply = self
             .client
-            .execute(
-                r#"const covers = (e) => { const r = e.getBoundingClientRect(); return r.width * r.height >= 0.5 * innerWidth * innerHeight; };
+            .execute_async(
+                r#"const [wait, done] = arguments;
+const started = performance.now();
+const covers = (e) => { const r = e.getBoundingClientRect(); return r.width * r.height >= 0.5 * innerWidth * innerHeight; };
 const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
-const blockers = Array.from(document.querySelectorAll("[role='alertdialog'], [aria-busy='true']"))
-  .filter((e) => shown(e) && (e.getAttribute('role') === 'alertdialog' || covers(e)));
-if (!blockers.length) return null;
-const blocker = blockers[0];
-const bar = blocker.querySelector("[role='progressbar'][aria-valuenow]");
-const whole = (blocker.innerText || '').replace(/\s+/g, ' ').trim();
-const text = whole.length <= 120 ? whole : whole.slice(0, 120).replace(/\s+\S*$/, '') + '…';
-return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the page is busy');"#,
-                vec![],
+function status() {
+  const blockers = Array.from(document.querySelectorAll("[role='alertdialog'], [aria-busy='true']"))
+    .filter((e) => shown(e) && (e.getAttribute('role') === 'alertdialog' || covers(e)));
+  if (!blockers.length) return null;
+  const blocker = blockers[0];
+  const bar = blocker.querySelector("[role='progressbar'][aria-valuenow]");
+  const whole = (blocker.innerText || '').replace(/\s+/g, ' ').trim();
+  const text = whole.length <= 120 ? whole : whole.slice(0, 120).replace(/\s+\S*$/, '') + '…';
+  return bar ? `${bar.getAttribute('aria-valuenow')}% — ${text}` : (text || 'the page is busy');
+}
+(function look() {
+  const now = status();
+  if (now === null || performance.now() - started >= wait) done(now);
+  else setTimeout(look, 50);
+})();"#,
+                vec![json!(until_clear.as_millis() as u64)],
             )
-            .await?;
-        Ok(reply.as_str().map(str::to_string))
+            .await;
+        match reply {
+            Ok(reply) => Ok(reply.as_str().map(str::to_string)),
+            // chromedriver: "document unloaded while waiting for result"; geckodriver: "Document
+            // was unloaded".
+            Err(error) if error.to_string().to_lowercase().contains("unloaded") => {
+                Ok(Some("the page is loading".to_string()))
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// A PNG of the viewport as it is.

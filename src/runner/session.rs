@@ -14,6 +14,10 @@ use crate::scenario::{Action, Role};
 /// How long the lock wait gives the console to show that it locked at all.
 const LOCK_APPEARANCE: Duration = Duration::from_secs(30);
 
+/// How long one look at a locked console watches it in the page for the lock to go away; the
+/// progress line is refreshed about this often.
+const LOCK_LOOK: Duration = Duration::from_secs(1);
+
 enum LoginAnswer {
     Accepted,
     /// The console refused because it is locked; the alert says so.
@@ -185,7 +189,7 @@ impl ScenarioRun<'_> {
                 |_budget| async move {
                     if liveness.down_since().await.is_some()
                         || browser.login_form().await?.has_password_field
-                        || browser.blocking_status().await?.is_some()
+                        || browser.blocking_status(Duration::ZERO).await?.is_some()
                         || !main_menu_usable(browser).await?
                     {
                         return Ok(Attempt::Done(()));
@@ -211,7 +215,7 @@ impl ScenarioRun<'_> {
                             since.elapsed().as_secs_f64()
                         )));
                     }
-                    let busy = browser.blocking_status().await?;
+                    let busy = browser.blocking_status(LOCK_LOOK).await?;
                     if busy.is_none()
                         && (browser.login_form().await?.has_password_field
                             || main_menu_usable(browser).await?)
