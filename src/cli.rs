@@ -165,6 +165,12 @@ pub struct RunArgs {
     /// changed the console yet. A step that needed a retry never records a baseline.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retries: u32,
+    /// Run a failed scenario again from its start, up to N times, each time in a fresh browser
+    /// and a fresh built-in console (as Playwright's retries do); each attempt keeps its own
+    /// folder (`<out>/<scenario>-retry1`, …). Against a --console, a scenario whose failed
+    /// attempt had begun changing the console is not run again.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub scenario_retries: u32,
     /// Browser capabilities JSON; default: ./webdriver/chromium.json when it exists, else the
     /// copy built into the binary.
     #[arg(long, value_name = "FILE")]

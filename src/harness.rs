@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use crate::docs::images::ImageChange;
 use crate::docs::manifest::{Manifest, Provenance};
 use crate::runner::{
-    self, DocsImage, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings,
+    self, DocsImage, Event, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings,
     UnwrittenReport,
 };
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -351,10 +351,15 @@ struct ScenarioReporters {
     slot: usize,
     own: Reporters,
     run_wide: Arc<Mutex<Reporters>>,
+    /// A mutating action (Update, Confirm, Save) has started in this attempt.
+    changed_console: bool,
 }
 
 impl Reporter for ScenarioReporters {
     fn on_event(&mut self, event: &crate::runner::Event) {
+        if let Event::ActionStarted { mutating: true, .. } = event {
+            self.changed_console = true;
+        }
         self.own.on_event(event);
         self.run_wide
             .lock()
@@ -403,11 +408,74 @@ impl RunContext {
         Reporters(own)
     }
 
+    /// Runs a scenario, and again from its start after a failure as `--scenario-retries`
+    /// allows: each attempt in a fresh browser and (built-in) console and a folder of its own;
+    /// the last attempt's outcome is the scenario's.
     async fn run_one(
         &self,
         slot: usize,
         scenario: &Scenario,
     ) -> Result<ScenarioResult, HarnessError> {
+        let max_attempts = self.settings.scenario_retries.saturating_add(1);
+        let mut unwritten = Vec::new();
+        let mut attempt = 1;
+        loop {
+            let output_dir = attempt_folder(&self.settings.out_dir, &scenario.name(), attempt);
+            if attempt == 1 {
+                remove_earlier_retries(&self.settings.out_dir, &scenario.name());
+            }
+            let (result, mut reporters) = self
+                .run_attempt(slot, scenario, attempt, output_dir)
+                .await?;
+            let retry = match (result.outcome, attempt < max_attempts) {
+                (Outcome::Failed, true) if reporters.changed_console && self.external.is_some() => {
+                    Err(format!(
+                        "its attempt {attempt} had begun changing the console at {}, and running it again could repeat that change",
+                        self.external.as_ref().map(|(url, _)| url.as_str()).unwrap_or_default()
+                    ))
+                }
+                (Outcome::Failed, true) => Ok(()),
+                _ => {
+                    unwritten.extend(result.unwritten);
+                    return Ok(ScenarioResult { unwritten, ..result });
+                }
+            };
+            match retry {
+                Ok(()) => reporters.on_event(&Event::ScenarioRetrying {
+                    scenario: scenario.name(),
+                    attempt,
+                    max_attempts,
+                    next_output_dir: attempt_folder(
+                        &self.settings.out_dir,
+                        &scenario.name(),
+                        attempt + 1,
+                    ),
+                }),
+                Err(reason) => {
+                    reporters.on_event(&Event::ScenarioNotRetried {
+                        scenario: scenario.name(),
+                        reason,
+                    });
+                    unwritten.extend(result.unwritten);
+                    return Ok(ScenarioResult {
+                        unwritten,
+                        ..result
+                    });
+                }
+            }
+            unwritten.extend(result.unwritten);
+            attempt += 1;
+        }
+    }
+
+    /// One attempt at a scenario, and its reporters (which saw whether it changed the console).
+    async fn run_attempt(
+        &self,
+        slot: usize,
+        scenario: &Scenario,
+        attempt: u32,
+        output_dir: PathBuf,
+    ) -> Result<(ScenarioResult, ScenarioReporters), HarnessError> {
         let settings = &self.settings;
         // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
         // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
@@ -449,7 +517,6 @@ impl RunContext {
         };
         // The browser first: a run that cannot start one must not clear the previous results.
         let browser = Browser::start(&browser_options).await?;
-        let output_dir = settings.out_dir.join(scenario.name());
         prepare_output(&output_dir)?;
         let runner_settings = RunnerSettings {
             console_url: console_url.clone(),
@@ -457,6 +524,7 @@ impl RunContext {
             step_timeout: settings.step_timeout,
             scenario_timeout: settings.scenario_timeout,
             retries: settings.retries,
+            scenario_attempt: attempt,
             credentials: settings.credentials.clone(),
             output_dir: output_dir.clone(),
             redactor: self.redactor.clone(),
@@ -470,17 +538,21 @@ impl RunContext {
             slot,
             own: self.own_reporters(scenario),
             run_wide: self.run_wide.clone(),
+            changed_console: false,
         };
         let outcome =
             runner::run_scenario(&browser, scenario, &runner_settings, &mut reporters).await;
         browser.close().await;
         let unwritten = reporters.unwritten();
-        Ok(ScenarioResult {
-            name: scenario.name(),
-            outcome,
-            output_dir,
-            unwritten,
-        })
+        Ok((
+            ScenarioResult {
+                name: scenario.name(),
+                outcome,
+                output_dir,
+                unwritten,
+            },
+            reporters,
+        ))
     }
 }
 
@@ -555,6 +627,27 @@ impl OutputLock {
 impl Drop for OutputLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Where attempt `attempt` at a scenario writes: `<out>/<scenario>`, then, for the runs again
+/// after a failure, `<out>/<scenario>-retry1`, `-retry2`, … (Playwright's names).
+fn attempt_folder(out_dir: &Path, scenario: &str, attempt: u32) -> PathBuf {
+    match attempt {
+        0 | 1 => out_dir.join(scenario),
+        later => out_dir.join(format!("{scenario}-retry{}", later - 1)),
+    }
+}
+
+/// The retry folders an earlier run left for this scenario (recognised by their report), so a
+/// run never shows another run's attempts as its own.
+fn remove_earlier_retries(out_dir: &Path, scenario: &str) {
+    for attempt in 2.. {
+        let folder = attempt_folder(out_dir, scenario, attempt);
+        if !folder.join("report.json").exists() {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }
 

@@ -75,6 +75,8 @@ pub struct RunSettings {
     pub scenario_timeout: Duration,
     /// How many times a failed step may be retried (`--retries`).
     pub retries: u32,
+    /// How many times a failed scenario is run again from its start (`--scenario-retries`).
+    pub scenario_retries: u32,
     pub credentials: Credentials,
     /// This console's snapshot folder: `--snapshots` joined with the console's name, so the
     /// baselines of different consoles never meet.
@@ -282,6 +284,7 @@ pub fn resolve(
         step_timeout,
         scenario_timeout,
         retries: args.retries,
+        scenario_retries: args.scenario_retries,
         credentials,
         snapshots_dir: args.snapshots.join(console_name),
         update_snapshots,

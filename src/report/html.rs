@@ -47,6 +47,13 @@ struct ScenarioEntry {
     interrupted: Option<String>,
     /// Where this scenario is, to say where a run stopped midway.
     interruption: Interruption,
+    /// 1, or which run of the whole scenario this is (`--scenario-retries`).
+    attempt: u32,
+    /// This attempt failed and the scenario ran again (the next attempt's folder): it no
+    /// longer counts as a failure of the run.
+    retried_in: Option<PathBuf>,
+    /// Why a failed attempt was not run again although retries were allowed.
+    not_retried: Option<String>,
 }
 
 impl StepEntry {
@@ -121,7 +128,9 @@ impl HtmlReport {
         let failed = self
             .scenarios
             .iter()
-            .filter(|scenario| scenario.outcome == Some(Outcome::Failed))
+            .filter(|scenario| {
+                scenario.outcome == Some(Outcome::Failed) && scenario.retried_in.is_none()
+            })
             .count();
         let _ = write!(
             html,
@@ -131,6 +140,10 @@ impl HtmlReport {
         );
         for scenario in &self.scenarios {
             let (class, word) = match scenario.outcome {
+                Some(Outcome::Failed) if scenario.retried_in.is_some() => {
+                    ("flaky", "failed, then run again")
+                }
+                Some(Outcome::Passed) if scenario.attempt > 1 => ("flaky", "flaky: passed"),
                 Some(Outcome::Passed) => ("passed", "passed"),
                 Some(Outcome::Failed) => ("failed", "failed"),
                 Some(Outcome::StoppedBeforeMutation) => {
@@ -146,6 +159,27 @@ impl HtmlReport {
                 escape(&scenario.name),
                 escape(&scenario.console)
             );
+            if scenario.attempt > 1 {
+                let _ = write!(
+                    html,
+                    "<p class=\"muted\">attempt {} at the whole scenario</p>",
+                    scenario.attempt
+                );
+            }
+            if let Some(next) = &scenario.retried_in {
+                let _ = write!(
+                    html,
+                    "<p class=\"muted\">This attempt failed; the scenario ran again from its start, writing to {}.</p>",
+                    self.link(next)
+                );
+            }
+            if let Some(why) = &scenario.not_retried {
+                let _ = write!(
+                    html,
+                    "<p class=\"muted\">Not run again: {}</p>",
+                    escape(why)
+                );
+            }
             if let Some(note) = &scenario.new_snapshots {
                 let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
             }
@@ -478,6 +512,7 @@ impl Reporter for HtmlReport {
                 scenario,
                 title,
                 console_url,
+                attempt,
                 ..
             } => {
                 self.scenarios.push(ScenarioEntry {
@@ -491,6 +526,9 @@ impl Reporter for HtmlReport {
                     seconds: None,
                     interrupted: None,
                     interruption: Interruption::default(),
+                    attempt: *attempt,
+                    retried_in: None,
+                    not_retried: None,
                 });
                 self.slots.active = self.scenarios.len() - 1;
                 self.write();
@@ -629,8 +667,22 @@ impl Reporter for HtmlReport {
                 outcome, elapsed, ..
             } => {
                 if let Some(scenario) = self.active() {
-                    scenario.outcome = Some(outcome.clone());
+                    scenario.outcome = Some(*outcome);
                     scenario.seconds = Some(elapsed.as_secs_f64());
+                }
+                self.write();
+            }
+            Event::ScenarioRetrying {
+                next_output_dir, ..
+            } => {
+                if let Some(scenario) = self.active() {
+                    scenario.retried_in = Some(next_output_dir.clone());
+                }
+                self.write();
+            }
+            Event::ScenarioNotRetried { reason, .. } => {
+                if let Some(scenario) = self.active() {
+                    scenario.not_retried = Some(reason.clone());
                 }
                 self.write();
             }

@@ -19,6 +19,8 @@ struct Report {
     file: PathBuf,
     title: String,
     console: String,
+    /// 1, or which run of the whole scenario this is (`--scenario-retries`).
+    attempt: u32,
     /// `running` until the scenario finishes.
     outcome: String,
     seconds: f64,
@@ -32,6 +34,12 @@ struct Report {
     /// Why the run stopped before the scenario finished (Ctrl-C, SIGTERM, SIGHUP).
     #[serde(skip_serializing_if = "Option::is_none")]
     interrupted: Option<String>,
+    /// This attempt failed and the scenario ran again, writing there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retried_in: Option<PathBuf>,
+    /// This attempt failed and was not run again although retries were allowed, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_retried: Option<String>,
 }
 
 /// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
@@ -216,6 +224,7 @@ impl Reporter for JsonReport {
             title,
             console_url,
             output_dir,
+            attempt,
         } = event
         {
             self.path = output_dir.join("report.json");
@@ -224,6 +233,7 @@ impl Reporter for JsonReport {
                 file: file.clone(),
                 title: title.clone(),
                 console: console_url.clone(),
+                attempt: *attempt,
                 outcome: "running".to_string(),
                 seconds: 0.0,
                 steps: Vec::new(),
@@ -231,6 +241,8 @@ impl Reporter for JsonReport {
                 new_snapshots: None,
                 rehearsal: Rehearsal::default(),
                 interrupted: None,
+                retried_in: None,
+                not_retried: None,
             });
             self.interruption.observe(event);
             self.write();
@@ -372,6 +384,16 @@ impl Reporter for JsonReport {
                 }
                 .to_string();
                 report.seconds = secs(elapsed);
+                changed_step = true;
+            }
+            Event::ScenarioRetrying {
+                next_output_dir, ..
+            } => {
+                report.retried_in = Some(next_output_dir.clone());
+                changed_step = true;
+            }
+            Event::ScenarioNotRetried { reason, .. } => {
+                report.not_retried = Some(reason.clone());
                 changed_step = true;
             }
             _ => {}

@@ -57,9 +57,10 @@ pub fn event_json(event: &Event) -> Value {
             title,
             console_url,
             output_dir,
+            attempt,
             ..
         } => json!({"event": "scenario-started", "file": file, "title": title,
-            "console": console_url, "output_dir": output_dir}),
+            "console": console_url, "output_dir": output_dir, "attempt": attempt}),
         Event::StepStarted { step, guide_words } => {
             json!({"event": "step-started", "step": step, "guide": guide_words})
         }
@@ -130,5 +131,15 @@ pub fn event_json(event: &Event) -> Value {
             outcome, elapsed, ..
         } => json!({"event": "scenario-finished", "outcome": outcome,
             "seconds": elapsed.as_secs_f64()}),
+        Event::ScenarioRetrying {
+            attempt,
+            max_attempts,
+            next_output_dir,
+            ..
+        } => json!({"event": "scenario-retrying", "attempt": attempt,
+            "max_attempts": max_attempts, "next_output_dir": next_output_dir}),
+        Event::ScenarioNotRetried { reason, .. } => {
+            json!({"event": "scenario-not-retried", "reason": reason})
+        }
     }
 }

@@ -9,6 +9,10 @@
 //!   `<skipped>` with the reason;
 //! - a snapshot that differs from its baseline is its own failed testcase (it fails the
 //!   scenario, not the step);
+//! - a scenario run again after a failure (`--scenario-retries`) stays one testsuite, its
+//!   last attempt's: a step that failed in an earlier attempt carries that failure as a
+//!   `<flakyFailure>` (it passed this time) or `<rerunFailure>` (it failed again); failures of
+//!   steps the last attempt never reached are listed in the suite's `<system-out>`;
 //! - the files a step left (screenshots, failure screenshot and page) are attachments in its
 //!   `<system-out>`, as `[[ATTACHMENT|/absolute/path]]`, the line Jenkins and GitLab pick up.
 //!
@@ -39,6 +43,14 @@ struct Suite {
     snapshots: Vec<Case>,
     seconds: Option<f64>,
     finished: bool,
+    /// Which attempt at the whole scenario the cases are from (`--scenario-retries`).
+    attempt: u32,
+    /// The scenario failed this attempt and runs again: its next `ScenarioStarted` continues
+    /// this suite.
+    retrying: bool,
+    /// Failures of earlier attempts, by testcase name, not yet given to the same step's case
+    /// in a later attempt.
+    earlier_failures: Vec<(String, StepFailure)>,
 }
 
 struct Case {
@@ -79,11 +91,16 @@ impl JunitReport {
 
     fn push_case(&mut self, name: String, status: CaseStatus) {
         if let Some(suite) = self.suites.get_mut(self.slots.active) {
+            // This step's failures in earlier attempts at the scenario come first.
+            let (earlier, later): (Vec<_>, Vec<_>) = std::mem::take(&mut suite.earlier_failures)
+                .into_iter()
+                .partition(|(case, _)| *case == name);
+            suite.earlier_failures = later;
             suite.cases.push(Case {
                 classname: suite.name.clone(),
                 name,
                 status,
-                reruns: Vec::new(),
+                reruns: earlier.into_iter().map(|(_, failure)| failure).collect(),
                 log: Vec::new(),
                 attachments: Vec::new(),
                 seconds: None,
@@ -112,6 +129,17 @@ impl JunitReport {
         for suite in &self.suites {
             let mut junit = TestSuite::new(suite.name.as_str());
             junit.add_property(("file", suite.file.to_string_lossy().as_ref()));
+            if suite.attempt > 1 {
+                junit.add_property(("attempts", suite.attempt.to_string().as_str()));
+            }
+            if !suite.earlier_failures.is_empty() {
+                let lines: Vec<String> = suite
+                    .earlier_failures
+                    .iter()
+                    .map(|(_, failure)| format!("earlier attempt: {}", failure_text(failure)))
+                    .collect();
+                junit.set_system_out(lines.join("\n"));
+            }
             if let Some(seconds) = suite.seconds {
                 junit.set_time(Duration::from_secs_f64(seconds));
             }
@@ -221,16 +249,57 @@ impl Reporter for JunitReport {
 
     fn on_event(&mut self, event: &Event) {
         match event {
-            Event::ScenarioStarted { scenario, file, .. } => {
-                self.suites.push(Suite {
-                    name: scenario.clone(),
-                    file: file.clone(),
-                    cases: Vec::new(),
-                    snapshots: Vec::new(),
-                    seconds: None,
-                    finished: false,
-                });
-                self.slots.active = self.suites.len() - 1;
+            Event::ScenarioStarted {
+                scenario,
+                file,
+                attempt,
+                ..
+            } => {
+                let again = self
+                    .suites
+                    .iter()
+                    .position(|suite| suite.retrying && suite.name == *scenario);
+                match again {
+                    Some(index) => {
+                        let suite = &mut self.suites[index];
+                        suite.retrying = false;
+                        suite.finished = false;
+                        suite.attempt = *attempt;
+                        self.slots.active = index;
+                    }
+                    None => {
+                        self.suites.push(Suite {
+                            name: scenario.clone(),
+                            file: file.clone(),
+                            cases: Vec::new(),
+                            snapshots: Vec::new(),
+                            seconds: None,
+                            finished: false,
+                            attempt: *attempt,
+                            retrying: false,
+                            earlier_failures: Vec::new(),
+                        });
+                        self.slots.active = self.suites.len() - 1;
+                    }
+                }
+            }
+            Event::ScenarioRetrying { .. } => {
+                if let Some(suite) = self.suites.get_mut(self.slots.active) {
+                    // The failed attempt's steps become the earlier failures of the next one;
+                    // its snapshot verdicts are superseded by the next attempt's.
+                    for case in std::mem::take(&mut suite.cases) {
+                        let name = case.name;
+                        let failures = case.reruns.into_iter().chain(match case.status {
+                            CaseStatus::Failed(failure) => Some(failure),
+                            _ => None,
+                        });
+                        suite
+                            .earlier_failures
+                            .extend(failures.map(|failure| (name.clone(), failure)));
+                    }
+                    suite.snapshots.clear();
+                    suite.retrying = true;
+                }
             }
             Event::StepStarted { step, guide_words } => {
                 let words: String = guide_words.replace("**", "").chars().take(100).collect();

@@ -76,9 +76,15 @@ impl Reporter for TerminalReporter {
                 title,
                 console_url,
                 output_dir,
+                attempt,
                 ..
             } => {
-                self.line(&format!("▶ {scenario}: {title}"));
+                let again = if *attempt > 1 {
+                    format!(" (attempt {attempt})")
+                } else {
+                    String::new()
+                };
+                self.line(&format!("▶ {scenario}: {title}{again}"));
                 self.line(&format!(
                     "  console {console_url}, output {}",
                     output_dir.display()
@@ -166,7 +172,7 @@ impl Reporter for TerminalReporter {
                         check.name
                     )),
                     Verdict::NotRecorded => self.line(&format!(
-                        "      ✗ {kind} snapshot \"{}\" has no baseline, and a retried step records none: review it{stored}",
+                        "      ✗ {kind} snapshot \"{}\" has no baseline, and a retried step or scenario records none: review it{stored}",
                         check.name
                     )),
                     Verdict::Changed => {
@@ -265,6 +271,20 @@ impl Reporter for TerminalReporter {
                     Outcome::StoppedBeforeMutation => "stopped before changing the console",
                 };
                 self.line(&format!("■ {scenario} {verdict} in {}", seconds(elapsed)));
+            }
+            Event::ScenarioRetrying {
+                scenario,
+                attempt,
+                max_attempts,
+                next_output_dir,
+            } => {
+                self.line(&format!(
+                    "↻ {scenario}: attempt {attempt} of {max_attempts} failed; running it again from the start in a fresh browser, output {}",
+                    next_output_dir.display()
+                ));
+            }
+            Event::ScenarioNotRetried { scenario, reason } => {
+                self.line(&format!("  {scenario} was not run again: {reason}"));
             }
         }
     }

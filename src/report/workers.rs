@@ -220,6 +220,7 @@ mod tests {
             title: String::new(),
             console_url: String::new(),
             output_dir: "out".into(),
+            attempt: 1,
         };
         status.on_event_in(0, &started("alpha"));
         status.on_event_in(1, &started("beta"));

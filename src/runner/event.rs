@@ -95,7 +95,7 @@ pub struct SnapshotCheck {
     pub stored: Option<PathBuf>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Passed,
@@ -162,6 +162,8 @@ pub enum Event {
         title: String,
         console_url: String,
         output_dir: PathBuf,
+        /// 1, or the attempt at the whole scenario after `--scenario-retries` ran it again.
+        attempt: u32,
     },
     StepStarted {
         step: String,
@@ -244,6 +246,22 @@ pub enum Event {
         scenario: String,
         outcome: Outcome,
         elapsed: Duration,
+    },
+    /// The attempt at a scenario that just finished failed and the whole scenario runs again,
+    /// in a fresh browser (and a fresh built-in console); this attempt's folder stays as it is.
+    ScenarioRetrying {
+        scenario: String,
+        /// The attempt that failed, from 1.
+        attempt: u32,
+        /// The most attempts this scenario gets (`--scenario-retries` + 1).
+        max_attempts: u32,
+        /// Where the next attempt writes (`<out>/<scenario>-retry<N>`).
+        next_output_dir: PathBuf,
+    },
+    /// A failed scenario that retries allowed was not run again, and why.
+    ScenarioNotRetried {
+        scenario: String,
+        reason: String,
     },
 }
 

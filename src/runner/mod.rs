@@ -64,6 +64,9 @@ pub struct RunnerSettings {
     pub scenario_timeout: Duration,
     /// How many times a failed step may be retried, if nothing in it has changed the console.
     pub retries: u32,
+    /// Which attempt at the whole scenario this is, from 1 (`--scenario-retries`). Captures of
+    /// a later attempt, like those of a step's retry, never become baselines.
+    pub scenario_attempt: u32,
     pub credentials: Credentials,
     /// This scenario's output folder.
     pub output_dir: PathBuf,
@@ -120,6 +123,7 @@ pub async fn run_scenario(
         title: scenario.title.clone(),
         console_url: settings.console_url.clone(),
         output_dir: settings.output_dir.clone(),
+        attempt: settings.scenario_attempt,
     });
     if let Some(verdict) = &settings.certificate {
         reporter.on_event(&Event::Fact(Fact::Certificate {
@@ -146,7 +150,7 @@ pub async fn run_scenario(
     run.settle_new_snapshots(&outcome);
     run.reporter.on_event(&Event::ScenarioFinished {
         scenario: scenario.name(),
-        outcome: outcome.clone(),
+        outcome,
         elapsed: started.elapsed(),
     });
     outcome

@@ -222,10 +222,11 @@ impl ScenarioRun<'_> {
         &self.settings.snapshots
     }
 
-    /// What to write for this comparison; a step's retry never writes a baseline.
+    /// What to write for this comparison; a step's retry, or a scenario's, never writes a
+    /// baseline.
     fn decide(&self, comparison: Comparison) -> Decision {
         let settings = self.snapshot_settings();
-        if self.attempt > 1 {
+        if self.attempt > 1 || self.settings.scenario_attempt > 1 {
             decide_on_retry(settings.policy, comparison, settings.pending_allowed)
         } else {
             decide(settings.policy, comparison, settings.pending_allowed)
