@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
+use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust, TrustedCertificate};
 use crate::console::{self, ConsoleConfig, Product};
 use crate::redact::Redactor;
 use crate::report::{
@@ -735,7 +735,19 @@ async fn establish_trust(
                 )));
             }
             Ok((
-                CertificateTrust::Pinned(vec![pin.clone()]),
+                CertificateTrust::Pinned {
+                    pins: vec![pin.clone()],
+                    certificates: presented
+                        .chain
+                        .first()
+                        .map(|leaf| TrustedCertificate {
+                            host: host.clone(),
+                            port,
+                            der: leaf.to_vec(),
+                        })
+                        .into_iter()
+                        .collect(),
+                },
                 Some(format!(
                     "pinned: the console presented sha256/{pin}, as --trust-cert names"
                 )),
@@ -757,7 +769,19 @@ async fn establish_trust(
                 ))
             })?;
             Ok((
-                CertificateTrust::Pinned(vec![presented.pin.clone()]),
+                CertificateTrust::Pinned {
+                    pins: vec![presented.pin.clone()],
+                    certificates: presented
+                        .chain
+                        .first()
+                        .map(|leaf| TrustedCertificate {
+                            host: host.clone(),
+                            port,
+                            der: leaf.to_vec(),
+                        })
+                        .into_iter()
+                        .collect(),
+                },
                 Some(format!(
                     "verified: the certificate for {host} chains to --ca-cert {} (key sha256/{})",
                     path.display(),

@@ -171,3 +171,63 @@ fn the_reference_console_over_https_is_refused_without_its_ca_and_upgraded_with_
         "{stdout}"
     );
 }
+
+/// Firefox takes no list of keys to trust: the harness gives it a profile whose certificate
+/// database trusts exactly the console's certificate, once its pin matched.
+#[test]
+fn on_firefox_a_pinned_or_ca_checked_certificate_is_trusted_and_an_unchecked_one_refused() {
+    let console = console();
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args([
+            "--apply",
+            "--browser",
+            "firefox",
+            "--console",
+            &console.url,
+        ]),
+        1,
+    );
+    assert!(stdout.contains("FAILED at Upgrade 1"), "{stdout}");
+    assert!(
+        !stdout.contains("✓ log in"),
+        "no login was attempted: {stdout}"
+    );
+    assert!(
+        stdout.contains("refused the console's certificate, before any credential was typed"),
+        "{stdout}"
+    );
+    let pin = pin_in(&stdout);
+
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path()).args([
+            "--apply",
+            "--browser",
+            "firefox",
+            "--console",
+            &console.url,
+            "--trust-cert",
+            &pin,
+        ]),
+        0,
+    );
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
+
+    // --ca-cert: the chain is checked by the harness, then that certificate is accepted.
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .args(["--apply", "--browser", "firefox", "--console", &console.url])
+            .arg("--ca-cert")
+            .arg(console.ca_certificate()),
+        0,
+    );
+    assert!(
+        stdout.contains("You are using the latest version"),
+        "{stdout}"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod bidi;
 mod driver;
+mod firefox_profile;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -90,6 +91,8 @@ pub enum BrowserError {
     Command(#[from] fantoccini::error::CmdError),
     #[error("the page returned something the harness did not expect: {0}")]
     UnexpectedReply(String),
+    #[error("cannot prepare the Firefox profile {} that trusts the console's certificate: {message}", dir.display())]
+    FirefoxProfile { dir: PathBuf, message: String },
 }
 
 impl BrowserError {
@@ -97,6 +100,16 @@ impl BrowserError {
     /// a failure.
     pub fn is_stale(&self) -> bool {
         matches!(self, BrowserError::Command(error) if is_stale(error))
+    }
+
+    /// The browser refused the page's TLS certificate instead of showing an error page
+    /// (geckodriver's `insecure certificate` error on a navigation).
+    pub fn is_insecure_certificate(&self) -> bool {
+        matches!(
+            self,
+            BrowserError::Command(fantoccini::error::CmdError::Standard(error))
+                if error.error == fantoccini::error::ErrorStatus::InsecureCertificate
+        )
     }
 }
 
@@ -129,10 +142,23 @@ pub enum CertificateTrust {
     /// Its own verification: a certificate it does not trust shows its error page.
     #[default]
     Verify,
-    /// Also these public keys (base64 SHA-256 of the SPKI), whoever signed them.
-    Pinned(Vec<String>),
+    /// Also these public keys (base64 SHA-256 of the SPKI), whoever signed them, which belong
+    /// to these certificates (DER; Firefox trusts the certificates themselves).
+    Pinned {
+        pins: Vec<String>,
+        certificates: Vec<TrustedCertificate>,
+    },
     /// Anything (`acceptInsecureCerts`).
     AcceptAny,
+}
+
+/// A certificate the harness checked, and where it is to be accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedCertificate {
+    pub host: String,
+    pub port: u16,
+    /// The certificate itself, DER.
+    pub der: Vec<u8>,
 }
 
 impl Default for BrowserOptions {
@@ -1107,7 +1133,7 @@ fn capabilities(
                     options.device_scale
                 )));
             }
-            if let CertificateTrust::Pinned(pins) = &options.certificates {
+            if let CertificateTrust::Pinned { pins, .. } = &options.certificates {
                 args.push(json!(format!(
                     "--ignore-certificate-errors-spki-list={}",
                     pins.join(",")
@@ -1129,13 +1155,24 @@ fn capabilities(
         }
     }
     if let Some(Value::Object(firefox)) = capabilities.get_mut("moz:firefoxOptions") {
-        if let CertificateTrust::Pinned(_) = &options.certificates {
-            return Err(BrowserError::Capabilities {
-                path,
-                message: "Firefox cannot be told to trust one certificate's key \
-                          (--trust-cert, --ca-cert): use Chromium, or --insecure"
-                    .to_string(),
-            });
+        if let CertificateTrust::Pinned { certificates, .. } = &options.certificates {
+            // A profile of its own whose certificate database trusts exactly the console's
+            // certificate; a remote Firefox (Grid) has no folder here to use.
+            let Some(dir) = user_data_dir else {
+                return Err(BrowserError::Capabilities {
+                    path,
+                    message: "a remote Firefox cannot be given a profile that trusts the \
+                              console's certificate (--trust-cert, --ca-cert): use Chromium, or \
+                              --insecure"
+                        .to_string(),
+                });
+            };
+            firefox_profile::trusting(dir, certificates)?;
+            let args = firefox.entry("args").or_insert_with(|| json!([]));
+            if let Value::Array(args) = args {
+                args.push(json!("-profile"));
+                args.push(json!(dir.to_string_lossy()));
+            }
         }
         if options.headed {
             if let Some(Value::Array(args)) = firefox.get_mut("args") {

@@ -320,6 +320,11 @@ impl ScenarioRun<'_> {
     /// Opens the console's URL; `Some` says why the console's page is not what the browser shows.
     async fn open_console(&mut self) -> Option<String> {
         if let Err(error) = self.browser.goto(&self.settings.console_url).await {
+            if error.is_insecure_certificate() {
+                let mut explained = "the browser's answer, insecure certificate. The browser refused the console's certificate, before any credential was typed".to_string();
+                explained.push_str(&self.how_to_trust().await);
+                return Some(explained);
+            }
             let said = error.to_string();
             if said.to_lowercase().contains("timed out") || said.to_lowercase().contains("timeout")
             {
