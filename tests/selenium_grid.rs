@@ -205,3 +205,98 @@ fn a_firefox_run_through_the_grid_lands_on_its_firefox_node() {
     assert_eq!(sessions("node-2.log"), 1, "the Firefox node serves the run");
     assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
 }
+
+/// A TLS front for the Grid (tests/fixtures/tls_proxy.py), in its own process group, killed when
+/// dropped; its CA is in `folder/ca.pem`.
+struct TlsFront {
+    child: Child,
+    url: String,
+}
+
+impl TlsFront {
+    fn start(upstream: &str, folder: &Path) -> TlsFront {
+        let port = upstream.rsplit(':').next().expect("a port");
+        let mut child = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls_proxy.py"))
+            .arg(port)
+            .arg(folder)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 starts (the TLS front needs python3 and openssl)");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first_line)
+            .expect("the TLS front prints its URL");
+        assert!(first_line.starts_with("https://"), "{first_line:?}");
+        TlsFront {
+            child,
+            url: first_line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for TlsFront {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Grid behind TLS (an ingress in front of the hub) is reached over https: its certificate
+/// is checked against the system's roots, which `SSL_CERT_FILE` extends; a certificate nobody
+/// vouches for stops the run with what was tried.
+#[test]
+fn a_grid_behind_tls_is_reached_over_https_once_its_certificate_is_trusted() {
+    let logs = tempfile::tempdir().expect("logs");
+    let mut grid = Grid::start(logs.path(), "chromium");
+    let front_folder = tempfile::tempdir().expect("front");
+    let front = TlsFront::start(&grid.url, front_folder.path());
+    let scenario_run = |out: &Path, ca: Option<&Path>| {
+        let mut command = binary();
+        with_credentials(&mut command);
+        command
+            .args(["run", "scenarios/vertex-upgrade-vmware-non-airgap.toml"])
+            .args(["--lock-seconds", "2", "--timeout", "20s"])
+            .args(["--webdriver", &front.url])
+            .args(["--chromedriver", "/nonexistent/chromedriver"])
+            .arg("--out")
+            .arg(out)
+            .arg("--snapshots")
+            .arg(out.join("snapshot-store"));
+        if let Some(ca) = ca {
+            command.env("SSL_CERT_FILE", ca);
+        }
+        command
+    };
+
+    let out = tempfile::tempdir().expect("out");
+    let output = run(&mut scenario_run(out.path(), None));
+    assert_ne!(output.status.code(), Some(0));
+    let said = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(said.contains(&front.url), "names what was tried: {said}");
+    assert!(
+        said.to_lowercase().contains("certificate"),
+        "says the certificate was the problem: {said}"
+    );
+
+    let out = tempfile::tempdir().expect("out");
+    let stdout = run_expecting(
+        &mut scenario_run(out.path(), Some(&front_folder.path().join("ca.pem"))),
+        0,
+    );
+    assert!(
+        stdout.contains("vertex-upgrade-vmware-non-airgap passed"),
+        "{stdout}"
+    );
+    let log = std::fs::read_to_string(logs.path().join("node-1.log")).expect("node log");
+    assert_eq!(
+        log.matches("Session created by the Node").count(),
+        1,
+        "{log}"
+    );
+    drop(front);
+    assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
+}

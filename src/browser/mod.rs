@@ -369,7 +369,7 @@ impl Browser {
                 .connect(&url)
                 .await
         }
-        .map_err(|error| session_failed(error.to_string()))?;
+        .map_err(|error| session_failed(session_error_text(&error, &url)))?;
         let mut tag = browser_tag(client.capabilities(), options.viewport);
         if options.device_scale != 1.0 {
             tag.push_str(&format!("@{}x", options.device_scale));
@@ -1058,6 +1058,34 @@ fn browser_tag(
         name.to_lowercase()
     };
     format!("{name}{major}-{width}x{height}")
+}
+
+/// Why a session could not be opened, with every cause the error carries (hyper's "client error
+/// (Connect)" alone hides the refused certificate behind it), and what to do about a WebDriver
+/// server whose certificate this machine does not trust.
+fn session_error_text(error: &dyn std::error::Error, url: &str) -> String {
+    let mut text = error.to_string();
+    // `cause`, not `source`: fantoccini's errors give their causes only that (older) way, and
+    // the default `cause` forwards to `source` for everyone else.
+    #[allow(deprecated)]
+    let mut cause = error.cause();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        #[allow(deprecated)]
+        let next = inner.cause();
+        cause = next;
+    }
+    if url.starts_with("https:") && text.to_lowercase().contains("certificate") {
+        text.push_str(
+            ". This machine does not trust the WebDriver server's certificate: add the CA that \
+             signed it to the system's trust store, or point SSL_CERT_FILE at it (PEM)",
+        );
+    }
+    text
 }
 
 /// The element a command named is gone from the page, by the WebDriver error code (the words
