@@ -687,6 +687,24 @@ async fn check_reachable(url: &str) -> Result<(), HarnessError> {
 /// https console is checked here, before any browser starts, when the user named what to trust:
 /// a pin must match the certificate presented, and `--ca-cert` must be its chain's root; the
 /// browser is then told to trust exactly that certificate's key.
+/// What the browser is told after the harness checked the certificate `presented` at
+/// `host:port`: its key (Chromium) and the certificate itself, for that address (Firefox).
+fn pinned(presented: &crate::tls::Presented, host: &str, port: u16) -> CertificateTrust {
+    CertificateTrust::Pinned {
+        pins: vec![presented.pin.clone()],
+        certificates: presented
+            .chain
+            .first()
+            .map(|leaf| TrustedCertificate {
+                host: host.to_string(),
+                port,
+                der: leaf.to_vec(),
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
 async fn establish_trust(
     console_url: &str,
     trust: &Trust,
@@ -735,19 +753,7 @@ async fn establish_trust(
                 )));
             }
             Ok((
-                CertificateTrust::Pinned {
-                    pins: vec![pin.clone()],
-                    certificates: presented
-                        .chain
-                        .first()
-                        .map(|leaf| TrustedCertificate {
-                            host: host.clone(),
-                            port,
-                            der: leaf.to_vec(),
-                        })
-                        .into_iter()
-                        .collect(),
-                },
+                pinned(&presented, &host, port),
                 Some(format!(
                     "pinned: the console presented sha256/{pin}, as --trust-cert names"
                 )),
@@ -769,19 +775,7 @@ async fn establish_trust(
                 ))
             })?;
             Ok((
-                CertificateTrust::Pinned {
-                    pins: vec![presented.pin.clone()],
-                    certificates: presented
-                        .chain
-                        .first()
-                        .map(|leaf| TrustedCertificate {
-                            host: host.clone(),
-                            port,
-                            der: leaf.to_vec(),
-                        })
-                        .into_iter()
-                        .collect(),
-                },
+                pinned(&presented, &host, port),
                 Some(format!(
                     "verified: the certificate for {host} chains to --ca-cert {} (key sha256/{})",
                     path.display(),

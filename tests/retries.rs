@@ -26,6 +26,24 @@ timeout = "3s"
 do = ['click menu item "Enterprise Cluster"', 'click tab "Profile"', 'expect text "Enterprise Cluster profile"']
 "#;
 
+/// A step that clicks **Update** (it changes the console) and then fails.
+const UPDATE_SCENARIO: &str = r#"title = "Update"
+
+[[step]]
+section = "Upgrade"
+number = 1
+guide = "Log in to the Palette system console."
+do = ['log in']
+
+[[step]]
+section = "Upgrade"
+number = 4
+guide = "From the left **Main Menu**, select **Update Management** and click **Update**."
+mutating = true
+timeout = "2s"
+do = ['click menu item "Update Management"', 'click button "Update"', 'expect text "A message no console shows"']
+"#;
+
 fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("scenario written");
@@ -167,26 +185,7 @@ fn a_retried_step_never_records_a_baseline() {
 #[test]
 fn a_step_that_changed_the_console_is_not_retried() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = write_scenario(
-        dir.path(),
-        "update.toml",
-        r#"title = "Update"
-
-[[step]]
-section = "Upgrade"
-number = 1
-guide = "Log in to the Palette system console."
-do = ['log in']
-
-[[step]]
-section = "Upgrade"
-number = 4
-guide = "From the left **Main Menu**, select **Update Management** and click **Update**."
-mutating = true
-timeout = "2s"
-do = ['click menu item "Update Management"', 'click button "Update"', 'expect text "A message no console shows"']
-"#,
-    );
+    let scenario = write_scenario(dir.path(), "update.toml", UPDATE_SCENARIO);
     let console = ConsoleProcess::start(&[]);
     let out = dir.path().join("out");
     let stdout = run_expecting(
@@ -282,26 +281,7 @@ fn a_failed_scenario_runs_again_from_its_start_and_each_attempt_keeps_its_folder
 #[test]
 fn a_scenario_that_changed_a_given_console_is_not_run_again() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = write_scenario(
-        dir.path(),
-        "update.toml",
-        r#"title = "Update"
-
-[[step]]
-section = "Upgrade"
-number = 1
-guide = "Log in to the Palette system console."
-do = ['log in']
-
-[[step]]
-section = "Upgrade"
-number = 4
-guide = "From the left **Main Menu**, select **Update Management** and click **Update**."
-mutating = true
-timeout = "2s"
-do = ['click menu item "Update Management"', 'click button "Update"', 'expect text "A message no console shows"']
-"#,
-    );
+    let scenario = write_scenario(dir.path(), "update.toml", UPDATE_SCENARIO);
     let console = ConsoleProcess::start(&[]);
     let out = dir.path().join("out");
     let stdout = run_expecting(
