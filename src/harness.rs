@@ -417,53 +417,40 @@ impl RunContext {
         scenario: &Scenario,
     ) -> Result<ScenarioResult, HarnessError> {
         let max_attempts = self.settings.scenario_retries.saturating_add(1);
+        let folder = |attempt| attempt_folder(&self.settings.out_dir, &scenario.name(), attempt);
+        remove_earlier_retries(&self.settings.out_dir, &scenario.name());
         let mut unwritten = Vec::new();
         let mut attempt = 1;
         loop {
-            let output_dir = attempt_folder(&self.settings.out_dir, &scenario.name(), attempt);
-            if attempt == 1 {
-                remove_earlier_retries(&self.settings.out_dir, &scenario.name());
-            }
-            let (result, mut reporters) = self
-                .run_attempt(slot, scenario, attempt, output_dir)
+            let (mut result, mut reporters) = self
+                .run_attempt(slot, scenario, attempt, folder(attempt))
                 .await?;
-            let retry = match (result.outcome, attempt < max_attempts) {
-                (Outcome::Failed, true) if reporters.changed_console && self.external.is_some() => {
-                    Err(format!(
-                        "its attempt {attempt} had begun changing the console at {}, and running it again could repeat that change",
-                        self.external.as_ref().map(|(url, _)| url.as_str()).unwrap_or_default()
-                    ))
-                }
-                (Outcome::Failed, true) => Ok(()),
-                _ => {
-                    unwritten.extend(result.unwritten);
-                    return Ok(ScenarioResult { unwritten, ..result });
-                }
-            };
-            match retry {
-                Ok(()) => reporters.on_event(&Event::ScenarioRetrying {
-                    scenario: scenario.name(),
-                    attempt,
-                    max_attempts,
-                    next_output_dir: attempt_folder(
-                        &self.settings.out_dir,
-                        &scenario.name(),
-                        attempt + 1,
-                    ),
-                }),
-                Err(reason) => {
-                    reporters.on_event(&Event::ScenarioNotRetried {
-                        scenario: scenario.name(),
-                        reason,
-                    });
-                    unwritten.extend(result.unwritten);
-                    return Ok(ScenarioResult {
-                        unwritten,
-                        ..result
-                    });
-                }
+            unwritten.append(&mut result.unwritten);
+            if result.outcome != Outcome::Failed || attempt >= max_attempts {
+                return Ok(ScenarioResult {
+                    unwritten,
+                    ..result
+                });
             }
-            unwritten.extend(result.unwritten);
+            // A given console the attempt began to change is not changed again.
+            if let (true, Some((url, _))) = (reporters.changed_console, &self.external) {
+                reporters.on_event(&Event::ScenarioNotRetried {
+                    scenario: scenario.name(),
+                    reason: format!(
+                        "its attempt {attempt} had begun changing the console at {url}, and running it again could repeat that change"
+                    ),
+                });
+                return Ok(ScenarioResult {
+                    unwritten,
+                    ..result
+                });
+            }
+            reporters.on_event(&Event::ScenarioRetrying {
+                scenario: scenario.name(),
+                attempt,
+                max_attempts,
+                next_output_dir: folder(attempt + 1),
+            });
             attempt += 1;
         }
     }
@@ -683,28 +670,22 @@ async fn check_reachable(url: &str) -> Result<(), HarnessError> {
     }
 }
 
+/// What the browser is told after the harness checked the certificate `presented` at
+/// `host:port`: to trust that certificate (its leaf), there and by its key.
+fn pinned(presented: &crate::tls::Presented, host: &str, port: u16) -> CertificateTrust {
+    let leaf = presented.chain.first().map(|leaf| TrustedCertificate {
+        host: host.to_string(),
+        port,
+        der: leaf.to_vec(),
+        pin: presented.pin.clone(),
+    });
+    CertificateTrust::Pinned(leaf.into_iter().collect())
+}
+
 /// How the browser is to treat the console's certificate, and the verdict for the report. An
 /// https console is checked here, before any browser starts, when the user named what to trust:
 /// a pin must match the certificate presented, and `--ca-cert` must be its chain's root; the
-/// browser is then told to trust exactly that certificate's key.
-/// What the browser is told after the harness checked the certificate `presented` at
-/// `host:port`: its key (Chromium) and the certificate itself, for that address (Firefox).
-fn pinned(presented: &crate::tls::Presented, host: &str, port: u16) -> CertificateTrust {
-    CertificateTrust::Pinned {
-        pins: vec![presented.pin.clone()],
-        certificates: presented
-            .chain
-            .first()
-            .map(|leaf| TrustedCertificate {
-                host: host.to_string(),
-                port,
-                der: leaf.to_vec(),
-            })
-            .into_iter()
-            .collect(),
-    }
-}
-
+/// browser is then told to trust exactly that certificate.
 async fn establish_trust(
     console_url: &str,
     trust: &Trust,

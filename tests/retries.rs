@@ -50,6 +50,18 @@ fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// PROFILE_SCENARIO with a snapshot of the Profile tab at the end of Upgrade 2.
+fn write_profile_scenario_with_snapshot(dir: &Path) -> PathBuf {
+    write_scenario(
+        dir,
+        "profile-tab.toml",
+        &PROFILE_SCENARIO.replace(
+            "'expect text \"Enterprise Cluster profile\"']",
+            "'expect text \"Enterprise Cluster profile\"', 'snapshot \"profile\"']",
+        ),
+    )
+}
+
 fn run_on(console: &ConsoleProcess, scenario: &Path, out: &Path, extra: &[&str]) -> Command {
     let mut command = binary();
     with_credentials(&mut command)
@@ -112,14 +124,7 @@ fn a_step_that_fails_once_passes_on_its_retry_and_keeps_the_failed_attempt() {
 #[test]
 fn a_retried_step_never_records_a_baseline() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = write_scenario(
-        dir.path(),
-        "profile-tab.toml",
-        &PROFILE_SCENARIO.replace(
-            "'expect text \"Enterprise Cluster profile\"']",
-            "'expect text \"Enterprise Cluster profile\"', 'snapshot \"profile\"']",
-        ),
-    );
+    let scenario = write_profile_scenario_with_snapshot(dir.path());
     let store = dir.path().join("store");
     let store_arg = store.to_string_lossy().into_owned();
     let record = [
@@ -314,14 +319,7 @@ fn a_scenario_that_changed_a_given_console_is_not_run_again() {
 #[test]
 fn a_scenario_run_again_never_records_a_baseline() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = write_scenario(
-        dir.path(),
-        "profile-tab.toml",
-        &PROFILE_SCENARIO.replace(
-            "'expect text \"Enterprise Cluster profile\"']",
-            "'expect text \"Enterprise Cluster profile\"', 'snapshot \"profile\"']",
-        ),
-    );
+    let scenario = write_profile_scenario_with_snapshot(dir.path());
     let store = dir.path().join("store");
     let store_arg = store.to_string_lossy().into_owned();
     let flaky = ConsoleProcess::start(&["--fault", "flaky-profile"]);

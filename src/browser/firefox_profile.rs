@@ -65,11 +65,13 @@ mod tests {
                 host: "127.0.0.1".to_string(),
                 port: 8443,
                 der: b"abc".to_vec(),
+                pin: String::new(),
             },
             TrustedCertificate {
                 host: "::1".to_string(),
                 port: 443,
                 der: b"abc".to_vec(),
+                pin: String::new(),
             },
         ]);
         // SHA-256 of "abc".

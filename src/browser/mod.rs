@@ -142,12 +142,9 @@ pub enum CertificateTrust {
     /// Its own verification: a certificate it does not trust shows its error page.
     #[default]
     Verify,
-    /// Also these public keys (base64 SHA-256 of the SPKI), whoever signed them, which belong
-    /// to these certificates (DER; Firefox trusts the certificates themselves).
-    Pinned {
-        pins: Vec<String>,
-        certificates: Vec<TrustedCertificate>,
-    },
+    /// Also these certificates, whoever signed them: Chromium by their keys' pins, Firefox by
+    /// the certificates themselves at their addresses.
+    Pinned(Vec<TrustedCertificate>),
     /// Anything (`acceptInsecureCerts`).
     AcceptAny,
 }
@@ -159,6 +156,8 @@ pub struct TrustedCertificate {
     pub port: u16,
     /// The certificate itself, DER.
     pub der: Vec<u8>,
+    /// Its key's pin: base64 SHA-256 of the SPKI.
+    pub pin: String,
 }
 
 impl Default for BrowserOptions {
@@ -1161,7 +1160,11 @@ fn capabilities(
                     options.device_scale
                 )));
             }
-            if let CertificateTrust::Pinned { pins, .. } = &options.certificates {
+            if let CertificateTrust::Pinned(certificates) = &options.certificates {
+                let pins: Vec<&str> = certificates
+                    .iter()
+                    .map(|certificate| certificate.pin.as_str())
+                    .collect();
                 args.push(json!(format!(
                     "--ignore-certificate-errors-spki-list={}",
                     pins.join(",")
@@ -1183,7 +1186,7 @@ fn capabilities(
         }
     }
     if let Some(Value::Object(firefox)) = capabilities.get_mut("moz:firefoxOptions") {
-        if let CertificateTrust::Pinned { certificates, .. } = &options.certificates {
+        if let CertificateTrust::Pinned(certificates) = &options.certificates {
             // A profile of its own whose certificate database trusts exactly the console's
             // certificate; a remote Firefox (Grid) has no folder here to use.
             let Some(dir) = user_data_dir else {
