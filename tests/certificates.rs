@@ -8,11 +8,7 @@ mod common;
 use common::*;
 
 fn console() -> HttpsPage {
-    let html = include_str!("fixtures/independent-console.html")
-        .replace("__LOCK_MS__", "1500")
-        .replace("__FAULT__", "none")
-        .replace("__PROFILE__", "guide");
-    HttpsPage::serve(&html)
+    HttpsPage::independent_console()
 }
 
 /// The `sha256/…` pin the refusal names.

@@ -168,7 +168,7 @@ fn two_scenarios_run_through_a_local_grid_on_its_two_nodes() {
 }
 
 #[test]
-fn a_firefox_run_through_the_grid_lands_on_its_firefox_node() {
+fn firefox_runs_through_the_grid_land_on_its_firefox_node_and_trust_a_checked_certificate() {
     let logs = tempfile::tempdir().expect("logs");
     let mut grid = Grid::start(logs.path(), "chromium firefox");
     let out = tempfile::tempdir().expect("out");
@@ -195,6 +195,24 @@ fn a_firefox_run_through_the_grid_lands_on_its_firefox_node() {
         stdout.contains("You are using the latest version of Palette"),
         "{stdout}"
     );
+
+    // A console over https whose certificate the harness checked against its CA: the remote
+    // Firefox gets a profile (zipped, through the Grid) that trusts exactly that certificate.
+    let console = HttpsPage::independent_console();
+    let out = tempfile::tempdir().expect("out");
+    let stdout = run_expecting(
+        scenario_command(out.path())
+            .args(["--apply", "--browser", "firefox", "--console", &console.url])
+            .args(["--timeout", "20s", "--webdriver", &grid.url])
+            .arg("--ca-cert")
+            .arg(console.ca_certificate()),
+        0,
+    );
+    assert!(
+        stdout.contains("You are using the latest version of Palette"),
+        "{stdout}"
+    );
+
     let sessions = |node: &str| {
         std::fs::read_to_string(logs.path().join(node))
             .expect("node log")
@@ -202,7 +220,11 @@ fn a_firefox_run_through_the_grid_lands_on_its_firefox_node() {
             .count()
     };
     assert_eq!(sessions("node-1.log"), 0, "the Chromium node stays idle");
-    assert_eq!(sessions("node-2.log"), 1, "the Firefox node serves the run");
+    assert_eq!(
+        sessions("node-2.log"),
+        2,
+        "the Firefox node serves both runs"
+    );
     assert_eq!(grid.stop(), Vec::<String>::new(), "Grid processes left");
 }
 

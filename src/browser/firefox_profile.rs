@@ -4,6 +4,9 @@
 //! fingerprint) to accept there: the exception a person adds on Firefox's warning page, for
 //! that certificate at that address and nothing else. The harness has already checked the
 //! certificate (its pin, or its chain to `--ca-cert`) before it gets here.
+//!
+//! A local Firefox gets the profile as a folder; a remote one (on a Selenium Grid node) as
+//! WebDriver's `moz:firefoxOptions.profile`, a base64 zip that geckodriver unpacks on the node.
 
 use std::path::Path;
 
@@ -21,6 +24,58 @@ pub(super) fn trusting(
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
     std::fs::write(dir.join("cert_override.txt"), overrides(certificates)).map_err(failed)
+}
+
+/// The same profile as a base64 zip of its one file, for `moz:firefoxOptions.profile`.
+pub(super) fn zipped_trusting(certificates: &[TrustedCertificate]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(stored_zip(
+        "cert_override.txt",
+        overrides(certificates).as_bytes(),
+    ))
+}
+
+/// A zip archive holding one file, stored without compression (a few hundred bytes here).
+fn stored_zip(name: &str, data: &[u8]) -> Vec<u8> {
+    let crc = crc32fast::hash(data);
+    let size = data.len() as u32;
+    let name_length = name.len() as u16;
+    // Version 2.0, no flags, stored, 1980-01-01 00:00, then the checksum and both sizes.
+    let described = |zip: &mut Vec<u8>| {
+        for half in [20u16, 0, 0, 0, 0x21] {
+            zip.extend_from_slice(&half.to_le_bytes());
+        }
+        for word in [crc, size, size] {
+            zip.extend_from_slice(&word.to_le_bytes());
+        }
+        zip.extend_from_slice(&name_length.to_le_bytes());
+    };
+    let mut zip = Vec::new();
+    zip.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    described(&mut zip);
+    zip.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+    zip.extend_from_slice(name.as_bytes());
+    zip.extend_from_slice(data);
+    let directory_offset = zip.len() as u32;
+    zip.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    zip.extend_from_slice(&20u16.to_le_bytes()); // made by version 2.0
+    described(&mut zip);
+    // No extra field or comment, disk 0, no attributes, the file's header at offset 0.
+    for half in [0u16, 0, 0, 0] {
+        zip.extend_from_slice(&half.to_le_bytes());
+    }
+    zip.extend_from_slice(&0u32.to_le_bytes());
+    zip.extend_from_slice(&0u32.to_le_bytes());
+    zip.extend_from_slice(name.as_bytes());
+    let directory_size = zip.len() as u32 - directory_offset;
+    zip.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for half in [0u16, 0, 1, 1] {
+        zip.extend_from_slice(&half.to_le_bytes());
+    }
+    zip.extend_from_slice(&directory_size.to_le_bytes());
+    zip.extend_from_slice(&directory_offset.to_le_bytes());
+    zip.extend_from_slice(&0u16.to_le_bytes()); // no comment
+    zip
 }
 
 /// The file's text, in the format current Firefox writes (the override bits and database key
@@ -57,6 +112,38 @@ fn fingerprint(der: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Python's zipfile, an independent reader, unpacks the archive to the same file.
+    #[test]
+    fn the_zipped_profile_unpacks_to_its_one_file() {
+        use std::io::Write;
+        let text = "127.0.0.1:8443:\tOID.2.16.840.1.101.3.4.2.1\tAB:CD\t\n";
+        let mut python = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import io, sys, zipfile\n\
+                 z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\n\
+                 assert z.testzip() is None\n\
+                 print(z.namelist())\n\
+                 sys.stdout.write(z.read('cert_override.txt').decode())",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        python
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&stored_zip("cert_override.txt", text.as_bytes()))
+            .expect("zip written");
+        let output = python.wait_with_output().expect("python3 ends");
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            format!("['cert_override.txt']\n{text}")
+        );
+    }
 
     #[test]
     fn each_certificate_is_accepted_at_its_own_address_only() {

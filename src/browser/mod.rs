@@ -5,6 +5,7 @@
 mod bidi;
 mod driver;
 mod firefox_profile;
+mod owed;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,6 +34,11 @@ pub enum BrowserKind {
     Firefox,
 }
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// Draws the highlight boxes: a style, then the elements.
+const HIGHLIGHT_SCRIPT: &str = include_str!("../capture/highlight.js");
+/// Removes what [`HIGHLIGHT_SCRIPT`] drew.
+const REMOVE_HIGHLIGHTS_SCRIPT: &str =
+    "for (const layer of document.querySelectorAll('[data-palette-harness-highlight]')) layer.remove();";
 /// Replaces a field's or editor's text (`arguments[0]`) with `arguments[1]` the way a paste does,
 /// so the page's own input handlers see the change.
 const WRITE_TEXT_SCRIPT: &str = concat!(
@@ -322,6 +328,8 @@ pub struct Browser {
     name_and_version: (String, String),
     /// The console log over WebDriver BiDi, where the session gave a `webSocketUrl`.
     bidi_log: Option<bidi::BidiLog>,
+    /// Clean-up sent with the next script (see `owed.rs`).
+    owed: owed::OwedCleanup,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -388,6 +396,7 @@ impl Browser {
             tag,
             name_and_version,
             bidi_log: None,
+            owed: owed::OwedCleanup::default(),
             driver,
             user_data_dir,
         };
@@ -402,12 +411,61 @@ impl Browser {
         Ok(browser)
     }
 
+    /// Runs a script in the page (WebDriver's execute), with the clean-up owed to the page
+    /// first, in the same command.
+    async fn script(
+        &self,
+        script: &str,
+        arguments: Vec<Value>,
+    ) -> Result<Value, fantoccini::error::CmdError> {
+        let owed = self.owed.take();
+        if owed.is_empty() {
+            return self.client.execute(script, arguments).await;
+        }
+        let result = self
+            .client
+            .execute(&owed::run_first(&owed, script), arguments)
+            .await;
+        if result.is_err() {
+            self.owed.owe_again(owed);
+        }
+        result
+    }
+
+    /// [`Browser::script`] through execute-async: the script answers through its callback.
+    async fn script_async(
+        &self,
+        script: &str,
+        arguments: Vec<Value>,
+    ) -> Result<Value, fantoccini::error::CmdError> {
+        let owed = self.owed.take();
+        if owed.is_empty() {
+            return self.client.execute_async(script, arguments).await;
+        }
+        let result = self
+            .client
+            .execute_async(&owed::run_first(&owed, script), arguments)
+            .await;
+        if result.is_err() {
+            self.owed.owe_again(owed);
+        }
+        result
+    }
+
+    /// Sends the owed clean-up on its own, before a command that is not a script (a click, a
+    /// navigation, a screenshot). Where it cannot run now (the page is unloading) it stays owed.
+    async fn settle_owed(&self) {
+        if self.owed.is_empty() {
+            return;
+        }
+        let _ = self.script("", vec![]).await;
+    }
+
     /// Sizes the window so the page gets exactly `viewport`, whatever the browser's own UI takes.
     async fn set_viewport(&self, (width, height): (u32, u32)) -> Result<(), BrowserError> {
         for _ in 0..3 {
             let inner = self
-                .client
-                .execute("return [innerWidth, innerHeight]", vec![])
+                .script("return [innerWidth, innerHeight]", vec![])
                 .await?;
             let (inner_width, inner_height) = pair(&inner)?;
             if inner_width == i64::from(width) && inner_height == i64::from(height) {
@@ -438,16 +496,22 @@ impl Browser {
         if elements.is_empty() {
             return Ok(());
         }
-        let [red, green, blue] = style.color;
-        let mut arguments = vec![json!({
-            "color": format!("rgb({red}, {green}, {blue})"),
-            "width": style.width,
-            "padding": style.padding,
-            "radius": style.radius,
-        })];
-        arguments.extend(elements.iter().map(ElementHandle::as_argument));
-        self.client
-            .execute(include_str!("../capture/highlight.js"), arguments)
+        self.script(HIGHLIGHT_SCRIPT, highlight_arguments(elements, style))
+            .await?;
+        Ok(())
+    }
+
+    /// [`Browser::draw_highlights`] (none: nothing drawn), then [`Browser::hold_still`], in one
+    /// command.
+    pub async fn draw_highlights_then_hold_still(
+        &self,
+        elements: &[ElementHandle],
+        style: &crate::scenario::HighlightStyle,
+    ) -> Result<(), BrowserError> {
+        if elements.is_empty() {
+            return self.hold_still().await;
+        }
+        self.then_hold_still(HIGHLIGHT_SCRIPT, highlight_arguments(elements, style))
             .await?;
         Ok(())
     }
@@ -455,19 +519,15 @@ impl Browser {
     /// Device pixels per CSS pixel.
     pub async fn device_pixel_ratio(&self) -> Result<f64, BrowserError> {
         let ratio = self
-            .client
-            .execute("return window.devicePixelRatio || 1", vec![])
+            .script("return window.devicePixelRatio || 1", vec![])
             .await?;
         Ok(ratio.as_f64().unwrap_or(1.0))
     }
 
+    /// Removes the highlights [`Browser::draw_highlights`] drew, as the first thing the next
+    /// command does (see `owed.rs`).
     pub async fn remove_highlights(&self) -> Result<(), BrowserError> {
-        self.client
-            .execute(
-                "for (const layer of document.querySelectorAll('[data-palette-harness-highlight]')) layer.remove();",
-                vec![],
-            )
-            .await?;
+        self.owed.owe(REMOVE_HIGHLIGHTS_SCRIPT);
         Ok(())
     }
 
@@ -478,14 +538,16 @@ impl Browser {
 
     /// The page outline a page snapshot compares (see `capture/outline.js`).
     pub async fn page_outline(&self) -> Result<String, BrowserError> {
-        let reply = self
-            .client
-            .execute(crate::capture::OUTLINE_SCRIPT, vec![])
-            .await?;
-        reply
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| BrowserError::UnexpectedReply(format!("the page outline was {reply}")))
+        let reply = self.script(crate::capture::OUTLINE_SCRIPT, vec![]).await?;
+        outline_text(reply)
+    }
+
+    /// [`Browser::page_outline`], then [`Browser::hold_still`], in one command.
+    pub async fn page_outline_then_hold_still(&self) -> Result<String, BrowserError> {
+        outline_text(
+            self.then_hold_still(crate::capture::OUTLINE_SCRIPT, vec![])
+                .await?,
+        )
     }
 
     /// Each element's box in CSS pixels, without scrolling, and device pixels per CSS pixel.
@@ -497,9 +559,7 @@ impl Browser {
             .iter()
             .map(ElementHandle::as_argument)
             .collect::<Vec<_>>();
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 "const rects = Array.from(arguments).map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]; }); return { rects, scale: window.devicePixelRatio || 1 };",
                 arguments,
             )
@@ -525,8 +585,7 @@ impl Browser {
         }
         let mut arguments = vec![json!(hidden)];
         arguments.extend(elements.iter().map(ElementHandle::as_argument));
-        self.client
-            .execute(
+        self.script(
                 r#"const [hidden, ...elements] = arguments;
 for (const e of elements) {
   if (hidden) { e.dataset.paletteHarnessVisibility = e.style.visibility; e.style.visibility = 'hidden'; }
@@ -539,14 +598,13 @@ for (const e of elements) {
     }
 
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+        self.settle_owed().await;
         Ok(self.client.goto(url).await?)
     }
 
     /// The HTTP status the page was served with (`None` where the browser does not say).
     pub async fn response_status(&self) -> Result<Option<u16>, BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 "const entry = performance.getEntriesByType('navigation')[0]; return entry && entry.responseStatus ? entry.responseStatus : null;",
                 vec![],
             )
@@ -557,9 +615,7 @@ for (const e of elements) {
     /// What the browser's own error page says, when it shows one instead of the page (a refused
     /// certificate, a refused connection): `None` for any page a server sent.
     pub async fn error_page(&self) -> Result<Option<String>, BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 r#"if (!/^(chrome-error|about|moz-neterror):/.test(document.URL) || document.URL === 'about:blank') return null;
 return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim().slice(0, 400);"#,
                 vec![],
@@ -569,6 +625,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
     }
 
     pub async fn current_url(&self) -> Result<String, BrowserError> {
+        self.settle_owed().await;
         Ok(self.client.current_url().await?.to_string())
     }
 
@@ -580,8 +637,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
     ) -> Result<Vec<(ElementHandle, Candidate)>, BrowserError> {
         let scope = scope.map(ElementHandle::as_argument).unwrap_or(Value::Null);
         let reply = self
-            .client
-            .execute(COLLECT_SCRIPT, vec![json!(role), scope])
+            .script(COLLECT_SCRIPT, vec![json!(role), scope])
             .await?;
         let Value::Array(items) = reply else {
             return Err(BrowserError::UnexpectedReply(format!(
@@ -644,8 +700,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
             Satisfied::ByAny => "any",
         };
         let reply = self
-            .client
-            .execute_async(
+            .script_async(
                 LOCATE_SCRIPT,
                 vec![
                     json!(targets),
@@ -721,8 +776,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
 
     /// Scrolls an element to the middle of the viewport, as a person scrolls to what they want.
     pub async fn scroll_into_view(&self, element: &ElementHandle) -> Result<(), BrowserError> {
-        self.client
-            .execute(
+        self.script(
                 "const e = arguments[0]; const t = e.tagName === 'OPTION' && e.closest('select') ? e.closest('select') : e; t.scrollIntoView({ block: 'center', inline: 'center' });",
                 vec![element.as_argument()],
             )
@@ -742,6 +796,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         rect: Option<[i64; 4]>,
     ) -> Result<(), fantoccini::error::CmdError> {
         if candidate.description.starts_with("option") {
+            self.settle_owed().await;
             return element.0.click().await;
         }
         // The probe's point: the middle, but no lower than 20 px from the top of a tall element.
@@ -771,6 +826,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
             .then(PointerAction::Up {
                 button: MOUSE_BUTTON_LEFT,
             });
+        self.settle_owed().await;
         self.client.perform_actions(mouse).await
     }
 
@@ -781,8 +837,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         element: &ElementHandle,
         text: &str,
     ) -> Result<(), BrowserError> {
-        self.client
-            .execute(WRITE_TEXT_SCRIPT, vec![element.as_argument(), json!(text)])
+        self.script(WRITE_TEXT_SCRIPT, vec![element.as_argument(), json!(text)])
             .await?;
         Ok(())
     }
@@ -791,8 +846,7 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
     /// and focused in the page (as select-all and delete would, with the input event the page
     /// listens to), then typed into.
     pub async fn type_into(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
-        self.client
-            .execute(
+        self.script(
                 r#"const e = arguments[0];
 e.focus();
 if ((e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement) && e.value !== '') {
@@ -812,9 +866,7 @@ if ((e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement) && e.val
 
     /// Submits the form a field belongs to as a person would: its submit button, else Enter.
     pub async fn submit_form_of(&self, field: &ElementHandle) -> Result<(), BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 r#"const visible = (b) => b.getBoundingClientRect().width > 0 && !b.disabled;
 const form = arguments[0].closest('form');
 const inForm = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")).find(visible) : null;
@@ -844,9 +896,7 @@ return Array.from(document.querySelectorAll("body *")).filter((b) => visible(b) 
     }
 
     pub async fn login_form(&self) -> Result<LoginFormProbe, BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 r#"const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
 const password = Array.from(document.querySelectorAll("input[type='password']")).some(visible);
 const alert = Array.from(document.querySelectorAll("[role='alert']")).filter(visible).map((e) => e.innerText.trim()).filter(Boolean).join(' ');
@@ -861,8 +911,7 @@ return { hasPasswordField: password, alert };"#,
     /// The page's visible text, whitespace as rendered.
     pub async fn page_text(&self) -> Result<String, BrowserError> {
         let reply = self
-            .client
-            .execute(
+            .script(
                 "return document.body ? document.body.innerText : ''",
                 vec![],
             )
@@ -873,9 +922,7 @@ return { hasPasswordField: password, alert };"#,
     /// The visible texts of the page's alerts (`role="alert"`, `aria-live="assertive"`): the error
     /// a console shows when something it tried went wrong.
     pub async fn alerts(&self) -> Result<Vec<String>, BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 r#"const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
 return Array.from(document.querySelectorAll("[role='alert'], [aria-live='assertive']"))
   .filter(shown)
@@ -898,9 +945,7 @@ return Array.from(document.querySelectorAll("[role='alert'], [aria-live='asserti
         &self,
         until_clear: Duration,
     ) -> Result<Option<String>, BrowserError> {
-        let reply = self
-            .client
-            .execute_async(
+        let reply = self.script_async(
                 r#"const [wait, done] = arguments;
 const started = performance.now();
 const covers = (e) => { const r = e.getBoundingClientRect(); return r.width * r.height >= 0.5 * innerWidth * innerHeight; };
@@ -936,28 +981,44 @@ function status() {
 
     /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
+        self.settle_owed().await;
         Ok(self.client.screenshot().await?)
     }
 
     /// Makes the page hold still for screenshots (`capture/hold_still.js`): no focus or caret,
     /// animations finished, fonts loaded, all of it painted. Safe to call again between shots.
     pub async fn hold_still(&self) -> Result<(), BrowserError> {
-        self.client
-            .execute_async(crate::capture::HOLD_STILL_SCRIPT, vec![])
+        self.script_async(crate::capture::HOLD_STILL_SCRIPT, vec![])
             .await?;
         Ok(())
     }
 
-    /// Undoes [`Browser::hold_still`]: carets show and endless animations play again.
-    pub async fn release(&self) -> Result<(), BrowserError> {
-        self.client
-            .execute(crate::capture::RELEASE_SCRIPT, vec![])
+    /// Runs `first` with `arguments`, then makes the page hold still, in one command (see
+    /// [`crate::capture::then_hold_still`]); `first`'s answer.
+    async fn then_hold_still(
+        &self,
+        first: &str,
+        arguments: Vec<Value>,
+    ) -> Result<Value, BrowserError> {
+        let mut reply = self
+            .script_async(&crate::capture::then_hold_still(first), arguments)
             .await?;
+        Ok(reply
+            .get_mut("first")
+            .map(Value::take)
+            .unwrap_or(Value::Null))
+    }
+
+    /// Undoes [`Browser::hold_still`]: carets show and endless animations play again, as the
+    /// first thing the next command does (see `owed.rs`).
+    pub async fn release(&self) -> Result<(), BrowserError> {
+        self.owed.owe(crate::capture::RELEASE_SCRIPT);
         Ok(())
     }
 
     /// The page's current HTML.
     pub async fn html(&self) -> Result<String, BrowserError> {
+        self.settle_owed().await;
         Ok(self.client.source().await?)
     }
 
@@ -969,6 +1030,7 @@ function status() {
         if let Some(log) = &self.bidi_log {
             return Ok(Some(log.take()));
         }
+        self.settle_owed().await;
         match self.client.issue_cmd(BrowserLog).await {
             Ok(Value::Array(entries)) => Ok(Some(
                 entries
@@ -993,9 +1055,7 @@ function status() {
     /// HTTP status of 400 or more, or none at all (refused, reset, blocked). The same on every
     /// browser; requests of earlier pages of the session are not in it.
     pub async fn failed_requests(&self) -> Result<Vec<FailedRequest>, BrowserError> {
-        let reply = self
-            .client
-            .execute(
+        let reply = self.script(
                 "return performance.getEntriesByType('resource')
                    .filter((entry) => typeof entry.responseStatus === 'number'
                      && (entry.responseStatus >= 400 || (entry.responseStatus === 0 && entry.transferSize === 0 && entry.duration > 0)))
@@ -1097,6 +1157,29 @@ fn is_stale(error: &fantoccini::error::CmdError) -> bool {
     text.contains("stale element") || text.contains("no such element") || text.contains("detached")
 }
 
+/// The arguments of [`HIGHLIGHT_SCRIPT`].
+fn highlight_arguments(
+    elements: &[ElementHandle],
+    style: &crate::scenario::HighlightStyle,
+) -> Vec<Value> {
+    let [red, green, blue] = style.color;
+    let mut arguments = vec![json!({
+        "color": format!("rgb({red}, {green}, {blue})"),
+        "width": style.width,
+        "padding": style.padding,
+        "radius": style.radius,
+    })];
+    arguments.extend(elements.iter().map(ElementHandle::as_argument));
+    arguments
+}
+
+fn outline_text(reply: Value) -> Result<String, BrowserError> {
+    reply
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| BrowserError::UnexpectedReply(format!("the page outline was {reply}")))
+}
+
 fn pair(value: &Value) -> Result<(i64, i64), BrowserError> {
     match value.as_array().map(|items| items.as_slice()) {
         Some([a, b]) => match (a.as_i64(), b.as_i64()) {
@@ -1188,21 +1271,22 @@ fn capabilities(
     if let Some(Value::Object(firefox)) = capabilities.get_mut("moz:firefoxOptions") {
         if let CertificateTrust::Pinned(certificates) = &options.certificates {
             // A profile of its own whose certificate database trusts exactly the console's
-            // certificate; a remote Firefox (Grid) has no folder here to use.
-            let Some(dir) = user_data_dir else {
-                return Err(BrowserError::Capabilities {
-                    path,
-                    message: "a remote Firefox cannot be given a profile that trusts the \
-                              console's certificate (--trust-cert, --ca-cert): use Chromium, or \
-                              --insecure"
-                        .to_string(),
-                });
-            };
-            firefox_profile::trusting(dir, certificates)?;
-            let args = firefox.entry("args").or_insert_with(|| json!([]));
-            if let Value::Array(args) = args {
-                args.push(json!("-profile"));
-                args.push(json!(dir.to_string_lossy()));
+            // certificate: a folder here, or, for a remote Firefox (Grid), a zip for its node.
+            match user_data_dir {
+                Some(dir) => {
+                    firefox_profile::trusting(dir, certificates)?;
+                    let args = firefox.entry("args").or_insert_with(|| json!([]));
+                    if let Value::Array(args) = args {
+                        args.push(json!("-profile"));
+                        args.push(json!(dir.to_string_lossy()));
+                    }
+                }
+                None => {
+                    firefox.insert(
+                        "profile".to_string(),
+                        json!(firefox_profile::zipped_trusting(certificates)),
+                    );
+                }
             }
         }
         if options.headed {

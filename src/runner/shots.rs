@@ -42,7 +42,7 @@ impl ScenarioRun<'_> {
                 .prepare_shot(&hide, &highlighted, crop_element, highlight_style)
                 .await
             {
-                Ok(crop_box) => Ok((self.stable_screenshot(|_| false).await, crop_box)),
+                Ok(crop_box) => Ok((self.stable_screenshot(true, |_| false).await, crop_box)),
                 Err(error) => Err(error),
             };
             // Whatever happened, the page is left as it was (an element the page replaced
@@ -179,8 +179,8 @@ impl ScenarioRun<'_> {
         Ok(note)
     }
 
-    /// Hides what the step hides, draws the highlights, and measures the crop target (in CSS
-    /// pixels, with the device pixel ratio), all before the shot is taken.
+    /// Hides what the step hides, measures the crop target (in CSS pixels, with the device pixel
+    /// ratio), draws the highlights and makes the page hold still, all before the shot is taken.
     async fn prepare_shot(
         &mut self,
         hide: &[ElementHandle],
@@ -189,16 +189,19 @@ impl ScenarioRun<'_> {
         highlight_style: &crate::scenario::HighlightStyle,
     ) -> Result<Option<([i64; 4], f64)>, crate::browser::BrowserError> {
         self.browser.set_hidden(hide, true).await?;
-        self.browser
-            .draw_highlights(highlighted, highlight_style)
-            .await?;
-        Ok(match crop_element {
+        // The crop target is measured before the highlights are drawn, which then make the
+        // page hold still in the same command.
+        let crop_box = match crop_element {
             Some(element) => {
                 let (rects, scale) = self.browser.rects(&[element]).await?;
                 Some((rects[0], scale))
             }
             None => None,
-        })
+        };
+        self.browser
+            .draw_highlights_then_hold_still(highlighted, highlight_style)
+            .await?;
+        Ok(crop_box)
     }
 
     async fn crop_region(

@@ -55,8 +55,20 @@ impl ScenarioRun<'_> {
             ],
         };
 
-        // The page outline, masked and with secrets removed.
-        let outline = self.browser.page_outline().await?;
+        // The page outline, masked and with secrets removed. With nothing to hide, mask or
+        // ignore, nothing is done to the page between the outline and the screenshot: the page
+        // is made to hold still in the same command.
+        let (hidden, masked, ignored) = (
+            &step.snapshot.hide,
+            &step.snapshot.mask,
+            &step.snapshot.ignore,
+        );
+        let held = hidden.is_empty() && masked.is_empty() && ignored.is_empty();
+        let outline = if held {
+            self.browser.page_outline_then_hold_still().await?
+        } else {
+            self.browser.page_outline().await?
+        };
         let outline = self
             .settings
             .redactor
@@ -77,9 +89,8 @@ impl ScenarioRun<'_> {
             variant: Some(self.browser.tag().to_string()),
         };
         let baseline = self.baseline_image(&image_id)?;
-        let hide = self.elements(action, &step.snapshot.hide, deadline).await?;
+        let hide = self.elements(action, hidden, deadline).await?;
         self.browser.set_hidden(&hide, true).await?;
-        let (masked, ignored) = (&step.snapshot.mask, &step.snapshot.ignore);
         // A first shot that matched its baseline is kept decoded and masked.
         let mut matched = None;
         let shot = match self.shot_areas(action, masked, ignored, deadline).await {
@@ -89,7 +100,7 @@ impl ScenarioRun<'_> {
                     matched = first_shot_matching(step, baseline, &areas, png);
                     matched.is_some()
                 };
-                let shot = self.stable_screenshot(matches).await;
+                let shot = self.stable_screenshot(held, matches).await;
                 shot.map(|shot| (shot, areas))
             }
             Err(failure) => Err(failure),

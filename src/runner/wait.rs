@@ -283,12 +283,16 @@ impl ScenarioRun<'_> {
     /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed. A first shot that
     /// `matches_baseline` accepts is kept at once, as Playwright's `toHaveScreenshot` does: the
     /// baseline was itself a settled page, so a second shot would prove nothing more. The page is
-    /// let go afterwards, whatever happened.
+    /// let go afterwards, whatever happened. `held` says the command before made the page hold
+    /// still already (see [`crate::capture::then_hold_still`]).
     pub(super) async fn stable_screenshot(
         &mut self,
+        held: bool,
         matches_baseline: impl FnMut(&[u8]) -> bool,
     ) -> Result<StableShot, ActionFailure> {
-        self.browser.hold_still().await?;
+        if !held {
+            self.browser.hold_still().await?;
+        }
         let shot = self.consecutive_identical_shots(matches_baseline).await;
         let released = self.browser.release().await;
         let shot = shot?;

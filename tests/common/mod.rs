@@ -375,6 +375,16 @@ impl HttpsPage {
         }
     }
 
+    /// The independently built console (tests/fixtures/independent-console.html) over https,
+    /// with a 1.5 s lock.
+    pub fn independent_console() -> HttpsPage {
+        let html = include_str!("../fixtures/independent-console.html")
+            .replace("__LOCK_MS__", "1500")
+            .replace("__FAULT__", "none")
+            .replace("__PROFILE__", "guide");
+        HttpsPage::serve(&html)
+    }
+
     /// The CA that signed the console's certificate (PEM).
     pub fn ca_certificate(&self) -> PathBuf {
         self.folder.path().join("ca.pem")
