@@ -232,6 +232,38 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// A screenshot of the viewport through chromedriver's DevTools endpoint
+/// (`POST /session/{id}/goog/cdp/execute`, `Page.captureScreenshot`), which is what
+/// chromedriver's own screenshot command runs, plus `optimizeForSpeed`: Chromium compresses the
+/// PNG less. The pixels are the same; Chromium spends about a third of the CPU on it (measured
+/// on the reference console's pages: 180 ms a shot against 55 ms) and answers in less than half
+/// the time, for a PNG twice the size that the harness decodes anyway.
+#[derive(Debug)]
+struct FastScreenshot;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for FastScreenshot {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(
+                r#"{"cmd":"Page.captureScreenshot","params":{"format":"png","optimizeForSpeed":true}}"#
+                    .to_string(),
+            ),
+        )
+    }
+}
+
 /// An element the page handed out, valid until the page replaces it.
 #[derive(Clone, Debug)]
 pub struct ElementHandle(Element);
@@ -330,6 +362,9 @@ pub struct Browser {
     bidi_log: Option<bidi::BidiLog>,
     /// Clean-up sent with the next script (see `owed.rs`).
     owed: owed::OwedCleanup,
+    /// Screenshots go through [`FastScreenshot`]: a Chromium session whose driver (or Grid)
+    /// has not refused that endpoint yet.
+    fast_screenshots: std::sync::atomic::AtomicBool,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
@@ -390,6 +425,7 @@ impl Browser {
                 .to_string()
         };
         let name_and_version = (field("browserName"), field("browserVersion"));
+        let chromium = name_and_version.0 == "chrome";
         let web_socket_url = field("webSocketUrl");
         let mut browser = Browser {
             client,
@@ -397,6 +433,7 @@ impl Browser {
             name_and_version,
             bidi_log: None,
             owed: owed::OwedCleanup::default(),
+            fast_screenshots: std::sync::atomic::AtomicBool::new(chromium),
             driver,
             user_data_dir,
         };
@@ -982,6 +1019,31 @@ function status() {
     /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         self.settle_owed().await;
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.fast_screenshots.load(Relaxed) {
+            match self.client.issue_cmd(FastScreenshot).await {
+                Ok(reply) => {
+                    use base64::Engine;
+                    let data = reply.get("data").and_then(Value::as_str).ok_or_else(|| {
+                        BrowserError::UnexpectedReply(format!("a screenshot without data: {reply}"))
+                    })?;
+                    return base64::engine::general_purpose::STANDARD
+                        .decode(data)
+                        .map_err(|error| {
+                            BrowserError::UnexpectedReply(format!("a screenshot's data: {error}"))
+                        });
+                }
+                // A driver or Grid without the endpoint: WebDriver's own screenshot from now on.
+                Err(error)
+                    if error.is_unknown_command()
+                        || error.is_unknown_method()
+                        || error.is_unknown_path() =>
+                {
+                    self.fast_screenshots.store(false, Relaxed);
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
         Ok(self.client.screenshot().await?)
     }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The suite benchmark: 4 scenarios (the three shipped ones and a second copy of the VMware
 # rehearsal), each against a fresh built-in console with a 2 s lock, run one after another
-# (--workers 1), on 2 workers, and on 2 workers through a local Selenium Grid with two nodes
-# (webdriver/grid/start.sh). The workload is a regression check as CI runs it (CI=true):
+# (--workers 1) and on 2 workers, both locally and through a local Selenium Grid with two
+# nodes (webdriver/grid/start.sh). The workload is a regression check as CI runs it (CI=true):
 # every page and image is compared with baselines, which one untimed run through the Grid
 # records first; each timed run gets a fresh copy of them. Every arm is timed as a whole
 # process, RUNS times, alternated; prints each arm's runs and median and the ratios to the
-# serial median.
+# serial median (and, for 2 workers, to the serial median of the same target: local or Grid).
 # Usage: tests/benchmark/workers.sh [RUNS]   (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,14 +51,22 @@ declare -A times
 for run in $(seq 1 "$runs"); do
   times[serial]+="$(run_arm serial --workers 1) "
   times[workers]+="$(run_arm workers --workers 2) "
+  times[grid-serial]+="$(run_arm grid-serial --workers 1 --webdriver "http://127.0.0.1:$grid_port") "
   times[grid]+="$(run_arm grid --workers 2 --webdriver "http://127.0.0.1:$grid_port") "
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 serial=$(echo "${times[serial]}" | median)
-printf "| arm | median s | runs (s) | ratio to serial |\n| --- | ---: | --- | ---: |\n"
-for arm in serial workers grid; do
+grid_serial=$(echo "${times[grid-serial]}" | median)
+ratio() { awk -v m="$1" -v s="$2" 'BEGIN { printf "%.2fx", m / s }'; }
+printf "| arm | median s | runs (s) | ratio to serial | ratio to its own serial |\n| --- | ---: | --- | ---: | ---: |\n"
+for arm in serial workers grid-serial grid; do
   m=$(echo "${times[$arm]}" | median)
   list=$(echo "${times[$arm]}" | xargs printf "%.1f, " | sed 's/, $//')
-  printf "| %s | %.1f | %s | %.2fx |\n" "$arm" "$m" "$list" "$(awk -v m="$m" -v s="$serial" 'BEGIN { print m / s }')"
+  case $arm in
+    workers) own=$(ratio "$m" "$serial") ;;
+    grid) own=$(ratio "$m" "$grid_serial") ;;
+    *) own="" ;;
+  esac
+  printf "| %s | %.1f | %s | %s | %s |\n" "$arm" "$m" "$list" "$(ratio "$m" "$serial")" "$own"
 done
