@@ -208,61 +208,46 @@ pub struct FailedRequest {
     pub duration_ms: i64,
 }
 
-/// chromedriver's log endpoint (`POST /session/{id}/se/log`), which W3C WebDriver lacks.
+/// A POST with a fixed body to an endpoint of the session that W3C WebDriver lacks.
 #[derive(Debug)]
-struct BrowserLog;
+struct SessionPost {
+    path: &'static str,
+    body: &'static str,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(r#"{"type":"browser"}"#.to_string()),
-        )
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
-/// A screenshot of the viewport through chromedriver's DevTools endpoint
-/// (`POST /session/{id}/goog/cdp/execute`, `Page.captureScreenshot`), which is what
-/// chromedriver's own screenshot command runs, plus `optimizeForSpeed`: Chromium compresses the
-/// PNG less. The pixels are the same; Chromium spends about a third of the CPU on it (measured
-/// on the reference console's pages: 180 ms a shot against 55 ms) and answers in less than half
-/// the time, for a PNG twice the size that the harness decodes anyway.
-#[derive(Debug)]
-struct FastScreenshot;
+/// chromedriver's log endpoint.
+const BROWSER_LOG: SessionPost = SessionPost {
+    path: "se/log",
+    body: r#"{"type":"browser"}"#,
+};
 
-impl fantoccini::wd::WebDriverCompatibleCommand for FastScreenshot {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(
-                r#"{"cmd":"Page.captureScreenshot","params":{"format":"png","optimizeForSpeed":true}}"#
-                    .to_string(),
-            ),
-        )
-    }
-}
+/// A screenshot of the viewport through chromedriver's DevTools endpoint (`Page.captureScreenshot`,
+/// which is what chromedriver's own screenshot command runs), plus `optimizeForSpeed`: Chromium
+/// compresses the PNG less. The pixels are the same; Chromium spends about a third of the CPU on
+/// it (measured on the reference console's login page: 180 ms a shot against 55 ms) and answers
+/// in less than half the time, for a PNG twice the size that the harness decodes anyway.
+const FAST_SCREENSHOT: SessionPost = SessionPost {
+    path: "goog/cdp/execute",
+    body: r#"{"cmd":"Page.captureScreenshot","params":{"format":"png","optimizeForSpeed":true}}"#,
+};
 
 /// An element the page handed out, valid until the page replaces it.
 #[derive(Clone, Debug)]
@@ -362,7 +347,7 @@ pub struct Browser {
     bidi_log: Option<bidi::BidiLog>,
     /// Clean-up sent with the next script (see `owed.rs`).
     owed: owed::OwedCleanup,
-    /// Screenshots go through [`FastScreenshot`]: a Chromium session whose driver (or Grid)
+    /// Screenshots go through [`FAST_SCREENSHOT`]: a Chromium session whose driver (or Grid)
     /// has not refused that endpoint yet.
     fast_screenshots: std::sync::atomic::AtomicBool,
     // Declared after the client so the session closes before the driver is killed.
@@ -1021,7 +1006,7 @@ function status() {
         self.settle_owed().await;
         use std::sync::atomic::Ordering::Relaxed;
         if self.fast_screenshots.load(Relaxed) {
-            match self.client.issue_cmd(FastScreenshot).await {
+            match self.client.issue_cmd(FAST_SCREENSHOT).await {
                 Ok(reply) => {
                     use base64::Engine;
                     let data = reply.get("data").and_then(Value::as_str).ok_or_else(|| {
@@ -1093,7 +1078,7 @@ function status() {
             return Ok(Some(log.take()));
         }
         self.settle_owed().await;
-        match self.client.issue_cmd(BrowserLog).await {
+        match self.client.issue_cmd(BROWSER_LOG).await {
             Ok(Value::Array(entries)) => Ok(Some(
                 entries
                     .into_iter()
