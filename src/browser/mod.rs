@@ -440,18 +440,7 @@ impl Browser {
         script: &str,
         arguments: Vec<Value>,
     ) -> Result<Value, fantoccini::error::CmdError> {
-        let owed = self.owed.take();
-        if owed.is_empty() {
-            return self.client.execute(script, arguments).await;
-        }
-        let result = self
-            .client
-            .execute(&owed::run_first(&owed, script), arguments)
-            .await;
-        if result.is_err() {
-            self.owed.owe_again(owed);
-        }
-        result
+        self.run_with_owed(script, arguments, false).await
     }
 
     /// [`Browser::script`] through execute-async: the script answers through its callback.
@@ -460,15 +449,29 @@ impl Browser {
         script: &str,
         arguments: Vec<Value>,
     ) -> Result<Value, fantoccini::error::CmdError> {
+        self.run_with_owed(script, arguments, true).await
+    }
+
+    async fn run_with_owed(
+        &self,
+        script: &str,
+        arguments: Vec<Value>,
+        asynchronous: bool,
+    ) -> Result<Value, fantoccini::error::CmdError> {
         let owed = self.owed.take();
-        if owed.is_empty() {
-            return self.client.execute_async(script, arguments).await;
-        }
-        let result = self
-            .client
-            .execute_async(&owed::run_first(&owed, script), arguments)
-            .await;
-        if result.is_err() {
+        let combined;
+        let script = if owed.is_empty() {
+            script
+        } else {
+            combined = owed::run_first(&owed, script);
+            &combined
+        };
+        let result = if asynchronous {
+            self.client.execute_async(script, arguments).await
+        } else {
+            self.client.execute(script, arguments).await
+        };
+        if result.is_err() && !owed.is_empty() {
             self.owed.owe_again(owed);
         }
         result
