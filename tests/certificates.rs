@@ -7,10 +7,6 @@ mod common;
 
 use common::*;
 
-fn console() -> HttpsPage {
-    HttpsPage::independent_console()
-}
-
 /// The `sha256/…` pin the refusal names.
 fn pin_in(stdout: &str) -> String {
     let start = stdout.find("--trust-cert sha256/").expect("a pin to use") + "--trust-cert ".len();
@@ -23,7 +19,7 @@ fn pin_in(stdout: &str) -> String {
 
 #[test]
 fn an_untrusted_certificate_is_refused_before_login_and_its_pin_drives_the_rehearsal() {
-    let console = console();
+    let console = HttpsPage::independent_console();
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
         scenario_command(out.path()).args(["--apply", "--console", &console.url]),
@@ -65,7 +61,7 @@ fn an_untrusted_certificate_is_refused_before_login_and_its_pin_drives_the_rehea
 
 #[test]
 fn the_consoles_ca_verifies_its_certificate() {
-    let console = console();
+    let console = HttpsPage::independent_console();
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
         scenario_command(out.path())
@@ -89,7 +85,7 @@ fn the_consoles_ca_verifies_its_certificate() {
 
 #[test]
 fn insecure_accepts_the_certificate_and_the_report_warns() {
-    let console = console();
+    let console = HttpsPage::independent_console();
     let out = tempfile::tempdir().expect("temp dir");
     run_expecting(
         scenario_command(out.path()).args(["--apply", "--console", &console.url, "--insecure"]),
@@ -106,7 +102,7 @@ fn insecure_accepts_the_certificate_and_the_report_warns() {
 
 #[test]
 fn a_wrong_pin_or_another_ca_is_refused_before_a_browser_starts() {
-    let console = console();
+    let console = HttpsPage::independent_console();
     let out = tempfile::tempdir().expect("temp dir");
     let wrong = "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let stderr = stderr_expecting(
@@ -172,7 +168,7 @@ fn the_reference_console_over_https_is_refused_without_its_ca_and_upgraded_with_
 /// database trusts exactly the console's certificate, once its pin matched.
 #[test]
 fn on_firefox_a_pinned_or_ca_checked_certificate_is_trusted_and_an_unchecked_one_refused() {
-    let console = console();
+    let console = HttpsPage::independent_console();
     let out = tempfile::tempdir().expect("temp dir");
     let stdout = run_expecting(
         scenario_command(out.path()).args([

@@ -1007,32 +1007,39 @@ function status() {
     /// A PNG of the viewport as it is.
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         self.settle_owed().await;
-        use std::sync::atomic::Ordering::Relaxed;
-        if self.fast_screenshots.load(Relaxed) {
-            match self.client.issue_cmd(FAST_SCREENSHOT).await {
-                Ok(reply) => {
-                    use base64::Engine;
-                    let data = reply.get("data").and_then(Value::as_str).ok_or_else(|| {
-                        BrowserError::UnexpectedReply(format!("a screenshot without data: {reply}"))
-                    })?;
-                    return base64::engine::general_purpose::STANDARD
-                        .decode(data)
-                        .map_err(|error| {
-                            BrowserError::UnexpectedReply(format!("a screenshot's data: {error}"))
-                        });
-                }
-                // A driver or Grid without the endpoint: WebDriver's own screenshot from now on.
-                Err(error)
-                    if error.is_unknown_command()
-                        || error.is_unknown_method()
-                        || error.is_unknown_path() =>
-                {
-                    self.fast_screenshots.store(false, Relaxed);
-                }
-                Err(error) => return Err(error.into()),
-            }
+        if let Some(png) = self.fast_screenshot().await? {
+            return Ok(png);
         }
         Ok(self.client.screenshot().await?)
+    }
+
+    /// The screenshot through [`FAST_SCREENSHOT`], or `None` where the session does not offer
+    /// it: not Chromium, or a driver or Grid that refused the endpoint (then never asked again).
+    async fn fast_screenshot(&self) -> Result<Option<Vec<u8>>, BrowserError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if !self.fast_screenshots.load(Relaxed) {
+            return Ok(None);
+        }
+        let reply = match self.client.issue_cmd(FAST_SCREENSHOT).await {
+            Ok(reply) => reply,
+            Err(error)
+                if error.is_unknown_command()
+                    || error.is_unknown_method()
+                    || error.is_unknown_path() =>
+            {
+                self.fast_screenshots.store(false, Relaxed);
+                return Ok(None);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let data = reply.get("data").and_then(Value::as_str).ok_or_else(|| {
+            BrowserError::UnexpectedReply(format!("a screenshot without data: {reply}"))
+        })?;
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map(Some)
+            .map_err(|error| BrowserError::UnexpectedReply(format!("a screenshot's data: {error}")))
     }
 
     /// Makes the page hold still for screenshots (`capture/hold_still.js`): no focus or caret,
@@ -1050,13 +1057,9 @@ function status() {
         first: &str,
         arguments: Vec<Value>,
     ) -> Result<Value, BrowserError> {
-        let mut reply = self
+        Ok(self
             .script_async(&crate::capture::then_hold_still(first), arguments)
-            .await?;
-        Ok(reply
-            .get_mut("first")
-            .map(Value::take)
-            .unwrap_or(Value::Null))
+            .await?)
     }
 
     /// Undoes [`Browser::hold_still`]: carets show and endless animations play again, as the

@@ -17,14 +17,13 @@ pub const OUTLINE_SCRIPT: &str = concat!(
 
 /// `first` (a script run as with execute, with the command's arguments), then
 /// [`HOLD_STILL_SCRIPT`], in one execute-async command: one round trip instead of two for what
-/// is done right before a screenshot. Answers `{ first, held }`: `first`'s answer and whether
-/// the page's fonts loaded in time.
+/// is done right before a screenshot. Answers with what `first` returned.
 pub fn then_hold_still(first: &str) -> String {
     format!(
         "const done = arguments[arguments.length - 1];\n\
          const given = Array.prototype.slice.call(arguments, 0, -1);\n\
          const first = (function () {{\n{first}\n}}).apply(null, given);\n\
-         (function () {{\n{HOLD_STILL_SCRIPT}\n}}).call(null, (held) => done({{ first: first === undefined ? null : first, held }}));"
+         (function () {{\n{HOLD_STILL_SCRIPT}\n}}).call(null, () => done(first === undefined ? null : first));"
     )
 }
 
