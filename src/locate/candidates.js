@@ -1,11 +1,15 @@
 // palette-harness candidates: the visible elements of one role with the names a person reads.
-// A library for the scripts after it (collect_all.js, locate.js); `code_editor.js` runs first.
+// A library for the scripts after it (collect_all.js, locate.js); `code_editor.js` and
+// `accname.js` run first. Shadow roots are no wall: every query walks the flat tree.
 // `candidatesOf(role, scope)` returns [{element, names, titles, description, selected, fallback}];
 // `withParents(candidates)` adds `parent`, the index of the nearest one that contains each (or -1).
-// `names` are what the markup names the element (text, <label>, aria-label(ledby), placeholder,
-// title, a heading); `titles` are what a person reads for it where the markup says nothing: the
-// heading-like line at the top of a dialog or pane, the text beside or above a field, an icon
-// button's tooltip. Ranking by label happens in Rust (locate/mod.rs).
+// `name` is the element's accessible name as the browser computes it (accname.js) and
+// `nameSource` where it came from; `names` are what the markup names the element (that name, its
+// visible text, <label>, placeholder, title, a heading); `titles` are what a person reads for it
+// where the markup says nothing: the first line at the top of a dialog or pane, the caption or
+// text above or beside a field, an icon button's tooltip. Titles are read in the element's own
+// layer only: nothing behind a modal's mask or under an overlay names what is on top. `origins`
+// says where each name and title came from, for messages. Ranking happens in Rust (locate/mod.rs).
 
 function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
@@ -13,7 +17,7 @@ function normalize(text) {
 
 function isVisible(element) {
   if (!element.isConnected) return false;
-  if (element.closest("[aria-hidden='true'], [hidden], [inert]")) return false;
+  if (flatClosest(element, "[aria-hidden='true'], [hidden], [inert]")) return false;
   if (element.checkVisibility && !element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
   const rect = element.getBoundingClientRect();
   return rect.width > 0 && rect.height > 0;
@@ -25,17 +29,34 @@ function textOf(element) {
   return normalize(element.innerText !== undefined ? element.innerText : element.textContent);
 }
 
-function byIds(ids) {
+function byIds(element, ids) {
   return normalize((ids || "").split(/\s+/).map((id) => {
-    const node = id && document.getElementById(id);
+    const node = id && byIdNear(element, id);
     return node ? node.textContent : "";
   }).join(" "));
 }
 
-function explicitName(element) {
-  const labelledBy = byIds(element.getAttribute("aria-labelledby"));
-  if (labelledBy) return labelledBy;
-  return normalize(element.getAttribute("aria-label"));
+// What the markup names the element: its accessible name, with where it came from.
+function markupName(element) {
+  const { name, source } = accessibleName(element);
+  return { text: name, source: source || "markup" };
+}
+
+// The layer an element is drawn in: the nearest dialog, popover, menu, listbox or tooltip around
+// it, or a fixed-position box laid over the page; else the page itself. Cached for the call.
+const LAYERS = "dialog, [role='dialog'], [role='alertdialog'], [aria-modal='true'], [popover], [role='menu'], [role='listbox'], [role='tooltip']";
+const layerCache = new Map();
+function layerOf(element) {
+  const path = [];
+  let layer = document.documentElement;
+  for (let node = element; node && node !== document.documentElement; node = flatParent(node)) {
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    if (layerCache.has(node)) { layer = layerCache.get(node); break; }
+    path.push(node);
+    if (node.matches(LAYERS) || getComputedStyle(node).position === "fixed") { layer = node; break; }
+  }
+  for (const node of path) layerCache.set(node, layer);
+  return layer;
 }
 
 const HEADING = "h1, h2, h3, h4, h5, h6, [role='heading'], legend, caption";
@@ -49,8 +70,8 @@ function headingAbove(node, element) {
   const box = element.getBoundingClientRect();
   let best = "";
   let bestGap = Infinity;
-  for (const heading of node.querySelectorAll(HEADING)) {
-    if (heading.contains(element) || !isVisible(heading)) continue;
+  for (const heading of deepQueryAll(node, HEADING)) {
+    if (flatContains(heading, element) || !isVisible(heading) || layerOf(heading) !== layerOf(element)) continue;
     const range = document.createRange();
     range.selectNodeContents(heading);
     const text = range.getBoundingClientRect();
@@ -66,22 +87,22 @@ function headingAbove(node, element) {
 // element inside the smallest container that holds both and no other field; where fields share
 // containers, the nearest heading right above the element.
 function containerTitle(element) {
-  let node = element.parentElement;
+  let node = flatParent(element);
   while (node && node !== document.body) {
     // A container with several fields: only a heading right above this one names it, as column
     // headings over side-by-side editors do.
-    if (node.querySelectorAll(FIELD).length > 1) {
+    if (deepQueryAll(node, FIELD).length > 1) {
       const above = headingAbove(node, element);
       if (above) return above;
-      node = node.parentElement;
+      node = flatParent(node);
       continue;
     }
-    const own = explicitName(node);
+    const own = markupName(node).text;
     if (own && node !== element) return own;
-    const headings = Array.from(node.querySelectorAll(HEADING)).filter((heading) =>
-      !heading.contains(element) && (heading.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING) && isVisible(heading));
+    const headings = deepQueryAll(node, HEADING).filter((heading) =>
+      !flatContains(heading, element) && (heading.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING) && isVisible(heading));
     if (headings.length) return textOf(headings[headings.length - 1]);
-    node = node.parentElement;
+    node = flatParent(node);
   }
   return "";
 }
@@ -114,7 +135,7 @@ function runningTextFont() {
 // The block an inline element sits in: a title is a line of its own, not a bold word in a sentence.
 function blockOf(element) {
   let node = element;
-  while (node.parentElement && node !== document.body && getComputedStyle(node).display.startsWith("inline")) node = node.parentElement;
+  while (flatParent(node) && node !== document.body && getComputedStyle(node).display.startsWith("inline")) node = flatParent(node);
   return node;
 }
 
@@ -123,40 +144,63 @@ function hasOwnText(element) {
 }
 
 // Short lines of text that stand on their own (not inside a control, a code view or an editor),
-// in document order, each with whether it looks like a title: larger or bolder than the running
-// text, on one line. Computed once per call.
+// in reading order, each with whether it looks like a title: larger or bolder than the running
+// text, on one line. A caption row (a bold title on the left, other text in another style to its
+// right) gives its title as a line of its own. Computed once per call.
 let textLineCache = null;
 function textLines() {
   if (textLineCache) return textLineCache;
   textLineCache = [];
   const base = runningTextFont();
-  for (const element of document.body.querySelectorAll("*")) {
+  const standsOut = (style) => (parseFloat(style.fontSize) || base.size) >= base.size * 1.15 || ((Number(style.fontWeight) || 400) >= 600 && (Number(style.fontWeight) || 400) > base.weight);
+  for (const element of deepQueryAll(document.body, "*")) {
     if (["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "OPTION"].includes(element.tagName) || !hasOwnText(element)) continue;
-    if (element.closest(INTERACTIVE) || element.closest("pre, code, td, th") || element.closest(CODE_EDITOR_WIDGETS)) continue;
+    if (flatClosest(element, INTERACTIVE) || flatClosest(element, "pre, code, td, th") || flatClosest(element, CODE_EDITOR_WIDGETS)) continue;
     const text = textOf(element);
     if (!text || text.length > 80) continue;
     const block = blockOf(element);
-    if (textOf(block) !== text || !isVisible(element)) continue;
+    if (!isVisible(element)) continue;
     const style = getComputedStyle(element);
     if (/mono/i.test(style.fontFamily) || style.cursor === "pointer") continue;
     const size = parseFloat(style.fontSize) || base.size;
-    const weight = Number(style.fontWeight) || 400;
+    const blockText = textOf(block);
+    if (blockText !== text) {
+      // A caption row: this text opens its line and stands out from the rest of it.
+      const rest = blockText.slice(text.length).trim();
+      if (!blockText.startsWith(text) || !rest || !standsOut(style)) continue;
+      const rect = element.getBoundingClientRect();
+      textLineCache.push({ element, text, rect, title: !element.matches(HEADING), caption: true });
+      continue;
+    }
     const rect = block.getBoundingClientRect();
     const lineHeight = parseFloat(style.lineHeight) || size * 1.3;
     const oneLine = rect.height <= lineHeight * 1.6 + 4;
-    const standsOut = size >= base.size * 1.15 || (weight >= 600 && weight > base.weight);
-    textLineCache.push({ element: block, text, rect, title: oneLine && standsOut && !element.matches(HEADING) });
+    textLineCache.push({ element: block, text, rect, title: oneLine && standsOut(style) && !element.matches(HEADING), caption: false });
   }
   return textLineCache;
 }
 
-// The title a person reads at the top of a dialog, pane or card that the markup leaves unnamed:
-// its first title-like line, in its upper part.
-function visibleTitleOf(container) {
+// The first line a person reads at the top of a dialog, pane or card, in its own layer: its
+// topmost heading or title-like line (leftmost where two share a row), in its upper part, as
+// {text, heading}; or null.
+function topTitleOf(container) {
   const box = container.getBoundingClientRect();
-  const line = textLines().find((candidate) => candidate.title && container.contains(candidate.element) && candidate.element !== container);
-  if (!line) return "";
-  return line.rect.top - box.top <= Math.max(100, box.height / 3) ? line.text : "";
+  const layer = layerOf(container);
+  const lines = textLines().filter((line) => line.title && line.element !== container && flatContains(container, line.element) && layerOf(line.element) === layer)
+    .map((line) => ({ text: line.text, rect: line.rect, heading: false }));
+  for (const heading of deepQueryAll(container, HEADING)) {
+    if (isVisible(heading) && layerOf(heading) === layer && textOf(heading)) lines.push({ text: textOf(heading), rect: heading.getBoundingClientRect(), heading: true });
+  }
+  if (!lines.length) return null;
+  lines.sort((a, b) => (Math.abs(a.rect.top - b.rect.top) < 4 ? a.rect.left - b.rect.left : a.rect.top - b.rect.top));
+  const first = lines[0];
+  return first.rect.top - box.top <= Math.max(100, box.height / 3) ? first : null;
+}
+
+// The title a person reads at the top of a dialog, pane or card that the markup leaves unnamed.
+function visibleTitleOf(container) {
+  const top = topTitleOf(container);
+  return top && !top.heading ? top.text : "";
 }
 
 // The panel a person reads as a popup menu around `element`: the nearest ancestor laid over the
@@ -165,7 +209,7 @@ function visibleTitleOf(container) {
 // ancestor's answer for the rest of the look: entries share their ancestors.
 const NOT_FLOATING = 0, MENU = 1, NOT_A_MENU = 2;
 function floatingMenuOf(element, verdicts) {
-  for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+  for (let node = flatParent(element); node && node !== document.body; node = flatParent(node)) {
     let verdict = verdicts.get(node);
     if (verdict === undefined) {
       verdict = menuVerdict(node);
@@ -182,25 +226,26 @@ function menuVerdict(node) {
   if (node.matches("dialog, [role='dialog'], [role='alertdialog'], [aria-modal='true']")) return NOT_A_MENU;
   const box = node.getBoundingClientRect();
   if (box.width * box.height > innerWidth * innerHeight / 4) return NOT_A_MENU;
-  const entries = node.querySelectorAll("button, a[href], [role='button'], [role='option'], li").length;
-  return entries >= 1 && entries <= 12 && !node.querySelector(FIELD) ? MENU : NOT_A_MENU;
+  const entries = deepQueryAll(node, "button, a[href], [role='button'], [role='option'], li").length;
+  return entries >= 1 && entries <= 12 && !deepQueryAll(node, FIELD).length ? MENU : NOT_A_MENU;
 }
 
 // The text a person reads as a field's or editor's label when the markup gives none: the
 // nearest line right above it (over its width), or, for a one-line field, the text to its left.
 function textNear(element) {
   const box = element.getBoundingClientRect();
-  let best = "";
+  const layer = layerOf(element);
+  let best = { text: "", source: null };
   let bestGap = Infinity;
   for (const line of textLines()) {
-    if (line.element.contains(element) || element.contains(line.element)) continue;
+    if (flatContains(line.element, element) || flatContains(element, line.element) || layerOf(line.element) !== layer) continue;
     const rect = line.rect;
     const above = box.top - rect.bottom;
     const overlaps = rect.left < box.right && rect.right > box.left;
-    if (overlaps && above >= -2 && above <= 48 && above < bestGap) { best = line.text; bestGap = above; }
+    if (overlaps && above >= -2 && above <= 48 && above < bestGap) { best = { text: line.text, source: line.caption ? "caption row" : "text above" }; bestGap = above; }
     const beside = box.left - rect.right;
     const middle = (rect.top + rect.bottom) / 2;
-    if (box.height <= 48 && beside >= 0 && beside <= 200 && middle >= box.top && middle <= box.bottom && beside < bestGap) { best = line.text; bestGap = beside; }
+    if (box.height <= 48 && beside >= 0 && beside <= 200 && middle >= box.top && middle <= box.bottom && beside < bestGap) { best = { text: line.text, source: "text beside" }; bestGap = beside; }
   }
   return best;
 }
@@ -209,33 +254,42 @@ function textNear(element) {
 // keeps it (an SVG <title>, aria-describedby, a tooltip element beside it, a data attribute).
 function tooltipOf(element) {
   const tips = [];
-  for (const title of element.querySelectorAll("svg title")) tips.push(title.textContent);
-  tips.push(byIds(element.getAttribute("aria-describedby")));
+  for (const title of deepQueryAll(element, "svg title")) tips.push(title.textContent);
+  tips.push(byIds(element, element.getAttribute("aria-describedby")));
   for (const attribute of ["data-tooltip", "data-tip", "data-title", "data-original-title", "data-bs-original-title"]) tips.push(element.getAttribute(attribute) || "");
+  // A tooltip component wrapping the control (web components put the control in its slot).
+  const wrapper = flatParent(element);
+  if (wrapper && wrapper.getAttribute && wrapper.getAttribute("content") && /tooltip/i.test(wrapper.tagName)) tips.push(wrapper.getAttribute("content"));
   const near = [element.querySelector("[role='tooltip']"), element.nextElementSibling, element.previousElementSibling];
   for (const tip of near) if (tip && tip.matches("[role='tooltip']")) tips.push(tip.textContent);
-  return tips;
+  return tips.map((tip) => ({ text: tip, source: "tooltip" }));
 }
 
+// The names a field or editor's markup gives it: its accessible name (a code editor widget's is
+// its text box's), its <label>, placeholder and title, and the heading of its container.
 function fieldNames(element) {
-  const names = [explicitName(element)];
-  if (element.labels) for (const label of element.labels) names.push(textOf(label));
-  const wrapping = element.closest("label");
-  if (wrapping) names.push(textOf(wrapping));
-  names.push(normalize(element.getAttribute("placeholder")), normalize(element.getAttribute("title")));
-  names.push(containerTitle(element));
+  const names = [markupName(element)];
+  if (element.matches(CODE_EDITOR_WIDGETS)) {
+    const box = deepQueryAll(element, "textarea, [contenteditable=''], [contenteditable='true'], [role='textbox']")[0];
+    if (box) names.push(markupName(box));
+  }
+  if (element.labels) for (const label of element.labels) names.push({ text: textOf(label), source: "label" });
+  const wrapping = flatClosest(element, "label");
+  if (wrapping) names.push({ text: textOf(wrapping), source: "label" });
+  names.push({ text: element.getAttribute("placeholder"), source: "placeholder" }, { text: element.getAttribute("title"), source: "title" });
+  names.push({ text: containerTitle(element), source: "heading above" });
   return names;
 }
 
 function describe(element) {
   const tag = element.tagName.toLowerCase();
   const explicitRole = element.getAttribute("role");
-  const inNavigation = element.closest("nav, [role='navigation'], [role='menu'], [role='menubar']");
+  const inNavigation = flatClosest(element, "nav, [role='navigation'], [role='menu'], [role='menubar']");
   return (explicitRole ? `${tag}[role=${explicitRole}]` : tag) + (inNavigation ? " in navigation" : "");
 }
 
 function openModal() {
-  const modals = Array.from(document.querySelectorAll("dialog[open], [role='dialog'], [role='alertdialog'], [aria-modal='true']"))
+  const modals = deepQueryAll(document, "dialog[open], [role='dialog'], [role='alertdialog'], [aria-modal='true']")
     .filter((dialog) => isVisible(dialog) && (dialog.getAttribute("aria-modal") === "true" || (dialog.matches("dialog") && dialog.matches(":modal"))));
   return modals.length ? modals[modals.length - 1] : null;
 }
@@ -253,26 +307,40 @@ function stateOf(element) {
 // Roles a person clicks: an icon-only one is named by its tooltip.
 const CONTROL_ROLES = ["menuitem", "tab", "button", "link", "layer"];
 
+// A name as {text, source}: plain strings are what the markup says.
+function named(entry, source) {
+  return typeof entry === "string" || entry === null || entry === undefined ? { text: normalize(entry), source } : { text: normalize(entry.text), source: entry.source || source };
+}
+
 function candidatesOf(role, scope) {
   const root = scope || document;
   const found = new Map();
+  const origins = new Map();
+  const noteOrigins = (element, entries) => {
+    const known = origins.get(element) || {};
+    for (const entry of entries) if (!(entry.text in known)) known[entry.text] = entry.source;
+    origins.set(element, known);
+  };
   // Visible titles by element: the second tier of names (see the header).
   const titled = new Map();
   const addTitles = (element, titles) => {
-    const clean = titles.map(normalize).filter(Boolean);
+    const clean = titles.map((title) => named(title, "visible title")).filter((title) => title.text);
     if (!clean.length) return;
-    titled.set(element, (titled.get(element) || []).concat(clean));
+    noteOrigins(element, clean);
+    titled.set(element, (titled.get(element) || []).concat(clean.map((title) => title.text)));
   };
   // Elements that only look like the role (a div with a pointer cursor in the left menu, a
   // monospace block of YAML): a second tier, chosen only when nothing of the first matches.
   const fallback = new Map();
   // Code editor widgets (CODE_EDITOR_WIDGETS, from code_editor.js) render their text as many
   // small elements: the widget is one editor, and nothing inside it is a button, layer or field.
-  const insideCodeEditor = (element) => role !== "text" && element.parentElement !== null && element.parentElement.closest(CODE_EDITOR_WIDGETS) !== null;
+  const insideCodeEditor = (element) => role !== "text" && flatParent(element) !== null && flatClosest(flatParent(element), CODE_EDITOR_WIDGETS) !== null;
   const addFallback = (element, names) => {
     if (found.has(element) || fallback.has(element) || !isVisible(element) || insideCodeEditor(element)) return;
     if (CONTROL_ROLES.includes(role)) addTitles(element, tooltipOf(element));
-    fallback.set(element, names.map(normalize).filter(Boolean));
+    const clean = names.map((name) => named(name, "text")).filter((name) => name.text);
+    noteOrigins(element, clean);
+    fallback.set(element, clean.map((name) => name.text));
   };
   const looksClickable = (element) =>
     element.matches("a[href], button, [onclick], [tabindex], li, [role='button'], [role='link']") || getComputedStyle(element).cursor === "pointer";
@@ -286,19 +354,26 @@ function candidatesOf(role, scope) {
   const add = (element, names) => {
     if (!isVisible(element) || insideCodeEditor(element)) return;
     if (CONTROL_ROLES.includes(role)) addTitles(element, tooltipOf(element));
-    const clean = names.map(normalize).filter(Boolean);
+    const clean = names.map((name) => named(name, "markup")).filter((name) => name.text);
+    noteOrigins(element, clean);
     const existing = found.get(element);
-    if (existing) existing.push(...clean);
-    else found.set(element, clean);
+    if (existing) existing.push(...clean.map((name) => name.text));
+    else found.set(element, clean.map((name) => name.text));
   };
-  const all = (selector) => Array.from(root.querySelectorAll(selector));
-  const ownText = (element) => [explicitName(element), textOf(element), normalize(element.getAttribute("title")), normalize(element.value && element.type !== "password" ? element.value : "")];
+  const all = (selector) => deepQueryAll(root === document ? document : root, selector === "body *" ? "*" : selector)
+    .filter((element) => selector !== "body *" || flatContains(document.body, element) && element !== document.body);
+  const ownText = (element) => [markupName(element), { text: textOf(element), source: "text" }, { text: element.getAttribute("title"), source: "title" }, { text: element.value && element.type !== "password" ? element.value : "", source: "value" }];
+  const inNavigation = "nav, aside, [role='navigation'], [role='menu'], [role='menubar']";
 
   switch (role) {
     case "menuitem":
       for (const element of all("[role='menuitem'], [role='menuitemradio'], [role='menuitemcheckbox']")) add(element, ownText(element));
-      for (const element of all("nav a[href], nav button, nav [role='link'], nav [role='button'], nav [role='treeitem'], [role='navigation'] a[href], [role='navigation'] button, [role='menu'] a[href], [role='menubar'] a[href], aside a[href], aside button"))
-        add(element, ownText(element));
+      for (const element of all("a[href], button, [role='link'], [role='button'], [role='treeitem']")) {
+        const inNav = flatClosest(element, "nav, [role='navigation']");
+        const inMenu = flatClosest(element, "[role='menu'], [role='menubar']") && element.matches("a[href]");
+        const inAside = flatClosest(element, "aside") && element.matches("a[href], button");
+        if (inNav || inMenu || inAside) add(element, ownText(element));
+      }
       // A popup menu without the markup for one: entries of a small panel floating over the page.
       {
         const verdicts = new Map();
@@ -310,15 +385,19 @@ function candidatesOf(role, scope) {
       clickableFallback(40, (element) => element.getBoundingClientRect().right <= innerWidth * 0.35);
       break;
     case "tab":
-      for (const element of all("[role='tab'], [role='tablist'] > button, [role='tablist'] > a[href], [role='tablist'] > li > a[href], [role='tablist'] > li > button"))
-        add(element, ownText(element));
+      for (const element of all("[role='tab']")) add(element, ownText(element));
+      for (const element of all("button, a[href], li > a[href], li > button")) {
+        const list = flatParent(element);
+        const listOf = (node) => node && node.matches && node.matches("[role='tablist']");
+        if (listOf(list) || (list && list.tagName === "LI" && listOf(flatParent(list)))) add(element, ownText(element));
+      }
       clickableFallback(30);
       break;
     case "button":
       // A person asked to click a button looks at the page before the menu: buttons in the
       // navigation (Logout) come second.
       for (const element of all("button, [role='button'], input[type='button'], input[type='submit'], input[type='reset'], summary")) {
-        if (element.closest("nav, aside, [role='navigation'], [role='menu'], [role='menubar']")) addFallback(element, ownText(element));
+        if (flatClosest(element, inNavigation)) addFallback(element, ownText(element));
         else add(element, ownText(element));
       }
       clickableFallback(40);
@@ -328,46 +407,49 @@ function candidatesOf(role, scope) {
       break;
     case "dialog":
       for (const element of all("dialog[open], [role='dialog'], [role='alertdialog'], [aria-modal='true']")) {
-        const heading = element.querySelector(HEADING);
-        add(element, [explicitName(element), heading ? textOf(heading) : ""]);
-        addTitles(element, [visibleTitleOf(element)]);
+        // Titled by its accessible name, else by the first line at its top: a heading there is
+        // markup; a pane's heading further down never titles the dialog.
+        const top = topTitleOf(element);
+        add(element, [markupName(element), top && top.heading ? { text: top.text, source: "heading at the top" } : ""]);
+        addTitles(element, [top && !top.heading ? { text: top.text, source: "title at the top" } : ""]);
       }
-      // A dialog built without dialog semantics: a fixed layer over the page with a heading.
+      // A dialog built without dialog semantics: a fixed layer over the page with a title.
       for (const element of all("body *")) {
         if (getComputedStyle(element).position !== "fixed") continue;
         const rect = element.getBoundingClientRect();
-        const heading = element.querySelector(HEADING);
-        if (rect.width * rect.height < 0.1 * innerWidth * innerHeight || element.closest(CODE_EDITOR_WIDGETS)) continue;
-        const title = heading ? textOf(heading) : visibleTitleOf(element);
-        if (title) addFallback(element, [title]);
+        if (rect.width * rect.height < 0.1 * innerWidth * innerHeight || flatClosest(element, CODE_EDITOR_WIDGETS)) continue;
+        const top = topTitleOf(element);
+        if (top) addFallback(element, [{ text: top.text, source: top.heading ? "heading at the top" : "title at the top" }]);
       }
       break;
     case "pane":
       for (const element of all(PANE + ", [aria-label], [aria-labelledby]")) {
         if (element.matches(FIELD)) continue;
         // A pane is titled by its own first heading, not by one of a pane nested inside it.
-        const heading = Array.from(element.querySelectorAll(HEADING)).find((candidate) => candidate.closest(PANE) === element);
-        add(element, [explicitName(element), heading ? textOf(heading) : ""]);
-        addTitles(element, [visibleTitleOf(element)]);
+        const heading = deepQueryAll(element, HEADING).find((candidate) => flatClosest(flatParent(candidate), PANE) === element);
+        add(element, [markupName(element), heading ? { text: textOf(heading), source: "heading" } : ""]);
+        addTitles(element, [{ text: visibleTitleOf(element), source: "title at the top" }]);
       }
       for (const heading of all(HEADING)) {
-        let container = heading.parentElement;
+        let container = flatParent(heading);
         while (container && container !== document.body) {
-          const content = Array.from(container.querySelectorAll(CONTENT)).some((node) => !heading.contains(node));
+          const content = deepQueryAll(container, CONTENT).some((node) => !flatContains(heading, node));
           if (content) break;
-          container = container.parentElement;
+          container = flatParent(container);
         }
-        if (container && container !== document.body) add(container, [textOf(heading)]);
+        if (container && container !== document.body) add(container, [{ text: textOf(heading), source: "heading" }]);
       }
-      // Panes titled by a plain line of larger or bolder text: the smallest container that holds
-      // the line and something else.
+      // Panes titled by a plain line of larger or bolder text, or by a caption row: the smallest
+      // container that holds the line and something else (for a caption row, something more
+      // than the row).
       for (const line of textLines()) {
-        if (!line.title || (scope && !scope.contains(line.element))) continue;
-        let container = line.element.parentElement;
-        while (container && container !== document.body && textOf(container) === line.text && !container.querySelector(CONTENT)) container = container.parentElement;
+        if (!line.title || (scope && !flatContains(scope, line.element))) continue;
+        let container = flatParent(line.element);
+        const holdsMore = (node) => line.caption ? deepQueryAll(node, CONTENT).length > 0 : textOf(node) !== line.text || deepQueryAll(node, CONTENT).length > 0;
+        while (container && container !== document.body && !holdsMore(container)) container = flatParent(container);
         if (!container || container === document.body) continue;
         add(container, []);
-        addTitles(container, [line.text]);
+        addTitles(container, [{ text: line.text, source: line.caption ? "caption row" : "title at the top" }]);
       }
       break;
     case "field":
@@ -376,8 +458,8 @@ function candidatesOf(role, scope) {
     case "editor":
       for (const element of all(CODE_EDITOR_WIDGETS)) { add(element, fieldNames(element)); addTitles(element, [textNear(element)]); }
       for (const element of all("textarea, [contenteditable=''], [contenteditable='true'], [role='textbox'][aria-multiline='true'], pre, code")) {
-        if (element.matches("code") && element.closest("pre")) continue;
-        if (element.parentElement && element.parentElement.closest("[contenteditable=''], [contenteditable='true']")) continue;
+        if (element.matches("code") && flatClosest(element, "pre")) continue;
+        if (flatParent(element) && flatClosest(flatParent(element), "[contenteditable=''], [contenteditable='true']")) continue;
         add(element, fieldNames(element));
         addTitles(element, [textNear(element)]);
       }
@@ -389,11 +471,11 @@ function candidatesOf(role, scope) {
           return { element, mono: /mono/i.test(style.fontFamily), pre: /^pre|break-spaces/.test(style.whiteSpace) };
         }).filter((entry) => entry.mono && textOf(entry.element).length > 0);
         const lines = styled.filter((entry) => (entry.element.innerText || "").trim().includes("\n")).map((entry) => entry.element);
-        const chosen = lines.filter((element) => !lines.some((other) => other !== element && element.contains(other)));
+        const chosen = lines.filter((element) => !lines.some((other) => other !== element && flatContains(element, other)));
         const preformatted = new Set(styled.filter((entry) => entry.pre).map((entry) => entry.element));
         for (const element of preformatted) {
-          if (preformatted.has(element.parentElement)) continue;
-          if (!chosen.some((block) => block.contains(element) || element.contains(block))) chosen.push(element);
+          if (preformatted.has(flatParent(element))) continue;
+          if (!chosen.some((block) => flatContains(block, element) || flatContains(element, block))) chosen.push(element);
         }
         for (const element of chosen) {
           addFallback(element, fieldNames(element));
@@ -413,12 +495,12 @@ function candidatesOf(role, scope) {
       clickableFallback(80);
       break;
     case "heading":
-      for (const element of all(HEADING)) add(element, [textOf(element)]);
+      for (const element of all(HEADING)) add(element, [{ text: textOf(element), source: "heading" }]);
       break;
     case "text":
       for (const element of all("body *")) {
         if (element.children.length === 0 || Array.from(element.childNodes).some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim()))
-          add(element, [textOf(element)]);
+          add(element, [{ text: textOf(element), source: "text" }]);
       }
       break;
     default:
@@ -428,15 +510,24 @@ function candidatesOf(role, scope) {
   for (const [element, names] of fallback) if (!found.has(element)) found.set(element, names);
   // While a modal dialog is open, a person can only reach what is inside it.
   const modal = role === "dialog" ? null : openModal();
-  const elements = Array.from(found.keys()).filter((element) => !modal || modal.contains(element) || (scope && scope.contains(element)));
-  return elements.map((element) => ({
-    element,
-    names: Array.from(new Set(found.get(element))),
-    titles: Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title)),
-    description: describe(element),
-    selected: stateOf(element),
-    fallback: fallback.has(element),
-  }));
+  const elements = Array.from(found.keys()).filter((element) => !modal || flatContains(modal, element) || (scope && flatContains(scope, element)));
+  return elements.map((element) => {
+    const names = Array.from(new Set(found.get(element)));
+    const titles = Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title));
+    const known = origins.get(element) || {};
+    const accessible = accessibleName(element);
+    return {
+      element,
+      name: accessible.name,
+      nameSource: accessible.source,
+      names,
+      titles,
+      origins: Object.fromEntries(names.concat(titles).map((text) => [text, known[text] || "text"])),
+      description: describe(element),
+      selected: stateOf(element),
+      fallback: fallback.has(element),
+    };
+  });
 }
 
 // The candidates with `parent`: the index of the nearest one among them that contains each (or -1).
@@ -444,7 +535,7 @@ function withParents(candidates) {
   return candidates.map((candidate) => {
     let parent = -1;
     candidates.forEach((other, index) => {
-      if (other !== candidate && other.element.contains(candidate.element) && (parent === -1 || candidates[parent].element.contains(other.element))) parent = index;
+      if (other !== candidate && flatContains(other.element, candidate.element) && (parent === -1 || flatContains(candidates[parent].element, other.element))) parent = index;
     });
     return { ...candidate, parent };
   });

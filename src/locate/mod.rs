@@ -27,12 +27,16 @@
 pub const COLLECT_SCRIPT: &str = concat!(
     include_str!("code_editor.js"),
     "\n",
+    include_str!("accname.js"),
+    "\n",
     include_str!("candidates.js"),
     "\nreturn withParents(candidatesOf(arguments[0], arguments[1]));"
 );
 /// One look for one target (see `locate.js`); run with execute-async.
 pub const LOCATE_SCRIPT: &str = concat!(
     include_str!("code_editor.js"),
+    "\n",
+    include_str!("accname.js"),
     "\n",
     include_str!("candidates.js"),
     "\n",
@@ -47,8 +51,15 @@ pub const LOCATE_SCRIPT: &str = concat!(
 const NO_NAME: &str = "(no name)";
 
 /// One element the page offers for a role, as `collect.js` reports it.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct Candidate {
+    /// The element's accessible name, as the browser computes it (`accname.js`); empty where
+    /// the markup names nothing.
+    #[serde(default)]
+    pub name: String,
+    /// Where that name came from: `aria-labelledby`, `aria-label`, `label`, `contents`, …
+    #[serde(default, rename = "nameSource")]
+    pub name_source: Option<String>,
     /// The names the markup gives the element.
     pub names: Vec<String>,
     /// The titles a person reads for it where the markup is silent (a dialog's plain-text title,
@@ -65,6 +76,9 @@ pub struct Candidate {
     /// only when no element that really has the role matches.
     #[serde(default)]
     pub fallback: bool,
+    /// Where each name and title came from ("aria-label", "text", "caption row", "tooltip", …).
+    #[serde(default)]
+    pub origins: std::collections::BTreeMap<String, String>,
 }
 
 impl Candidate {
@@ -544,6 +558,7 @@ mod tests {
             parent,
             selected: None,
             fallback: false,
+            ..Default::default()
         }
     }
 
@@ -602,6 +617,7 @@ mod tests {
             parent: -1,
             selected: None,
             fallback: false,
+            ..Default::default()
         };
         assert_eq!(
             choose(Some("Username"), &[candidate("Password", -1), field], &[]),

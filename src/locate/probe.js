@@ -14,6 +14,17 @@ function actedOn(element) {
   return element.tagName === "OPTION" && element.closest("select") ? element.closest("select") : element;
 }
 
+// The element a click at (x, y) reaches, through open shadow roots.
+function deepElementFromPoint(x, y) {
+  let hit = document.elementFromPoint(x, y);
+  while (hit && hit.shadowRoot) {
+    const inner = hit.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  return hit;
+}
+
 function boxOf(element) {
   const rect = element.getBoundingClientRect();
   return [Math.round(rect.left), Math.round(rect.top), Math.round(rect.width), Math.round(rect.height)];
@@ -25,13 +36,13 @@ function probeElement(given) {
   const rect = element.getBoundingClientRect();
   const inView = rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth;
   const visible = rect.width > 0 && rect.height > 0 && (!element.checkVisibility || element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
-  const enabled = !element.disabled && !element.closest("[aria-disabled='true'], fieldset[disabled], [inert]");
+  const enabled = !element.disabled && !flatClosest(element, "[aria-disabled='true'], fieldset[disabled], [inert]");
   let coveredBy = null;
   if (visible) {
     const x = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
     const y = Math.min(Math.max(rect.top + Math.min(rect.height / 2, 20), 0), innerHeight - 1);
-    const hit = document.elementFromPoint(x, y);
-    if (hit && hit !== element && !element.contains(hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
+    const hit = deepElementFromPoint(x, y);
+    if (hit && hit !== element && !flatContains(element, hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
   }
   let selected = given.tagName === "OPTION" ? given.selected : null;
   for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked"]) {

@@ -213,7 +213,7 @@ pub fn console_api(console_url: &str, path: &str) -> serde_json::Value {
     serde_json::from_str(&http(&address, "GET", path, Some(&token), "")).expect("the reply is JSON")
 }
 
-fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
+pub fn http(address: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> String {
     let mut stream = std::net::TcpStream::connect(address).expect("console reachable");
     let authorization = token
         .map(|token| format!("Authorization: {token}\r\n"))

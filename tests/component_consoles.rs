@@ -1,0 +1,257 @@
+//! The shipped scenarios, unmodified, against consoles built by others from real component
+//! libraries (tests/fixtures/component-consoles/: MUI, Element Plus, Bootstrap, PatternFly,
+//! Shoelace, Carbon), each written from the guides alone. What the upgrade did is checked by what
+//! each console saved (its backend's `/test/state`), never by its page.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/component-consoles")
+}
+
+/// Builds a console (`npm ci` and its `build.mjs`) unless its `dist/` was built from the same
+/// sources, as a stamp beside it records. A failed build fails the test: none is skipped.
+fn built(console: &str) -> PathBuf {
+    // One build at a time: two cores, and npm's cache is shared.
+    static BUILDING: Mutex<()> = Mutex::new(());
+    static BUILT: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    let _turn = BUILDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = corpus().join(console);
+    let dist = folder.join("dist");
+    let done = BUILT.get_or_init(|| Mutex::new(Vec::new()));
+    if done.lock().unwrap().iter().any(|name| name == console) {
+        return dist;
+    }
+    let stamp = sources_stamp(&folder);
+    let stamp_file = dist.join(".built-from");
+    if std::fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) {
+        for (program, args) in [
+            ("npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"][..]),
+            ("node", &["build.mjs"][..]),
+        ] {
+            let output = Command::new(program)
+                .args(args)
+                .current_dir(&folder)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap_or_else(|error| panic!("{program} could not start ({error}): install Node.js and npm"));
+            assert!(
+                output.status.success(),
+                "`{program} {}` in {} failed:\n{}\n{}",
+                args.join(" "),
+                folder.display(),
+                text(&output.stdout),
+                text(&output.stderr)
+            );
+        }
+        std::fs::write(&stamp_file, &stamp).expect("build stamp written");
+    }
+    done.lock().unwrap().push(console.to_string());
+    dist
+}
+
+/// A digest of the console's sources (everything but `node_modules/` and `dist/`).
+fn sources_stamp(folder: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("readable folder").flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if path.is_dir() {
+                if name != "node_modules" && name != "dist" {
+                    pending.push(path);
+                }
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for file in files {
+        file.strip_prefix(folder).expect("inside").hash(&mut hasher);
+        std::fs::read(&file).expect("readable source").hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// One console's backend (backend.py) serving its build, in its own process group, killed when
+/// dropped.
+struct Console {
+    child: Child,
+    url: String,
+}
+
+impl Console {
+    fn start(console: &str, options: &[&str]) -> Console {
+        let dist = built(console);
+        let mut command = Command::new("python3");
+        command
+            .arg(corpus().join("backend.py"))
+            .arg("--dist")
+            .arg(&dist)
+            .args(["--username", USERNAME, "--password", PASSWORD])
+            .args(options)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().expect("python3 starts the console's backend");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first_line)
+            .expect("the backend prints its URL");
+        let url = first_line
+            .strip_prefix("console ")
+            .unwrap_or_else(|| panic!("the backend did not start: {first_line:?}"))
+            .trim()
+            .to_string();
+        Console { child, url }
+    }
+
+    /// Everything the backend holds: versions, the saved layers, the upgrades posted.
+    fn state(&self) -> serde_json::Value {
+        let address = self.url.trim_start_matches("http://").trim_end_matches("/system");
+        serde_json::from_str(&http(address, "GET", "/test/state", None, ""))
+            .expect("the backend's state is JSON")
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn layer_values(state: &serde_json::Value, layer: &str) -> String {
+    state["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .find(|entry| entry["name"] == layer)
+        .unwrap_or_else(|| panic!("no layer {layer} in {state}"))["values"]
+        .as_str()
+        .expect("values")
+        .to_string()
+}
+
+fn run_scenario(scenario: &str, console: &Console, out: &Path) -> String {
+    let mut command = binary();
+    with_credentials(&mut command);
+    command
+        .args(["run", scenario, "--apply", "--update-snapshots", "missing", "--snapshots"])
+        .arg(out.join("snapshot-store"))
+        .arg("--out")
+        .arg(out)
+        .args(["--console", &console.url]);
+    run_expecting(&mut command, 0)
+}
+
+/// The shipped VMware scenario upgrades the console, and its saved state proves the rehearsal:
+/// the backups are the layers as the console showed them, every customization of this
+/// installation is kept, and the upgrade's new defaults and versions are taken.
+fn upgrades_keeping_customizations(console_name: &str) {
+    let console = Console::start(console_name, &[]);
+    let before = console.state();
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_scenario("scenarios/upgrade-vmware-non-airgap.toml", &console, out.path());
+    let folder = out.path().join("upgrade-vmware-non-airgap");
+    for (layer, file) in [("OS", "os"), ("Kubernetes", "kubernetes"), ("CNI", "cni"), ("CSI", "csi")] {
+        let backup = std::fs::read_to_string(folder.join(format!("backups/{file}.yaml")))
+            .unwrap_or_else(|error| panic!("{layer} backup: {error}\n{stdout}"));
+        assert_eq!(backup, layer_values(&before, layer), "the {layer} backup");
+    }
+    let after = console.state();
+    assert_eq!(after["version"], "4.8.33", "{stdout}");
+    assert_eq!(after["upgrades"].as_array().map(Vec::len), Some(1));
+    let kubernetes = layer_values(&after, "Kubernetes");
+    for kept in [
+        "podCIDR: \"10.200.0.0/16\"",
+        "serviceClusterIpRange: \"10.201.0.0/16\"",
+        "oidc-issuer-url: \"https://login.example.com\"",
+        "- 'sysctl -w vm.max_map_count=262144'",
+    ] {
+        assert!(kubernetes.contains(kept), "kept {kept}:\n{kubernetes}");
+    }
+    for taken in ["request-timeout: \"300s\"", "image-gc-high-threshold: \"85\""] {
+        assert!(kubernetes.contains(taken), "took {taken}:\n{kubernetes}");
+    }
+    assert!(layer_values(&after, "CNI").contains("CALICO_IPV4POOL_CIDR: \"10.200.0.0/16\""));
+    assert!(layer_values(&after, "CSI").contains("storagePolicyName: \"gold\""));
+    let versions: Vec<(String, String)> = after["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|layer| (layer["name"].as_str().unwrap().to_string(), layer["version"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(versions.contains(&("CNI".into(), "3.29.4".into())), "{versions:?}");
+    assert!(versions.contains(&("CSI".into(), "3.5.0".into())), "{versions:?}");
+    // The page outline a person reads in the version-update dialog.
+    let outline = outline_of(out.path(), "upgrade-vmware-non-airgap__upgrade-5-version-update");
+    for expected in ["dialog \"Palette version update\"", "\"Incoming changes\"", "\"Current configuration\"", "Kubernetes", "CNI", "CSI"] {
+        assert!(outline.contains(expected), "{expected} in the dialog's outline:\n{outline}");
+    }
+}
+
+/// The page outline a run recorded for `snapshot` (a `.snap` file of the run's snapshot store).
+fn outline_of(out: &Path, snapshot: &str) -> String {
+    let store = out.join("snapshot-store");
+    let file = files_under(&store)
+        .into_iter()
+        .find(|path| path.file_name().is_some_and(|name| name == format!("{snapshot}.snap").as_str()))
+        .unwrap_or_else(|| panic!("no {snapshot}.snap under {}", store.display()));
+    std::fs::read_to_string(file).expect("snapshot readable")
+}
+
+/// The airgap scenario: Sync of spectro-packs from its row's menu, then the update.
+fn airgap_upgrade(console_name: &str) {
+    let console = Console::start(console_name, &["--airgap"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_scenario("scenarios/upgrade-vmware-airgap.toml", &console, out.path());
+    let after = console.state();
+    assert_eq!(after["registries"][0]["status"], "Synced", "{stdout}");
+    assert_eq!(after["version"], "4.8.33", "{stdout}");
+}
+
+/// The VerteX scenario: the product's own name on the Summary page.
+fn vertex_upgrade(console_name: &str) {
+    let console = Console::start(console_name, &["--product", "vertex"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout = run_scenario("scenarios/vertex-upgrade-vmware-non-airgap.toml", &console, out.path());
+    assert!(stdout.contains("You are using the latest version of Palette VerteX"), "{stdout}");
+    assert_eq!(console.state()["version"], "4.8.33", "{stdout}");
+}
+
+macro_rules! console_tests {
+    ($module:ident, $folder:literal, airgap_and_vertex = $both:tt) => {
+        mod $module {
+            #[test]
+            fn the_vmware_upgrade_keeps_every_customization_by_what_the_console_saved() {
+                super::upgrades_keeping_customizations($folder);
+            }
+            console_tests!(@both $folder, $both);
+        }
+    };
+    (@both $folder:literal, true) => {
+        #[test]
+        fn the_airgap_upgrade_syncs_the_registry_from_its_row_menu() {
+            super::airgap_upgrade($folder);
+        }
+        #[test]
+        fn the_vertex_upgrade_says_the_product_name() {
+            super::vertex_upgrade($folder);
+        }
+    };
+    (@both $folder:literal, false) => {};
+}
+
+console_tests!(mui, "mui", airgap_and_vertex = true);
