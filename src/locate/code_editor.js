@@ -31,9 +31,12 @@ function codeEditorOf(element) {
   };
   const cm6 = widget(".cm-editor");
   if (cm6) {
+    // CodeMirror 6 keeps its view on the content element: `cmView` before @codemirror/view 6.39,
+    // `cmTile` (whose root tile holds the view) since, as its own EditorView.findFromDOM reads it.
     const content = cm6.querySelector(".cm-content");
     const contentView = content && content.cmView;
-    const view = contentView && ((contentView.rootView && contentView.rootView.view) || contentView.view);
+    const tile = content && content.cmTile;
+    const view = (contentView && ((contentView.rootView && contentView.rootView.view) || contentView.view)) || (tile && tile.root && tile.root.view);
     if (view && view.state && view.dispatch) return {
       get: () => view.state.doc.toString(),
       set: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),

@@ -51,7 +51,18 @@ impl ScenarioRun<'_> {
         if !page {
             return Ok(Some("already logged in".to_string()));
         }
+        let mut first_attempt = true;
         loop {
+            // What the form said before the first attempt (a console's "log in again" note after
+            // an upgrade) is not its answer to it. A later attempt follows a "locked" answer, and
+            // the same answer again means the console is still locked.
+            let before = browser.login_form().await?;
+            if !before.has_password_field && main_menu_usable(browser).await? {
+                return Ok(Some("logged in".to_string()));
+            }
+            let alert_before = if first_attempt { before.alert } else { String::new() };
+            let alert_before = &alert_before;
+            first_attempt = false;
             let username_field = self
                 .find_field(
                     action,
@@ -73,9 +84,12 @@ impl ScenarioRun<'_> {
             let looks = &looks;
             let answer = self
                 .poll(action, "the console to accept the login", deadline, |_budget| async move {
-                    let form = browser.login_form().await?;
+                    let mut form = browser.login_form().await?;
                     if !form.has_password_field {
                         return Ok(Attempt::Done(LoginAnswer::Accepted));
+                    }
+                    if form.alert == *alert_before {
+                        form.alert.clear();
                     }
                     looks.set(looks.get() + 1);
                     if looks.get() > 1 && asks_for_new_password(browser).await? {
