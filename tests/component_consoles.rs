@@ -257,3 +257,4 @@ macro_rules! console_tests {
 console_tests!(mui, "mui", airgap_and_vertex = true);
 console_tests!(element_plus, "element-plus", airgap_and_vertex = true);
 console_tests!(carbon, "carbon", airgap_and_vertex = true);
+console_tests!(shoelace, "shoelace", airgap_and_vertex = true);

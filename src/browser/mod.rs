@@ -10,7 +10,9 @@ mod owed;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -47,6 +49,7 @@ const WRITE_TEXT_SCRIPT: &str = concat!(
     r#"const [e, text] = arguments;
 const codeEditor = codeEditorOf(e);
 if (codeEditor) { codeEditor.set(text); return; }
+if (codeEditorWidgetOf(e)) return "needs a paste";
 e.focus();
 if (e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement) {
   const prototype = e instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -309,6 +312,25 @@ pub struct EditorText {
     pub text: String,
     /// The same text at the next animation frame: the page is not still filling it in.
     pub settled: bool,
+    /// The whole text, not only the lines a code editor widget renders: false for a widget
+    /// whose API the page keeps out of reach, until [`Browser::copy_editor_text`] read it.
+    #[serde(default = "whole")]
+    pub complete: bool,
+}
+
+fn whole() -> bool {
+    true
+}
+
+/// How many times the keyboard focus is put back into a code editor whose page took it away
+/// between the focus and the copy or paste.
+const EDITOR_FOCUS_ATTEMPTS: usize = 5;
+
+fn editor_focus_lost() -> BrowserError {
+    BrowserError::UnexpectedReply(
+        "the page kept taking the keyboard focus away from the code editor, so its text could not be copied or pasted"
+            .to_string(),
+    )
 }
 
 /// A candidate of one look at the page, with its element and, at the last level, its probe.
@@ -744,11 +766,83 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         }
         let reply: Reply = serde_json::from_value(reply)
             .map_err(|error| BrowserError::UnexpectedReply(format!("locate: {error}")))?;
-        reply
+        let mut looks = reply
             .targets
             .into_iter()
             .map(|look| self.located_levels(look.levels))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        for located in looks
+            .iter_mut()
+            .filter_map(|levels| levels.last_mut())
+            .flatten()
+            .flat_map(|group| group.candidates.iter_mut())
+        {
+            if let Some(read) = located.text.as_mut().filter(|read| !read.complete) {
+                read.text = self.copy_editor_text(&located.element).await?;
+                read.complete = true;
+            }
+        }
+        Ok(looks)
+    }
+
+    /// The whole text of a code editor widget whose API is out of reach, as its own copy
+    /// handler gives it: the widget is focused, all is selected with the keyboard (Ctrl+A, as a
+    /// person does), a copy event is sent to it, and the cursor goes back to the top (Ctrl+Home).
+    pub async fn copy_editor_text(&self, element: &ElementHandle) -> Result<String, BrowserError> {
+        for _ in 0..EDITOR_FOCUS_ATTEMPTS {
+            self.select_all_in_editor(element).await?;
+            let copied = self
+                .script(
+                    concat!(
+                        include_str!("../locate/code_editor.js"),
+                        "\nreturn copyFromEditor(arguments[0]);"
+                    ),
+                    vec![element.as_argument()],
+                )
+                .await?;
+            if copied["focused"] != Value::Bool(true) {
+                continue;
+            }
+            self.press_ctrl('\u{E011}').await?;
+            return copied["text"].as_str().map(str::to_string).ok_or_else(|| {
+                BrowserError::UnexpectedReply(
+                    "the code editor answered a copy with nothing: its text cannot be read"
+                        .to_string(),
+                )
+            });
+        }
+        Err(editor_focus_lost())
+    }
+
+    /// Focuses a code editor widget's input, waits in the page until the focus stays there,
+    /// and selects all its text with Ctrl+A.
+    async fn select_all_in_editor(&self, element: &ElementHandle) -> Result<(), BrowserError> {
+        let focused = self
+            .script_async(
+                concat!(
+                    include_str!("../locate/code_editor.js"),
+                    "\nfocusEditorInputSteadily(arguments[0], arguments[1]);"
+                ),
+                vec![element.as_argument()],
+            )
+            .await?;
+        if focused != Value::Bool(true) {
+            return Err(editor_focus_lost());
+        }
+        self.press_ctrl('a').await
+    }
+
+    /// Presses `key` with Control held (Ctrl+Home is `\u{E011}`).
+    async fn press_ctrl(&self, key: char) -> Result<(), BrowserError> {
+        let control: char = fantoccini::key::Key::Control.into();
+        let keys = KeyActions::new("palette-harness-keys".to_string())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.settle_owed().await;
+        self.client.perform_actions(keys).await?;
+        Ok(())
     }
 
     fn located_levels(
@@ -862,8 +956,43 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
         element: &ElementHandle,
         text: &str,
     ) -> Result<(), BrowserError> {
-        self.script(WRITE_TEXT_SCRIPT, vec![element.as_argument(), json!(text)])
+        let written = self
+            .script(WRITE_TEXT_SCRIPT, vec![element.as_argument(), json!(text)])
             .await?;
+        if written.as_str() != Some("needs a paste") {
+            return Ok(());
+        }
+        // A code editor widget whose API is out of reach takes text as a person gives it: all
+        // selected with the keyboard, then pasted through its own paste handler.
+        let mut pasted = false;
+        for _ in 0..EDITOR_FOCUS_ATTEMPTS {
+            self.select_all_in_editor(element).await?;
+            let answer = self
+                .script(
+                    concat!(
+                        include_str!("../locate/code_editor.js"),
+                        "\nreturn pasteIntoEditor(arguments[0], arguments[1]);"
+                    ),
+                    vec![element.as_argument(), json!(text)],
+                )
+                .await?;
+            if answer == Value::Bool(true) {
+                pasted = true;
+                break;
+            }
+        }
+        if !pasted {
+            return Err(editor_focus_lost());
+        }
+        self.press_ctrl('\u{E011}').await?;
+        let now = self.copy_editor_text(element).await?;
+        if now != text {
+            return Err(BrowserError::UnexpectedReply(format!(
+                "the code editor did not take the pasted text: it holds {} lines, not the {} pasted",
+                now.lines().count(),
+                text.lines().count()
+            )));
+        }
         Ok(())
     }
 
@@ -892,16 +1021,17 @@ if ((e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement) && e.val
     /// Submits the form a field belongs to as a person would: its submit button, else Enter.
     pub async fn submit_form_of(&self, field: &ElementHandle) -> Result<(), BrowserError> {
         let reply = self.script(
-                r#"const visible = (b) => b.getBoundingClientRect().width > 0 && !b.disabled;
-const form = arguments[0].closest('form');
-const inForm = form ? Array.from(form.querySelectorAll("button[type='submit'], input[type='submit'], button:not([type])")).find(visible) : null;
+                concat!(include_str!("../locate/accname.js"), r#"
+const visible = (b) => b.getBoundingClientRect().width > 0 && !b.disabled;
+const form = flatClosest(arguments[0], 'form');
+const inForm = form ? deepQueryAll(form, "button[type='submit'], input[type='submit'], button:not([type])").find(visible) : null;
 if (inForm) return inForm;
 // No form: the login button a person would press, a real button first, else anything clickable.
 const words = /^(log ?in|sign ?in|submit|continue)$/i;
-const named = (b) => words.test((b.innerText || b.value || b.getAttribute('aria-label') || '').trim());
-const real = Array.from(document.querySelectorAll("button, [role='button'], input[type='submit'], input[type='button']")).filter(visible).find(named);
+const named = (b) => words.test(accessibleName(b).name || (b.innerText || b.value || '').trim());
+const real = deepQueryAll(document, "button, [role='button'], input[type='submit'], input[type='button']").filter(visible).find(named);
 if (real) return real;
-return Array.from(document.querySelectorAll("body *")).filter((b) => visible(b) && getComputedStyle(b).cursor === 'pointer').find(named) || null;"#,
+return deepQueryAll(document, "body *").filter((b) => visible(b) && getComputedStyle(b).cursor === 'pointer').find(named) || null;"#),
                 vec![field.as_argument()],
             )
             .await?;
@@ -922,10 +1052,11 @@ return Array.from(document.querySelectorAll("body *")).filter((b) => visible(b) 
 
     pub async fn login_form(&self) -> Result<LoginFormProbe, BrowserError> {
         let reply = self.script(
-                r#"const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
-const password = Array.from(document.querySelectorAll("input[type='password']")).some(visible);
-const alert = Array.from(document.querySelectorAll("[role='alert']")).filter(visible).map((e) => e.innerText.trim()).filter(Boolean).join(' ');
-return { hasPasswordField: password, alert };"#,
+                concat!(include_str!("../locate/accname.js"), r#"
+const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
+const password = deepQueryAll(document, "input[type='password']").some(visible);
+const alert = deepQueryAll(document, "[role='alert']").filter(visible).map((e) => e.innerText.trim()).filter(Boolean).join(' ');
+return { hasPasswordField: password, alert };"#),
                 vec![],
             )
             .await?;
@@ -948,11 +1079,12 @@ return { hasPasswordField: password, alert };"#,
     /// a console shows when something it tried went wrong.
     pub async fn alerts(&self) -> Result<Vec<String>, BrowserError> {
         let reply = self.script(
-                r#"const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
-return Array.from(document.querySelectorAll("[role='alert'], [aria-live='assertive']"))
+                concat!(include_str!("../locate/accname.js"), r#"
+const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (!e.checkVisibility || e.checkVisibility({ checkVisibilityCSS: true })); };
+return deepQueryAll(document, "[role='alert'], [aria-live='assertive']")
   .filter(shown)
   .map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 200))
-  .filter((text) => text.length > 0);"#,
+  .filter((text) => text.length > 0);"#),
                 vec![],
             )
             .await?;

@@ -15,9 +15,12 @@ function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
 }
 
+// What a person sees. aria-hidden is not part of it: component libraries hide everything behind
+// an open popup from assistive technology (MUI's modal manager sets it on a dialog while the
+// dialog's own select menu is open), and the dialog is still there on the screen.
 function isVisible(element) {
   if (!element.isConnected) return false;
-  if (flatClosest(element, "[aria-hidden='true'], [hidden], [inert]")) return false;
+  if (flatClosest(element, "[hidden], [inert]")) return false;
   if (element.checkVisibility && !element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
   const rect = element.getBoundingClientRect();
   return rect.width > 0 && rect.height > 0;
@@ -304,6 +307,9 @@ function stateOf(element) {
   return null;
 }
 
+// A control that opens a list of choices: a combobox, a button announcing a listbox.
+const DROPDOWN = "[role='combobox']:not(input):not(textarea), [aria-haspopup='listbox']";
+
 // Roles a person clicks: an icon-only one is named by its tooltip.
 const CONTROL_ROLES = ["menuitem", "tab", "button", "link", "layer"];
 
@@ -312,8 +318,31 @@ function named(entry, source) {
   return typeof entry === "string" || entry === null || entry === undefined ? { text: normalize(entry), source } : { text: normalize(entry.text), source: entry.source || source };
 }
 
+// The popups a scope has opened: what its expanded controls point at (aria-controls,
+// aria-owns), as the layer each is drawn in; where none points anywhere, the listboxes and menus
+// floating over the page. A drop-down's list is rendered in a portal, outside the dialog that
+// opened it, yet a person reads it as part of that dialog.
+function popupsOwnedBy(scope) {
+  const expanded = deepQueryAll(scope, "[aria-expanded='true']");
+  if (!expanded.length) return [];
+  const popups = [];
+  for (const control of expanded) {
+    for (const attribute of ["aria-controls", "aria-owns"]) {
+      for (const id of normalize(control.getAttribute(attribute)).split(" ").filter(Boolean)) {
+        const target = byIdNear(control, id);
+        if (!target || flatContains(scope, target)) continue;
+        const layer = layerOf(target);
+        popups.push(layer !== document.documentElement ? layer : target);
+      }
+    }
+  }
+  if (popups.length) return popups;
+  return deepQueryAll(document, "[role='listbox'], [role='menu']").filter((popup) => !flatContains(scope, popup) && isVisible(popup));
+}
+
 function candidatesOf(role, scope) {
   const root = scope || document;
+  const popups = scope ? popupsOwnedBy(scope) : [];
   const found = new Map();
   const origins = new Map();
   const noteOrigins = (element, entries) => {
@@ -360,7 +389,7 @@ function candidatesOf(role, scope) {
     if (existing) existing.push(...clean.map((name) => name.text));
     else found.set(element, clean.map((name) => name.text));
   };
-  const all = (selector) => deepQueryAll(root === document ? document : root, selector === "body *" ? "*" : selector)
+  const all = (selector) => [root, ...popups].flatMap((start) => deepQueryAll(start, selector === "body *" ? "*" : selector))
     .filter((element) => selector !== "body *" || flatContains(document.body, element) && element !== document.body);
   const ownText = (element) => [markupName(element), { text: textOf(element), source: "text" }, { text: element.getAttribute("title"), source: "title" }, { text: element.value && element.type !== "password" ? element.value : "", source: "value" }];
   const inNavigation = "nav, aside, [role='navigation'], [role='menu'], [role='menubar']";
@@ -486,13 +515,18 @@ function candidatesOf(role, scope) {
     case "layer":
       for (const element of all(CLICKABLE)) {
         if (element.matches("tr") && element.querySelector("th")) continue;
+        // A drop-down shows the chosen entry; the entries are what it lists once opened.
+        if (element.matches(DROPDOWN)) continue;
         add(element, ownText(element));
       }
       // Layers offered in a drop-down: its options, visible through their select.
       for (const element of all("select option")) {
         if (isVisible(element.closest("select"))) { found.set(element, [textOf(element), normalize(element.label)].filter(Boolean)); }
       }
-      clickableFallback(80);
+      clickableFallback(80, (element) => !element.matches(DROPDOWN));
+      break;
+    case "dropdown":
+      for (const element of all(DROPDOWN + ", select")) add(element, ownText(element));
       break;
     case "heading":
       for (const element of all(HEADING)) add(element, [{ text: textOf(element), source: "heading" }]);
@@ -510,7 +544,9 @@ function candidatesOf(role, scope) {
   for (const [element, names] of fallback) if (!found.has(element)) found.set(element, names);
   // While a modal dialog is open, a person can only reach what is inside it.
   const modal = role === "dialog" ? null : openModal();
-  const elements = Array.from(found.keys()).filter((element) => !modal || flatContains(modal, element) || (scope && flatContains(scope, element)));
+  const reachable = modal ? [modal, ...popupsOwnedBy(modal)] : [];
+  const inScope = (element) => scope && (flatContains(scope, element) || popups.some((popup) => flatContains(popup, element)));
+  const elements = Array.from(found.keys()).filter((element) => !modal || reachable.some((area) => flatContains(area, element)) || inScope(element));
   return elements.map((element) => {
     const names = Array.from(new Set(found.get(element)));
     const titles = Array.from(new Set(titled.get(element) || [])).filter((title) => !found.get(element).includes(title));

@@ -49,3 +49,82 @@ function codeEditorOf(element) {
   };
   return null;
 }
+
+// The code editor widget `element` is, or sits in, or holds alone; null for anything else.
+function codeEditorWidgetOf(element) {
+  const inside = flatClosestWidget(element);
+  if (inside) return inside;
+  const held = element.querySelectorAll ? element.querySelectorAll(CODE_EDITOR_WIDGETS) : [];
+  return held.length === 1 ? held[0] : null;
+}
+
+function flatClosestWidget(element) {
+  for (let node = element; node; node = node.assignedSlot || node.parentNode || node.host) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.matches(CODE_EDITOR_WIDGETS)) return node;
+  }
+  return null;
+}
+
+// A widget whose own API the page keeps out of reach (Monaco bundled as a module sets no
+// `window.monaco`): its text is what its own copy handler puts on the clipboard, and it takes
+// text through its own paste handler. The runner selects all with the keyboard first
+// (Browser::copy_editor_text); these run in the page around that.
+
+// The element that takes the widget's keyboard: Monaco's EditContext box or its text area,
+// CodeMirror's content, Ace's text input; not a read-only helper such as Monaco's IME text area.
+function editorInputOf(element) {
+  const widget = codeEditorWidgetOf(element) || element;
+  return widget.querySelector("[role='textbox'], [contenteditable='true'], [contenteditable=''], textarea:not([readonly])") || widget;
+}
+
+function deepActiveElement() {
+  let active = document.activeElement;
+  while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+// Focuses the widget's input and answers (through `done`) once the focus has stayed there for
+// two animation frames, or false after 60 frames: a popup closing around it (a select menu in
+// a dialog) may hand the focus back to its own button just after.
+function focusEditorInputSteadily(element, done) {
+  const input = editorInputOf(element);
+  let still = 0;
+  let frames = 0;
+  const look = () => {
+    if (deepActiveElement() === input) {
+      still += 1;
+      if (still >= 2) { done(true); return; }
+    } else {
+      still = 0;
+      input.focus();
+    }
+    frames += 1;
+    if (frames > 60) { done(false); return; }
+    let called = false;
+    const once = () => { if (!called) { called = true; look(); } };
+    requestAnimationFrame(once);
+    setTimeout(once, 50);
+  };
+  input.focus();
+  look();
+}
+
+// The widget's text as its copy handler gives it, or null when the focus left its input.
+function copyFromEditor(element) {
+  const target = deepActiveElement();
+  if (target !== editorInputOf(element)) return { focused: false, text: null };
+  const data = new DataTransfer();
+  const event = new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true, composed: true });
+  target.dispatchEvent(event);
+  return { focused: true, text: event.defaultPrevented ? data.getData("text/plain") : null };
+}
+
+// Pastes `text` through the widget's paste handler; false when the focus left its input.
+function pasteIntoEditor(element, text) {
+  const target = deepActiveElement();
+  if (target !== editorInputOf(element)) return false;
+  const data = new DataTransfer();
+  data.setData("text/plain", text);
+  target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+  return true;
+}

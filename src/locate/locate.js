@@ -69,7 +69,9 @@ function lookAtEverything() {
     const last = levels.length === chain.length ? levels[levels.length - 1] : [];
     const finals = last.flatMap((group) => group.candidates);
     if (need === "visible" || need === "clickable") for (const candidate of finals) candidate.probe = probeElement(candidate.element);
-    if (need === "text") for (const candidate of finals) candidate.read = { text: textOfEditor(candidate.element), settled: false };
+    // A code editor widget whose API is out of reach shows only the lines in view: the runner
+    // reads it whole through its copy handler.
+    if (need === "text") for (const candidate of finals) candidate.read = { text: textOfEditor(candidate.element), settled: false, complete: !codeEditorWidgetOf(candidate.element) || codeEditorOf(candidate.element) !== null };
     return { levels, need, finals };
   });
 }

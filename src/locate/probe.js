@@ -25,6 +25,15 @@ function deepElementFromPoint(x, y) {
   return hit;
 }
 
+// Whether `host` holds `element` in its shadow tree: a click on the host's slotted text (a web
+// component's label) reaches the control inside it.
+function isShadowHostOf(host, element) {
+  for (let root = element.getRootNode(); root && root.host; root = root.host.getRootNode()) {
+    if (root.host === host) return true;
+  }
+  return false;
+}
+
 function boxOf(element) {
   const rect = element.getBoundingClientRect();
   return [Math.round(rect.left), Math.round(rect.top), Math.round(rect.width), Math.round(rect.height)];
@@ -42,7 +51,7 @@ function probeElement(given) {
     const x = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
     const y = Math.min(Math.max(rect.top + Math.min(rect.height / 2, 20), 0), innerHeight - 1);
     const hit = deepElementFromPoint(x, y);
-    if (hit && hit !== element && !flatContains(element, hit) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
+    if (hit && hit !== element && !flatContains(element, hit) && !isShadowHostOf(hit, element) && !(hit.tagName === "LABEL" && hit.control === element)) coveredBy = describeNode(hit);
   }
   let selected = given.tagName === "OPTION" ? given.selected : null;
   for (const attribute of ["aria-selected", "aria-current", "aria-pressed", "aria-checked"]) {

@@ -10,7 +10,7 @@ use super::{ActionFailure, ScenarioRun};
 use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located, Probe};
 use crate::locate::{self, Candidate};
 use crate::runner::event::Event;
-use crate::scenario::{Action, Target};
+use crate::scenario::{Action, Role, Target};
 
 /// The pauses between checks of a condition, never a wait for the page itself: the first check
 /// is immediate, the next ones back off to the last pause, which then repeats. (Ending a pause
@@ -174,6 +174,14 @@ impl ScenarioRun<'_> {
                 ..
             } = match find(browser, target, look, budget).await? {
                 Found::One(located) => *located,
+                Found::Missing(reason) if target.role == Role::Layer => {
+                    return Ok(Attempt::NotYet(
+                        match open_dropdown_offering(browser, target).await? {
+                            Some(opened) => opened,
+                            None => reason,
+                        },
+                    ))
+                }
                 Found::Missing(reason) => return Ok(Attempt::NotYet(reason)),
                 Found::Ambiguous(reason) => return Ok(Attempt::Ambiguous(reason)),
             };
@@ -396,4 +404,35 @@ fn closest_lines(wanted: &str, page: &str) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+/// A layer a console offers only in a closed drop-down (a select menu whose entries are rendered
+/// once it opens, often in a portal): a person opens the drop-down first. Clicks the one closed
+/// drop-down in the layer's scope, if there is exactly one ready for a click, and says so.
+async fn open_dropdown_offering(
+    browser: &Browser,
+    layer: &Target,
+) -> Result<Option<String>, BrowserError> {
+    let dropdown = Target {
+        role: Role::Dropdown,
+        label: None,
+        within: layer.within.clone(),
+    };
+    let Found::One(located) = find(browser, &dropdown, LocateNeed::Clickable, Duration::ZERO).await?
+    else {
+        return Ok(None);
+    };
+    let Some(probe) = located.probe.as_ref() else {
+        return Ok(None);
+    };
+    if located.candidate.selected == Some(true) || !probe.visible || ready_to_click(probe).is_some() {
+        return Ok(None);
+    }
+    browser
+        .click(&located.element, &located.candidate, probe.rect)
+        .await?;
+    Ok(Some(format!(
+        "{layer} is not among what the page offers; opened the drop-down \"{}\" that may list it",
+        located.candidate.display_name()
+    )))
 }

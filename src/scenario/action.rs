@@ -32,6 +32,8 @@ pub enum Role {
     Field,
     Editor,
     Layer,
+    /// A closed drop-down (a select menu, a combobox) whose entries appear once it is opened.
+    Dropdown,
     Heading,
     Text,
 }
@@ -39,7 +41,7 @@ pub enum Role {
 impl Role {
     /// Every role with the words that name it in a scenario, longest first so that
     /// `menu item` wins over a future `menu`.
-    pub const ALL: [(Role, &'static str); 11] = [
+    pub const ALL: [(Role, &'static str); 12] = [
         (Role::MenuItem, "menu item"),
         (Role::Tab, "tab"),
         (Role::Button, "button"),
@@ -49,6 +51,7 @@ impl Role {
         (Role::Field, "field"),
         (Role::Editor, "editor"),
         (Role::Layer, "layer"),
+        (Role::Dropdown, "dropdown"),
         (Role::Heading, "heading"),
         (Role::Text, "text"),
     ];
@@ -73,6 +76,7 @@ impl Role {
             Role::Field => "field",
             Role::Editor => "editor",
             Role::Layer => "layer",
+            Role::Dropdown => "dropdown",
             Role::Heading => "heading",
             Role::Text => "text",
         }
