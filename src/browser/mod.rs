@@ -322,6 +322,12 @@ fn whole() -> bool {
     true
 }
 
+/// How long a code editor may take to apply a paste.
+const PASTE_APPLIED_WITHIN: Duration = Duration::from_secs(10);
+
+/// Answers after the page rendered two more frames (or 100 ms where it renders none).
+const NEXT_FRAMES_SCRIPT: &str = "const done = arguments[0]; let called = false; const once = () => { if (!called) { called = true; done(true); } }; requestAnimationFrame(() => requestAnimationFrame(once)); setTimeout(once, 100);";
+
 /// How many times the keyboard focus is put back into a code editor whose page took it away
 /// between the focus and the copy or paste.
 const EDITOR_FOCUS_ATTEMPTS: usize = 5;
@@ -985,15 +991,24 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
             return Err(editor_focus_lost());
         }
         self.press_ctrl('\u{E011}').await?;
-        let now = self.copy_editor_text(element).await?;
-        if now != text {
-            return Err(BrowserError::UnexpectedReply(format!(
-                "the code editor did not take the pasted text: it holds {} lines, not the {} pasted",
-                now.lines().count(),
-                text.lines().count()
-            )));
+        // An editor may apply a paste after its paste providers answered (Monaco's "paste as"):
+        // its text is read again at each rendered frame until it holds what was pasted.
+        let deadline = std::time::Instant::now() + PASTE_APPLIED_WITHIN;
+        loop {
+            let now = self.copy_editor_text(element).await?;
+            if now == text {
+                return Ok(());
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(BrowserError::UnexpectedReply(format!(
+                    "the code editor did not take the pasted text within {} s: it holds {} lines, not the {} pasted",
+                    PASTE_APPLIED_WITHIN.as_secs(),
+                    now.lines().count(),
+                    text.lines().count()
+                )));
+            }
+            self.script_async(NEXT_FRAMES_SCRIPT, vec![]).await?;
         }
-        Ok(())
     }
 
     /// Types into a field with real key events, replacing what it held: the field is emptied

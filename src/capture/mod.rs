@@ -12,6 +12,10 @@ pub const RELEASE_SCRIPT: &str = include_str!("release.js");
 pub const OUTLINE_SCRIPT: &str = concat!(
     include_str!("../locate/code_editor.js"),
     "\n",
+    include_str!("../locate/accname.js"),
+    "\n",
+    include_str!("../locate/candidates.js"),
+    "\n",
     include_str!("outline.js")
 );
 

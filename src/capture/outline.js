@@ -1,6 +1,7 @@
 // palette-harness page outline: what a person sees on the page, in document order, as an
 // indented list of roles, names, states and text (like an accessibility-tree snapshot).
-// Generic containers (div, span) are transparent; hidden content is left out. No arguments.
+// Generic containers (div, span) are transparent; hidden content is left out; shadow roots are
+// read where they render (`flatChildren` from locate/accname.js, which runs first). No arguments.
 // A code editor widget is one textbox whose value is its whole text, read through the editor
 // (`CODE_EDITOR_WIDGETS` and `codeEditorOf` come from locate/code_editor.js, which runs first):
 // its internals render only the lines in view and change with timing, which no person would call
@@ -19,14 +20,14 @@ function visible(element) {
   return true;
 }
 
-function byIds(ids) {
+function byIds(element, ids) {
   return normalize((ids || "").split(/\s+/).map((id) => {
-    const node = id && document.getElementById(id);
+    const node = id && byIdNear(element, id);
     return node ? node.textContent : "";
   }).join(" "));
 }
 
-function roleOf(element) {
+function outlineRoleOf(element) {
   if (element.matches(CODE_EDITOR_WIDGETS)) return "textbox";
   const explicit = element.getAttribute("role");
   if (explicit && explicit !== "none" && explicit !== "presentation") return explicit.split(/\s+/)[0];
@@ -74,21 +75,30 @@ function roleOf(element) {
 
 const NAME_FROM_CONTENT = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "treeitem", "columnheader", "cell", "term", "switch", "checkbox", "radio"]);
 const LEAF = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "img", "textbox", "searchbox", "spinbutton", "combobox", "checkbox", "radio", "switch", "progressbar", "columnheader", "term"]);
-const FIELD = new Set(["textbox", "searchbox", "spinbutton", "combobox"]);
+const FIELD_ROLES = new Set(["textbox", "searchbox", "spinbutton", "combobox"]);
 
 function nameOf(element, role) {
-  const labelledBy = byIds(element.getAttribute("aria-labelledby"));
+  const labelledBy = byIds(element, element.getAttribute("aria-labelledby"));
   if (labelledBy) return labelledBy;
   const label = normalize(element.getAttribute("aria-label"));
   if (label) return label;
   if (element.labels && element.labels.length) return normalize(Array.from(element.labels).map((l) => l.innerText).join(" "));
   if (role === "img") return normalize(element.getAttribute("alt"));
-  if (FIELD.has(role)) return normalize(element.getAttribute("placeholder") || element.getAttribute("title"));
-  if (role === "dialog" || role === "alertdialog" || role === "region") {
-    const heading = element.querySelector("h1, h2, h3, h4, h5, h6, [role=heading]");
-    return heading ? normalize(heading.innerText) : "";
+  // Where the markup names nothing, the title a person reads, by the locator's own rules
+  // (candidates.js): a field's or editor's text box name, label or caption above it; a dialog's
+  // first line at its top.
+  if (FIELD_ROLES.has(role)) {
+    const named = normalize(element.getAttribute("placeholder") || element.getAttribute("title"));
+    if (named) return named;
+    const markup = fieldNames(element).map((entry) => normalize(entry.text)).find(Boolean);
+    return markup || normalize(textNear(element).text);
   }
-  if (NAME_FROM_CONTENT.has(role)) return normalize(element.innerText);
+  if (role === "dialog" || role === "alertdialog" || role === "region") {
+    const top = topTitleOf(element);
+    return top ? normalize(top.text) : "";
+  }
+  // A web component's control shows its slotted text, which its own innerText leaves out.
+  if (NAME_FROM_CONTENT.has(role)) return normalize(element.innerText) || accessibleName(element).name;
   return "";
 }
 
@@ -107,7 +117,7 @@ function statesOf(element, role) {
   flag("aria-checked", "checked");
   if (element.checked) states.push("checked");
   if (element.disabled || element.getAttribute("aria-disabled") === "true") states.push("disabled");
-  if (element.readOnly && FIELD.has(role)) states.push("readonly");
+  if (element.readOnly && FIELD_ROLES.has(role)) states.push("readonly");
   if (role === "progressbar") {
     const value = element.getAttribute("aria-valuenow") || (element.value !== undefined ? element.value : "");
     if (value !== "") states.push(`value=${value}`);
@@ -138,7 +148,8 @@ function walk(node, depth) {
     if (text) emit(depth, `text: ${quote(text)}`);
     pendingText = "";
   };
-  for (const child of node.childNodes) {
+  // The flat tree, as it renders: a web component's shadow root, a slot's assigned nodes.
+  for (const child of flatChildren(node)) {
     if (child.nodeType === Node.TEXT_NODE) {
       pendingText += " " + child.textContent;
       continue;
@@ -148,12 +159,12 @@ function walk(node, depth) {
     if (["script", "style", "template", "noscript", "svg", "head", "link", "meta"].includes(tag)) continue;
     if (!visible(child)) continue;
     if (tag === "br") { pendingText += " "; continue; }
-    const role = roleOf(child);
+    const role = outlineRoleOf(child);
     if (!role) {
       const display = getComputedStyle(child).display;
       if (display.startsWith("inline")) {
         // Inline containers (span, b) are part of the surrounding sentence.
-        const nested = child.querySelector("a[href], button, input, select, textarea, [role], img[alt], h1, h2, h3, h4, h5, h6");
+        const nested = deepQueryAll(child, "a[href], button, input, select, textarea, [role], img[alt], h1, h2, h3, h4, h5, h6").length > 0;
         if (!nested) { pendingText += " " + child.innerText; continue; }
       }
       flush();
@@ -164,7 +175,7 @@ function walk(node, depth) {
     const name = nameOf(child, role);
     const states = statesOf(child, role);
     let line = role + (name ? ` ${quote(name)}` : "") + states.map((state) => ` [${state}]`).join("");
-    if (FIELD.has(role)) {
+    if (FIELD_ROLES.has(role)) {
       const value = fieldValue(child);
       if (value) {
         const valueLines = value.replace(/\s+$/, "").split("\n");

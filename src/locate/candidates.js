@@ -15,12 +15,18 @@ function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
 }
 
-// What a person sees. aria-hidden is not part of it: component libraries hide everything behind
-// an open popup from assistive technology (MUI's modal manager sets it on a dialog while the
-// dialog's own select menu is open), and the dialog is still there on the screen.
+// What a person sees. aria-hidden inside an element's layer marks a decorative copy (a
+// highlighted code view under a transparent text area); set on or around the layer itself, it is
+// a modal manager hiding a whole dialog from assistive technology while the dialog's own popup is
+// open (MUI's select menu in a dialog), and the dialog is still there on the screen.
 function isVisible(element) {
   if (!element.isConnected) return false;
   if (flatClosest(element, "[hidden], [inert]")) return false;
+  const ariaHidden = flatClosest(element, "[aria-hidden='true']");
+  if (ariaHidden) {
+    const layer = layerOf(element);
+    if (layer === document.documentElement || ariaHidden === layer || flatContains(layer, ariaHidden)) return false;
+  }
   if (element.checkVisibility && !element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
   const rect = element.getBoundingClientRect();
   return rect.width > 0 && rect.height > 0;
@@ -273,8 +279,12 @@ function tooltipOf(element) {
 function fieldNames(element) {
   const names = [markupName(element)];
   if (element.matches(CODE_EDITOR_WIDGETS)) {
+    // The widget's text box carries the page's name for it (Monaco's ariaLabel option), unless
+    // it is the library's own default or a live status (Monaco's "Editor content", Ace's
+    // "Cursor at row 1"), which no person reads as the editor's name.
     const box = deepQueryAll(element, "textarea, [contenteditable=''], [contenteditable='true'], [role='textbox']")[0];
-    if (box) names.push(markupName(box));
+    const boxName = box ? markupName(box) : null;
+    if (boxName && !/^(editor content\b|cursor at row \d+)/i.test(boxName.text)) names.push(boxName);
   }
   if (element.labels) for (const label of element.labels) names.push({ text: textOf(label), source: "label" });
   const wrapping = flatClosest(element, "label");
@@ -524,6 +534,28 @@ function candidatesOf(role, scope) {
         if (isVisible(element.closest("select"))) { found.set(element, [textOf(element), normalize(element.label)].filter(Boolean)); }
       }
       clickableFallback(80, (element) => !element.matches(DROPDOWN));
+      break;
+    case "row":
+      // Rows of data, named by their first cell (a registry's name) and by all they say.
+      for (const element of all("tr, [role='row']")) {
+        const cells = deepQueryAll(element, "td, th, [role='cell'], [role='gridcell'], [role='rowheader'], [role='columnheader']");
+        if (!cells.length || cells.every((cell) => cell.matches("th, [role='columnheader']"))) continue;
+        const first = cells.find((cell) => textOf(cell));
+        add(element, [{ text: first ? textOf(first) : "", source: "first cell" }, { text: textOf(element), source: "cells" }, markupName(element)]);
+      }
+      // A list drawn without table markup (a card per registry): a box whose children sit side
+      // by side, named by the first line it says.
+      if (!found.size) {
+        for (const element of all("body *")) {
+          const children = Array.from(element.children).filter(isVisible);
+          if (children.length < 2 || !textOf(element) || textOf(element).length > 300) continue;
+          const boxes = children.map((child) => child.getBoundingClientRect());
+          const sideBySide = boxes.slice(1).every((box, index) => box.left >= boxes[index].right - 1 && box.top < boxes[index].bottom && box.bottom > boxes[index].top);
+          if (!sideBySide) continue;
+          const firstLine = normalize((children[0].innerText || "").split("\n").find((line) => line.trim()));
+          addFallback(element, [{ text: firstLine, source: "first line" }, { text: textOf(element), source: "text" }]);
+        }
+      }
       break;
     case "dropdown":
       for (const element of all(DROPDOWN + ", select")) add(element, ownText(element));

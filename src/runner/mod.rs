@@ -665,6 +665,14 @@ impl ScenarioRun<'_> {
                 .expect_text(action, text, deadline)
                 .await
                 .map(|()| None),
+            ActionKind::Expect(Target {
+                role: Role::Text,
+                label: Some(text),
+                within: Some(scope),
+            }) => self
+                .expect_text_within(action, text, scope, deadline)
+                .await
+                .map(|()| None),
             ActionKind::Expect(target) => {
                 self.wait_for(action, target, Need::Visible, deadline)
                     .await?;

@@ -286,6 +286,41 @@ impl ScenarioRun<'_> {
         .await
     }
 
+    /// Waits until `scope` (a row, a pane, a dialog) shows `text`, as `expect text` does for
+    /// the whole page: the same words in the same case, white space aside. "Synced" is not in a
+    /// row that says "Not synced", and a column header elsewhere does not count.
+    pub(super) async fn expect_text_within(
+        &mut self,
+        action: &Action,
+        text: &str,
+        scope: &Target,
+        deadline: Instant,
+    ) -> Result<(), ActionFailure> {
+        let browser = self.browser;
+        let wanted = collapse(text);
+        let wanted = &wanted;
+        self.poll(
+            action,
+            &format!("{scope} to show the text \"{text}\""),
+            deadline,
+            |budget| async move {
+                match find(browser, scope, LocateNeed::Text, budget).await? {
+                    Found::One(located) => {
+                        let shown = collapse(&located.text.map(|read| read.text).unwrap_or_default());
+                        if shown.contains(wanted.as_str()) {
+                            return Ok(Attempt::Done(()));
+                        }
+                        let shown: String = shown.chars().take(200).collect();
+                        Ok(Attempt::NotYet(format!("{scope} says \"{shown}\"")))
+                    }
+                    Found::Missing(reason) => Ok(Attempt::NotYet(reason)),
+                    Found::Ambiguous(reason) => Ok(Attempt::Ambiguous(reason)),
+                }
+            },
+        )
+        .await
+    }
+
     /// Makes the page hold still (no caret or focus, animations finished, fonts loaded), then
     /// retakes the screenshot until two consecutive shots are byte-identical, at most
     /// [`STABLE_SHOTS`] times; `settled` says whether two ever agreed. A first shot that

@@ -34,6 +34,8 @@ pub enum Role {
     Layer,
     /// A closed drop-down (a select menu, a combobox) whose entries appear once it is opened.
     Dropdown,
+    /// A row of a table or grid (a registry, a tenant, a node), named by its cells.
+    Row,
     Heading,
     Text,
 }
@@ -41,7 +43,7 @@ pub enum Role {
 impl Role {
     /// Every role with the words that name it in a scenario, longest first so that
     /// `menu item` wins over a future `menu`.
-    pub const ALL: [(Role, &'static str); 12] = [
+    pub const ALL: [(Role, &'static str); 13] = [
         (Role::MenuItem, "menu item"),
         (Role::Tab, "tab"),
         (Role::Button, "button"),
@@ -52,6 +54,7 @@ impl Role {
         (Role::Editor, "editor"),
         (Role::Layer, "layer"),
         (Role::Dropdown, "dropdown"),
+        (Role::Row, "row"),
         (Role::Heading, "heading"),
         (Role::Text, "text"),
     ];
@@ -77,6 +80,7 @@ impl Role {
             Role::Editor => "editor",
             Role::Layer => "layer",
             Role::Dropdown => "dropdown",
+            Role::Row => "row",
             Role::Heading => "heading",
             Role::Text => "text",
         }
