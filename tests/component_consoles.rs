@@ -271,3 +271,5 @@ console_tests!(mui, "mui", airgap_and_vertex = true, layers_in_a_dropdown = true
 console_tests!(element_plus, "element-plus", airgap_and_vertex = true, layers_in_a_dropdown = false);
 console_tests!(carbon, "carbon", airgap_and_vertex = true, layers_in_a_dropdown = false);
 console_tests!(shoelace, "shoelace", airgap_and_vertex = true, layers_in_a_dropdown = false);
+console_tests!(bootstrap, "bootstrap", airgap_and_vertex = true, layers_in_a_dropdown = false);
+console_tests!(patternfly, "patternfly", airgap_and_vertex = true, layers_in_a_dropdown = false);

@@ -495,7 +495,13 @@ function candidatesOf(role, scope) {
       for (const element of all(FIELD)) { add(element, fieldNames(element)); addTitles(element, [textNear(element)]); }
       break;
     case "editor":
-      for (const element of all(CODE_EDITOR_WIDGETS)) { add(element, fieldNames(element)); addTitles(element, [textNear(element)]); }
+      for (const element of all(CODE_EDITOR_WIDGETS)) {
+        // A widget's part that takes no text (a Monaco diff editor's middle gutter carries the
+        // class too) is no editor.
+        if (!deepQueryAll(element, "textarea, [contenteditable=''], [contenteditable='true'], [role='textbox']").length) continue;
+        add(element, fieldNames(element));
+        addTitles(element, [textNear(element)]);
+      }
       for (const element of all("textarea, [contenteditable=''], [contenteditable='true'], [role='textbox'][aria-multiline='true'], pre, code")) {
         if (element.matches("code") && flatClosest(element, "pre")) continue;
         if (flatParent(element) && flatClosest(flatParent(element), "[contenteditable=''], [contenteditable='true']")) continue;

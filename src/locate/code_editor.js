@@ -10,7 +10,9 @@ function codeEditorOf(element) {
   const widget = (selector) => element.closest(selector) || (element.querySelectorAll ? element.querySelectorAll(selector) : []).length === 1 && element.querySelector(selector) || null;
   const monacoRoot = widget(".monaco-editor");
   if (monacoRoot && window.monaco && monaco.editor && monaco.editor.getEditors) {
-    const editor = monaco.editor.getEditors().find((candidate) => {
+    // A diff editor's two sides are code editors of their own.
+    const sides = (monaco.editor.getDiffEditors ? monaco.editor.getDiffEditors() : []).flatMap((diff) => [diff.getOriginalEditor(), diff.getModifiedEditor()]);
+    const editor = monaco.editor.getEditors().concat(sides).find((candidate) => {
       const node = candidate.getContainerDomNode();
       return node === monacoRoot || node.contains(monacoRoot) || monacoRoot.contains(node);
     });
