@@ -15,6 +15,16 @@ function normalize(text) {
   return (text || "").replace(/\s+/g, " ").trim();
 }
 
+// Content only a screen reader gets: clipped to nothing, as the "screen-reader only" classes of
+// component libraries do (a selectable list's hidden radio, a visually hidden label).
+function visuallyHidden(element) {
+  for (let node = element, depth = 0; node && node.nodeType === Node.ELEMENT_NODE && depth < 2; node = flatParent(node), depth++) {
+    const style = getComputedStyle(node);
+    if ((style.position === "absolute" || style.position === "fixed") && (/rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)/.test(style.clip) || /inset\(50%\)/.test(style.clipPath))) return true;
+  }
+  return false;
+}
+
 // What a person sees. aria-hidden inside an element's layer marks a decorative copy (a
 // highlighted code view under a transparent text area); set on or around the layer itself, it is
 // a modal manager hiding a whole dialog from assistive technology while the dialog's own popup is
@@ -22,6 +32,7 @@ function normalize(text) {
 function isVisible(element) {
   if (!element.isConnected) return false;
   if (flatClosest(element, "[hidden], [inert]")) return false;
+  if (visuallyHidden(element)) return false;
   const ariaHidden = flatClosest(element, "[aria-hidden='true']");
   if (ariaHidden) {
     const layer = layerOf(element);
@@ -531,8 +542,9 @@ function candidatesOf(role, scope) {
     case "layer":
       for (const element of all(CLICKABLE)) {
         if (element.matches("tr") && element.querySelector("th")) continue;
-        // A drop-down shows the chosen entry; the entries are what it lists once opened.
-        if (element.matches(DROPDOWN)) continue;
+        // A drop-down shows the chosen entry; the entries are what it lists once opened. An
+        // entry is a label, never a box holding an editor or a field.
+        if (element.matches(DROPDOWN) || deepQueryAll(element, CODE_EDITOR_WIDGETS + ", textarea").length) continue;
         add(element, ownText(element));
       }
       // Layers offered in a drop-down: its options, visible through their select.
