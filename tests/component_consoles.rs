@@ -21,7 +21,9 @@ fn built(console: &str) -> PathBuf {
     // One build at a time: two cores, and npm's cache is shared.
     static BUILDING: Mutex<()> = Mutex::new(());
     static BUILT: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    let _turn = BUILDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = BUILDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let folder = corpus().join(console);
     let dist = folder.join("dist");
     let done = BUILT.get_or_init(|| Mutex::new(Vec::new()));
@@ -32,7 +34,10 @@ fn built(console: &str) -> PathBuf {
     let stamp_file = dist.join(".built-from");
     if std::fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) {
         for (program, args) in [
-            ("npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"][..]),
+            (
+                "npm",
+                &["ci", "--no-audit", "--no-fund", "--loglevel=error"][..],
+            ),
             ("node", &["build.mjs"][..]),
         ] {
             let output = Command::new(program)
@@ -40,7 +45,9 @@ fn built(console: &str) -> PathBuf {
                 .current_dir(&folder)
                 .stdin(Stdio::null())
                 .output()
-                .unwrap_or_else(|error| panic!("{program} could not start ({error}): install Node.js and npm"));
+                .unwrap_or_else(|error| {
+                    panic!("{program} could not start ({error}): install Node.js and npm")
+                });
             assert!(
                 output.status.success(),
                 "`{program} {}` in {} failed:\n{}\n{}",
@@ -78,7 +85,9 @@ fn sources_stamp(folder: &Path) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for file in files {
         file.strip_prefix(folder).expect("inside").hash(&mut hasher);
-        std::fs::read(&file).expect("readable source").hash(&mut hasher);
+        std::fs::read(&file)
+            .expect("readable source")
+            .hash(&mut hasher);
     }
     format!("{:016x}", hasher.finish())
 }
@@ -104,7 +113,9 @@ impl Console {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command.spawn().expect("python3 starts the console's backend");
+        let mut child = command
+            .spawn()
+            .expect("python3 starts the console's backend");
         let mut first_line = String::new();
         BufReader::new(child.stdout.take().expect("piped stdout"))
             .read_line(&mut first_line)
@@ -119,7 +130,10 @@ impl Console {
 
     /// Everything the backend holds: versions, the saved layers, the upgrades posted.
     fn state(&self) -> serde_json::Value {
-        let address = self.url.trim_start_matches("http://").trim_end_matches("/system");
+        let address = self
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/system");
         serde_json::from_str(&http(address, "GET", "/test/state", None, ""))
             .expect("the backend's state is JSON")
     }
@@ -148,7 +162,14 @@ fn run_scenario(scenario: &str, console: &Console, out: &Path) -> String {
     let mut command = binary();
     with_credentials(&mut command);
     command
-        .args(["run", scenario, "--apply", "--update-snapshots", "missing", "--snapshots"])
+        .args([
+            "run",
+            scenario,
+            "--apply",
+            "--update-snapshots",
+            "missing",
+            "--snapshots",
+        ])
         .arg(out.join("snapshot-store"))
         .arg("--out")
         .arg(out)
@@ -163,9 +184,18 @@ fn upgrades_keeping_customizations(console_name: &str, layers_in_a_dropdown: boo
     let console = Console::start(console_name, &[]);
     let before = console.state();
     let out = tempfile::tempdir().expect("temp dir");
-    let stdout = run_scenario("scenarios/upgrade-vmware-non-airgap.toml", &console, out.path());
+    let stdout = run_scenario(
+        "scenarios/upgrade-vmware-non-airgap.toml",
+        &console,
+        out.path(),
+    );
     let folder = out.path().join("upgrade-vmware-non-airgap");
-    for (layer, file) in [("OS", "os"), ("Kubernetes", "kubernetes"), ("CNI", "cni"), ("CSI", "csi")] {
+    for (layer, file) in [
+        ("OS", "os"),
+        ("Kubernetes", "kubernetes"),
+        ("CNI", "cni"),
+        ("CSI", "csi"),
+    ] {
         let backup = std::fs::read_to_string(folder.join(format!("backups/{file}.yaml")))
             .unwrap_or_else(|error| panic!("{layer} backup: {error}\n{stdout}"));
         assert_eq!(backup, layer_values(&before, layer), "the {layer} backup");
@@ -182,7 +212,10 @@ fn upgrades_keeping_customizations(console_name: &str, layers_in_a_dropdown: boo
     ] {
         assert!(kubernetes.contains(kept), "kept {kept}:\n{kubernetes}");
     }
-    for taken in ["request-timeout: \"300s\"", "image-gc-high-threshold: \"85\""] {
+    for taken in [
+        "request-timeout: \"300s\"",
+        "image-gc-high-threshold: \"85\"",
+    ] {
         assert!(kubernetes.contains(taken), "took {taken}:\n{kubernetes}");
     }
     assert!(layer_values(&after, "CNI").contains("CALICO_IPV4POOL_CIDR: \"10.200.0.0/16\""));
@@ -191,18 +224,37 @@ fn upgrades_keeping_customizations(console_name: &str, layers_in_a_dropdown: boo
         .as_array()
         .expect("layers")
         .iter()
-        .map(|layer| (layer["name"].as_str().unwrap().to_string(), layer["version"].as_str().unwrap().to_string()))
+        .map(|layer| {
+            (
+                layer["name"].as_str().unwrap().to_string(),
+                layer["version"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert!(versions.contains(&("CNI".into(), "3.29.4".into())), "{versions:?}");
-    assert!(versions.contains(&("CSI".into(), "3.5.0".into())), "{versions:?}");
+    assert!(
+        versions.contains(&("CNI".into(), "3.29.4".into())),
+        "{versions:?}"
+    );
+    assert!(
+        versions.contains(&("CSI".into(), "3.5.0".into())),
+        "{versions:?}"
+    );
     // The page outline a person reads in the version-update dialog: its title, its two panes'
     // editors, and the layer entries (a closed drop-down shows only the chosen one, CSI, the
     // last the scenario selected).
-    let outline = outline_of(out.path(), "upgrade-vmware-non-airgap__upgrade-5-version-update");
-    assert!(outline.contains("dialog \"Palette version update\""), "the dialog's title in:\n{outline}");
+    let outline = outline_of(
+        out.path(),
+        "upgrade-vmware-non-airgap__upgrade-5-version-update",
+    );
+    assert!(
+        outline.contains("dialog \"Palette version update\""),
+        "the dialog's title in:\n{outline}"
+    );
     for pane in ["Incoming changes", "Current configuration"] {
         assert!(
-            outline.lines().any(|line| line.trim_start().starts_with("- textbox \"") && line.contains(pane)),
+            outline
+                .lines()
+                .any(|line| line.trim_start().starts_with("- textbox \"") && line.contains(pane)),
             "an editor named \"{pane}\" in the dialog's outline:\n{outline}"
         );
     }
@@ -224,7 +276,10 @@ fn outline_of(out: &Path, snapshot: &str) -> String {
     let store = out.join("snapshot-store");
     let file = files_under(&store)
         .into_iter()
-        .find(|path| path.file_name().is_some_and(|name| name == format!("{snapshot}.snap").as_str()))
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|name| name == format!("{snapshot}.snap").as_str())
+        })
         .unwrap_or_else(|| panic!("no {snapshot}.snap under {}", store.display()));
     std::fs::read_to_string(file).expect("snapshot readable")
 }
@@ -243,8 +298,15 @@ fn airgap_upgrade(console_name: &str) {
 fn vertex_upgrade(console_name: &str) {
     let console = Console::start(console_name, &["--product", "vertex"]);
     let out = tempfile::tempdir().expect("temp dir");
-    let stdout = run_scenario("scenarios/vertex-upgrade-vmware-non-airgap.toml", &console, out.path());
-    assert!(stdout.contains("You are using the latest version of Palette VerteX"), "{stdout}");
+    let stdout = run_scenario(
+        "scenarios/vertex-upgrade-vmware-non-airgap.toml",
+        &console,
+        out.path(),
+    );
+    assert!(
+        stdout.contains("You are using the latest version of Palette VerteX"),
+        "{stdout}"
+    );
     assert_eq!(console.state()["version"], "4.8.33", "{stdout}");
 }
 
@@ -254,6 +316,10 @@ macro_rules! console_tests {
             #[test]
             fn the_vmware_upgrade_keeps_every_customization_by_what_the_console_saved() {
                 super::upgrades_keeping_customizations($folder, $dropdown);
+            }
+            #[test]
+            fn the_names_the_harness_reads_are_the_browsers_accessible_names() {
+                super::names_equal_the_browsers($folder);
             }
             console_tests!(@both $folder, $both);
         }
@@ -271,9 +337,275 @@ macro_rules! console_tests {
     (@both $folder:literal, false) => {};
 }
 
-console_tests!(mui, "mui", airgap_and_vertex = true, layers_in_a_dropdown = true);
-console_tests!(element_plus, "element-plus", airgap_and_vertex = true, layers_in_a_dropdown = false);
-console_tests!(carbon, "carbon", airgap_and_vertex = true, layers_in_a_dropdown = false);
-console_tests!(shoelace, "shoelace", airgap_and_vertex = true, layers_in_a_dropdown = false);
-console_tests!(bootstrap, "bootstrap", airgap_and_vertex = true, layers_in_a_dropdown = false);
-console_tests!(patternfly, "patternfly", airgap_and_vertex = true, layers_in_a_dropdown = false);
+console_tests!(
+    mui,
+    "mui",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = true
+);
+console_tests!(
+    element_plus,
+    "element-plus",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = false
+);
+console_tests!(
+    carbon,
+    "carbon",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = false
+);
+console_tests!(
+    shoelace,
+    "shoelace",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = false
+);
+console_tests!(
+    bootstrap,
+    "bootstrap",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = false
+);
+console_tests!(
+    patternfly,
+    "patternfly",
+    airgap_and_vertex = true,
+    layers_in_a_dropdown = false
+);
+
+/// Where markup names an element, the name the harness reads is the browser's own: for every
+/// element of the roles a scenario clicks or types into, on each console's login page and its
+/// Summary with the Main Menu, the harness's accessible name equals WebDriver's Get Computed
+/// Label, and the role it reads equals Get Computed Role.
+fn names_equal_the_browsers(console_name: &str) {
+    let console = Console::start(console_name, &[]);
+    let driver = WebDriver::start();
+    driver.post("/url", serde_json::json!({ "url": console.url }));
+    let mut checked = 0;
+    let mut compare_page = |driver: &WebDriver, page: &str| {
+        for role in ["menuitem", "button", "tab", "link", "field"] {
+            let candidates = driver.execute(
+                palette_harness::locate::COLLECT_SCRIPT,
+                serde_json::json!([role, null]),
+            );
+            for candidate in candidates.as_array().expect("candidates") {
+                let name = candidate["name"].as_str().unwrap_or_default();
+                let element = candidate["element"][ELEMENT_KEY]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("no element in {candidate}"));
+                if !name.is_empty() {
+                    let label = driver.get(&format!("/element/{element}/computedlabel"));
+                    let label = label
+                        .as_str()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    assert_eq!(
+                        name, label,
+                        "the {role} named {:?} on the {page} of {console_name}: {candidate}",
+                        candidate["names"]
+                    );
+                    checked += 1;
+                }
+                if let Some(role_read) = candidate["ariaRole"].as_str() {
+                    let computed = driver.get(&format!("/element/{element}/computedrole"));
+                    assert_eq!(
+                        Some(role_read),
+                        computed.as_str(),
+                        "the role of {name:?} on the {page} of {console_name}: {candidate}"
+                    );
+                }
+            }
+        }
+    };
+    driver.wait_for("a password field", &format!("{ACCNAME}\nreturn deepQueryAll(document, 'input').some((i) => i.type === 'password' && i.getBoundingClientRect().width > 0)"));
+    compare_page(&driver, "login page");
+    // The login form's two visible fields, through shadow roots (accname.js walks the flat tree).
+    let fields = driver.execute(
+        &format!("{ACCNAME}\nreturn deepQueryAll(document, 'input').filter((i) => i.getBoundingClientRect().width > 0 && ['text', 'password', 'email', ''].includes(i.getAttribute('type') || ''))"),
+        serde_json::json!([]),
+    );
+    let fields = fields.as_array().expect("fields");
+    for (field, text) in fields.iter().zip([USERNAME, PASSWORD]) {
+        let id = field[ELEMENT_KEY].as_str().expect("field");
+        driver.post(
+            &format!("/element/{id}/value"),
+            serde_json::json!({ "text": text }),
+        );
+    }
+    let password = fields[1][ELEMENT_KEY].as_str().expect("password field");
+    driver.post(
+        &format!("/element/{password}/value"),
+        serde_json::json!({ "text": "\u{E007}" }),
+    );
+    driver.wait_for(
+        "the Summary",
+        "return document.body.innerText.includes('On-prem system console is healthy')",
+    );
+    compare_page(&driver, "Summary");
+    assert!(
+        checked >= 10,
+        "only {checked} named elements compared on {console_name}"
+    );
+}
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const ACCNAME: &str = include_str!("../src/locate/accname.js");
+
+/// A chromedriver of its own with one headless Chromium session, spoken to in plain WebDriver
+/// so that the browser, not the harness, is the referee; killed with its process group.
+struct WebDriver {
+    child: Child,
+    address: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl WebDriver {
+    fn start() -> WebDriver {
+        let mut command = Command::new("chromedriver");
+        command
+            .arg("--port=0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command
+            .spawn()
+            .expect("chromedriver starts (webdriver/install.sh)");
+        let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut port = None;
+        for _ in 0..20 {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            // "Starting ChromeDriver … on port 0", then "… started successfully on port N."
+            if let Some(rest) = line.split("successfully on port ").nth(1) {
+                port = rest.trim().trim_end_matches('.').parse::<u16>().ok();
+                break;
+            }
+        }
+        let Some(port) = port else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromedriver did not print the port it took");
+        };
+        let address = format!("127.0.0.1:{port}");
+        let profile = tempfile::tempdir().expect("profile");
+        let mut capabilities: serde_json::Value =
+            serde_json::from_str(include_str!("../webdriver/chromium.json")).expect("capabilities");
+        capabilities["goog:chromeOptions"]["args"]
+            .as_array_mut()
+            .expect("args")
+            .push(format!("--user-data-dir={}", profile.path().display()).into());
+        let reply = webdriver_http(
+            &address,
+            "POST",
+            "/session",
+            &serde_json::json!({ "capabilities": { "alwaysMatch": capabilities } }).to_string(),
+        );
+        let reply: serde_json::Value = serde_json::from_str(&reply).expect("session reply");
+        let session = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_string();
+        WebDriver {
+            child,
+            address,
+            session,
+            _profile: profile,
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
+        let reply = webdriver_http(
+            &self.address,
+            method,
+            &format!("/session/{}{path}", self.session),
+            body,
+        );
+        let reply: serde_json::Value =
+            serde_json::from_str(&reply).unwrap_or_else(|_| panic!("{method} {path}: {reply}"));
+        assert!(
+            reply["value"].get("error").is_none(),
+            "{method} {path}: {reply}"
+        );
+        reply["value"].clone()
+    }
+
+    fn get(&self, path: &str) -> serde_json::Value {
+        self.call("GET", path, "")
+    }
+
+    fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        self.call("POST", path, &body.to_string())
+    }
+
+    fn execute(&self, script: &str, arguments: serde_json::Value) -> serde_json::Value {
+        self.post(
+            "/execute/sync",
+            serde_json::json!({ "script": script, "args": arguments }),
+        )
+    }
+
+    /// Waits, in the page, until `condition` (a script body returning a boolean) holds.
+    fn wait_for(&self, what: &str, condition: &str) {
+        let script = format!(
+            "const done = arguments[0]; const started = performance.now(); \
+             const look = () => {{ if ((() => {{ {condition} }})()) done(true); \
+             else if (performance.now() - started > 20000) done(false); else requestAnimationFrame(look); }}; look();"
+        );
+        let held = self.post(
+            "/execute/async",
+            serde_json::json!({ "script": script, "args": [] }),
+        );
+        assert_eq!(
+            held,
+            serde_json::Value::Bool(true),
+            "waited 20 s for {what}"
+        );
+    }
+}
+
+impl Drop for WebDriver {
+    fn drop(&mut self) {
+        let _ = webdriver_http(
+            &self.address,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            "",
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One WebDriver request; the answer's body, read to its Content-Length (chromedriver keeps the
+/// connection open).
+fn webdriver_http(address: &str, method: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("chromedriver reachable");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("request sent");
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("header");
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().expect("length");
+        }
+    }
+    let mut answer = vec![0; length];
+    reader.read_exact(&mut answer).expect("body");
+    String::from_utf8_lossy(&answer).into_owned()
+}

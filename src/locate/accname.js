@@ -145,6 +145,20 @@ function embeddedValue(element, role) {
   return null;
 }
 
+// A text node as it renders: the browser's accessible name follows CSS text-transform ("Log in"
+// styled uppercase is "LOG IN").
+function transformed(node) {
+  const text = node.textContent;
+  const parent = node.parentElement;
+  if (!parent || !text.trim()) return text;
+  switch (getComputedStyle(parent).textTransform) {
+    case "uppercase": return text.toUpperCase();
+    case "lowercase": return text.toLowerCase();
+    case "capitalize": return text.replace(/(^|[^\p{L}\p{N}])(\p{L})/gu, (_, before, letter) => before + letter.toUpperCase());
+    default: return text;
+  }
+}
+
 function isBlockLike(element) {
   const display = getComputedStyle(element).display;
   return !display.startsWith("inline") || display === "inline-block" || display === "inline-flex" || display === "inline-grid";
@@ -154,20 +168,22 @@ function isBlockLike(element) {
 // started at `root`. `state.visited` stops reference loops; `state.inReference` is true while
 // following aria-labelledby (where hidden nodes still count).
 function textAlternative(node, root, state) {
-  if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+  if (node.nodeType === Node.TEXT_NODE) return transformed(node);
   if (node.nodeType !== Node.ELEMENT_NODE) return "";
   const element = node;
   if (state.visited.has(element)) return "";
   state.visited.add(element);
-  // 2A: hidden and not referenced.
-  if (!state.inReference && element !== root && hiddenFromTree(element)) return "";
+  // 2A: hidden. A referenced element (aria-labelledby, a <label>) counts even when hidden, and
+  // then so does all it holds; a visible one's hidden parts (a required-field asterisk with
+  // aria-hidden) do not.
+  if (element !== root && hiddenFromTree(element) && !(state.inReference && state.hiddenRoot)) return "";
   if (["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT"].includes(element.tagName)) return "";
   // 2B: aria-labelledby, unless already following one.
   if (!state.followingLabelledBy) {
     const ids = normalizeSpace(element.getAttribute("aria-labelledby")).split(" ").filter(Boolean);
     const targets = ids.map((id) => byIdNear(element, id)).filter(Boolean);
     if (targets.length) {
-      const text = targets.map((target) => textAlternative(target, target, { visited: state.visited, inReference: true, followingLabelledBy: true })).join(" ");
+      const text = targets.map((target) => textAlternative(target, target, { visited: state.visited, inReference: true, hiddenRoot: hiddenFromTree(target), followingLabelledBy: true })).join(" ");
       if (normalizeSpace(text)) { state.source = state.source || "aria-labelledby"; return text; }
     }
   }
@@ -194,7 +210,7 @@ function textAlternative(node, root, state) {
     const before = getComputedStyle(element, "::before").content;
     if (before && before !== "none" && before !== "normal" && /^".*"$/.test(before)) parts.push(before.slice(1, -1));
     for (const child of flatChildren(element)) {
-      const text = textAlternative(child, root, { visited: state.visited, inReference: state.inReference, followingLabelledBy: state.followingLabelledBy });
+      const text = textAlternative(child, root, { visited: state.visited, inReference: state.inReference, hiddenRoot: state.hiddenRoot, followingLabelledBy: state.followingLabelledBy });
       if (child.nodeType === Node.ELEMENT_NODE && isBlockLike(child)) parts.push(" ", text, " ");
       else parts.push(text);
     }
@@ -215,7 +231,7 @@ function textAlternative(node, root, state) {
 function nativeLabel(element, role) {
   const tag = element.tagName;
   if (element.labels && element.labels.length && tag !== "BUTTON") {
-    const text = Array.from(element.labels).map((label) => textAlternative(label, label, { visited: new Set([element]), inReference: true, followingLabelledBy: false })).join(" ");
+    const text = Array.from(element.labels).map((label) => textAlternative(label, label, { visited: new Set([element]), inReference: true, hiddenRoot: hiddenFromTree(label), followingLabelledBy: false })).join(" ");
     if (normalizeSpace(text)) return { name: text, source: "label" };
   }
   if (tag === "INPUT") {
@@ -231,7 +247,7 @@ function nativeLabel(element, role) {
   if ((tag === "IMG" || tag === "AREA") && element.getAttribute("alt")) return { name: element.getAttribute("alt"), source: "alt" };
   if (tag === "FIELDSET") {
     const legend = Array.from(element.children).find((child) => child.tagName === "LEGEND");
-    if (legend && normalizeSpace(legend.textContent)) return { name: textAlternative(legend, legend, { visited: new Set(), inReference: true }), source: "legend" };
+    if (legend && normalizeSpace(legend.textContent)) return { name: textAlternative(legend, legend, { visited: new Set(), inReference: true, hiddenRoot: false }), source: "legend" };
   }
   if (tag === "TABLE" && element.caption && normalizeSpace(element.caption.textContent)) return { name: element.caption.textContent, source: "caption" };
   if (tag === "FIGURE") {

@@ -606,6 +606,7 @@ function candidatesOf(role, scope) {
       element,
       name: accessible.name,
       nameSource: accessible.source,
+      ariaRole: roleOf(element),
       names,
       titles,
       origins: Object.fromEntries(names.concat(titles).map((text) => [text, known[text] || "text"])),

@@ -60,7 +60,11 @@ impl ScenarioRun<'_> {
             if !before.has_password_field && main_menu_usable(browser).await? {
                 return Ok(Some("logged in".to_string()));
             }
-            let alert_before = if first_attempt { before.alert } else { String::new() };
+            let alert_before = if first_attempt {
+                before.alert
+            } else {
+                String::new()
+            };
             let alert_before = &alert_before;
             first_attempt = false;
             let username_field = self

@@ -306,7 +306,8 @@ impl ScenarioRun<'_> {
             |budget| async move {
                 match find(browser, scope, LocateNeed::Text, budget).await? {
                     Found::One(located) => {
-                        let shown = collapse(&located.text.map(|read| read.text).unwrap_or_default());
+                        let shown =
+                            collapse(&located.text.map(|read| read.text).unwrap_or_default());
                         if shown.contains(wanted.as_str()) {
                             return Ok(Attempt::Done(()));
                         }
@@ -453,14 +454,16 @@ async fn open_dropdown_offering(
         label: None,
         within: layer.within.clone(),
     };
-    let Found::One(located) = find(browser, &dropdown, LocateNeed::Clickable, Duration::ZERO).await?
+    let Found::One(located) =
+        find(browser, &dropdown, LocateNeed::Clickable, Duration::ZERO).await?
     else {
         return Ok(None);
     };
     let Some(probe) = located.probe.as_ref() else {
         return Ok(None);
     };
-    if located.candidate.selected == Some(true) || !probe.visible || ready_to_click(probe).is_some() {
+    if located.candidate.selected == Some(true) || !probe.visible || ready_to_click(probe).is_some()
+    {
         return Ok(None);
     }
     browser
