@@ -171,6 +171,14 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A name a person reads on an element, and where the harness read it (markup such as
+/// `aria-label` or `contents`, or a visible title: `caption row`, `text above`, `tooltip`, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadName {
+    pub name: String,
+    pub origin: Option<String>,
+}
+
 /// Why no single element could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoSingleMatch {
@@ -178,7 +186,7 @@ pub enum NoSingleMatch {
     /// role, most similar first; `closest`: the closest names anywhere, best first.
     NotFound {
         closest: Vec<String>,
-        of_role: Vec<String>,
+        of_role: Vec<ReadName>,
     },
     /// Several elements matched equally well.
     Ambiguous { matches: Vec<String> },
@@ -195,9 +203,20 @@ impl NoSingleMatch {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // Each name with where it was read, so a user knows what to write instead.
+        let with_origins = |names: &[ReadName]| {
+            names
+                .iter()
+                .map(|read| match &read.origin {
+                    Some(origin) => format!("\"{}\" ({origin})", read.name),
+                    None => format!("\"{}\"", read.name),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
             NoSingleMatch::NotFound { of_role, .. } if !of_role.is_empty() => {
-                let names = quoted(of_role);
+                let names = with_origins(of_role);
                 let shown = match (role, of_role.len()) {
                     ("dialog", 1) => format!("a dialog is open, titled {names}"),
                     ("dialog", _) => format!("dialogs are open, titled {names}"),
@@ -285,10 +304,29 @@ pub fn choose(
                         .filter(|name| *name != NO_NAME)
                         .map(|name| name.chars().take(80).collect()),
                     3,
-                ),
+                )
+                .into_iter()
+                .map(|name| ReadName {
+                    origin: everything
+                        .iter()
+                        .find_map(|candidate| candidate.origins.get(&name))
+                        .map(|origin| describe_origin(origin)),
+                    name,
+                })
+                .collect(),
             }
         }
     })
+}
+
+/// Where a name was read, in a person's words.
+fn describe_origin(origin: &str) -> String {
+    match origin {
+        "contents" | "text" => "its text".to_string(),
+        "aria-label" | "aria-labelledby" | "label" | "alt" | "legend" | "caption"
+        | "placeholder" | "value" | "title" => format!("its {origin}"),
+        other => format!("from the {other}"),
+    }
 }
 
 /// What a scenario asks for at one level of a target (`layer "CNI"` in `dialog "…"`).
@@ -829,5 +867,21 @@ mod tests {
         };
         let layers = vec![vec![group(-1, &["Ubuntu 22.04", "Calico 3.29.2"])]];
         assert_eq!(resolve(&[alias], &layers), Ok(1));
+    }
+
+    #[test]
+    fn a_miss_names_what_a_person_reads_and_where_the_harness_read_it() {
+        let editor = Candidate {
+            description: "div".to_string(),
+            origins: [("Incoming changes".to_string(), "caption row".to_string())]
+                .into_iter()
+                .collect(),
+            ..titled("Incoming changes")
+        };
+        let miss = choose(Some("Incoming config"), &[editor], &[]).unwrap_err();
+        assert_eq!(
+            miss.explain("editor \"Incoming config\"", "editor"),
+            "no editor \"Incoming config\" is visible; the page shows an editor that reads \"Incoming changes\" (from the caption row)"
+        );
     }
 }
