@@ -159,6 +159,10 @@ fn layer_values(state: &serde_json::Value, layer: &str) -> String {
 }
 
 fn run_scenario(scenario: &str, console: &Console, out: &Path) -> String {
+    run_scenario_in(scenario, console, out, &[])
+}
+
+fn run_scenario_in(scenario: &str, console: &Console, out: &Path, browser: &[&str]) -> String {
     let mut command = binary();
     with_credentials(&mut command);
     command
@@ -173,7 +177,8 @@ fn run_scenario(scenario: &str, console: &Console, out: &Path) -> String {
         .arg(out.join("snapshot-store"))
         .arg("--out")
         .arg(out)
-        .args(["--console", &console.url]);
+        .args(["--console", &console.url])
+        .args(browser);
     run_expecting(&mut command, 0)
 }
 
@@ -181,13 +186,23 @@ fn run_scenario(scenario: &str, console: &Console, out: &Path) -> String {
 /// the backups are the layers as the console showed them, every customization of this
 /// installation is kept, and the upgrade's new defaults and versions are taken.
 fn upgrades_keeping_customizations(console_name: &str, layers_in_a_dropdown: bool) {
+    upgrades_keeping_customizations_in(console_name, layers_in_a_dropdown, &[]);
+}
+
+/// [`upgrades_keeping_customizations`] with the harness's browser options (`--browser firefox`).
+fn upgrades_keeping_customizations_in(
+    console_name: &str,
+    layers_in_a_dropdown: bool,
+    browser: &[&str],
+) {
     let console = Console::start(console_name, &[]);
     let before = console.state();
     let out = tempfile::tempdir().expect("temp dir");
-    let stdout = run_scenario(
+    let stdout = run_scenario_in(
         "scenarios/upgrade-vmware-non-airgap.toml",
         &console,
         out.path(),
+        browser,
     );
     let folder = out.path().join("upgrade-vmware-non-airgap");
     for (layer, file) in [
@@ -373,6 +388,14 @@ console_tests!(
     airgap_and_vertex = true,
     layers_in_a_dropdown = false
 );
+
+/// Firefox (geckodriver) on two consoles: web components' shadow roots and CodeMirror 6 in
+/// Shoelace, Ace and a React-state text area in Carbon.
+#[test]
+fn the_vmware_upgrade_on_firefox_keeps_every_customization_on_shoelace_and_carbon() {
+    upgrades_keeping_customizations_in("shoelace", false, &["--browser", "firefox"]);
+    upgrades_keeping_customizations_in("carbon", false, &["--browser", "firefox"]);
+}
 
 /// Where markup names an element, the name the harness reads is the browser's own: for every
 /// element of the roles a scenario clicks or types into, on each console's login page and its
@@ -608,4 +631,38 @@ fn webdriver_http(address: &str, method: &str, path: &str, body: &str) -> String
     let mut answer = vec![0; length];
     reader.read_exact(&mut answer).expect("body");
     String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Regression: on Firefox a synthetic copy event's clipboard data stays empty, and MUI's
+/// bundled Monaco (no `window.monaco`) was backed up as an empty file while the run passed. It
+/// now fails at the first backup, saying why.
+#[test]
+fn a_code_editor_firefox_cannot_copy_from_fails_instead_of_backing_up_nothing() {
+    let console = Console::start("mui", &[]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut command = binary();
+    with_credentials(&mut command);
+    command
+        .args([
+            "run",
+            "scenarios/upgrade-vmware-non-airgap.toml",
+            "--browser",
+            "firefox",
+        ])
+        .args(["--timeout", "20s", "--snapshots"])
+        .arg(out.path().join("snapshot-store"))
+        .arg("--out")
+        .arg(out.path())
+        .args(["--console", &console.url]);
+    let stdout = run_expecting(&mut command, 1);
+    assert!(stdout.contains("FAILED at Upgrade 3"), "{stdout}");
+    assert!(
+        stdout.contains("the code editor shows text but its copy handler gave none"),
+        "{stdout}"
+    );
+    let backups = out.path().join("upgrade-vmware-non-airgap/backups");
+    assert!(
+        !backups.join("os.yaml").exists(),
+        "no empty backup was written"
+    );
 }

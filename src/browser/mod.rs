@@ -810,6 +810,15 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                 continue;
             }
             self.press_ctrl('\u{E011}').await?;
+            // Firefox keeps the data of a clipboard event the page did not get from the user
+            // empty: an editor that shows text but copies none cannot be read this way.
+            if copied["text"].as_str() == Some("") && copied["shows"] == Value::Bool(true) {
+                return Err(BrowserError::UnexpectedReply(
+                    "the code editor shows text but its copy handler gave none (this browser keeps \
+                     the clipboard data of a copy the harness starts empty), so its text cannot be read"
+                        .to_string(),
+                ));
+            }
             return copied["text"].as_str().map(str::to_string).ok_or_else(|| {
                 BrowserError::UnexpectedReply(
                     "the code editor answered a copy with nothing: its text cannot be read"

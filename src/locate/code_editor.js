@@ -118,7 +118,8 @@ function copyFromEditor(element) {
   const data = new DataTransfer();
   const event = new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true, composed: true });
   target.dispatchEvent(event);
-  return { focused: true, text: event.defaultPrevented ? data.getData("text/plain") : null };
+  const shows = ((codeEditorWidgetOf(element) || element).innerText || "").trim().length > 0;
+  return { focused: true, text: event.defaultPrevented ? data.getData("text/plain") : null, shows };
 }
 
 // Pastes `text` through the widget's paste handler; false when the focus left its input.
