@@ -1,16 +1,13 @@
 // palette-harness page outline: what a person sees on the page, in document order, as an
 // indented list of roles, names, states and text (like an accessibility-tree snapshot).
 // Generic containers (div, span) are transparent; hidden content is left out; shadow roots are
-// read where they render (`flatChildren` from locate/accname.js, which runs first). No arguments.
+// read where they render (`flatChildren` from locate/accname.js, which runs first). `normalize`,
+// `byIds` and the naming rules come from locate/candidates.js, which runs before this. No arguments.
 // A code editor widget is one textbox whose value is its whole text, read through the editor
 // (`CODE_EDITOR_WIDGETS` and `codeEditorOf` come from locate/code_editor.js, which runs first):
 // its internals render only the lines in view and change with timing, which no person would call
 // a page change.
 const lines = [];
-
-function normalize(text) {
-  return (text || "").replace(/\s+/g, " ").trim();
-}
 
 function visible(element) {
   if (element.getAttribute("aria-hidden") === "true" || element.hidden || element.inert) return false;
@@ -18,13 +15,6 @@ function visible(element) {
   if (style.display === "none" || style.visibility === "hidden" || style.visibility === "collapse") return false;
   if (style.opacity === "0") return false;
   return true;
-}
-
-function byIds(element, ids) {
-  return normalize((ids || "").split(/\s+/).map((id) => {
-    const node = id && byIdNear(element, id);
-    return node ? node.textContent : "";
-  }).join(" "));
 }
 
 function outlineRoleOf(element) {
