@@ -322,11 +322,12 @@ fn whole() -> bool {
     true
 }
 
-/// How long a code editor may take to apply a paste.
+/// How long a code editor may take to apply a paste, over all attempts.
 const PASTE_APPLIED_WITHIN: Duration = Duration::from_secs(10);
 
-/// Answers after the page rendered two more frames (or 100 ms where it renders none).
-const NEXT_FRAMES_SCRIPT: &str = "const done = arguments[0]; let called = false; const once = () => { if (!called) { called = true; done(true); } }; requestAnimationFrame(() => requestAnimationFrame(once)); setTimeout(once, 100);";
+/// How many times a code editor that dropped a paste is given the text again.
+const PASTE_ATTEMPTS: usize = 3;
+
 
 /// How many times the keyboard focus is put back into a code editor whose page took it away
 /// between the focus and the copy or paste.
@@ -978,8 +979,41 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
             return Ok(());
         }
         // A code editor widget whose API is out of reach takes text as a person gives it: all
-        // selected with the keyboard, then pasted through its own paste handler.
-        let mut pasted = false;
+        // selected with the keyboard, then pasted through its own paste handler. The text is
+        // read back once the editor has shown the paste; an editor that dropped it (a pending
+        // paste is cancelled when the selection moves) is given it again.
+        let deadline = std::time::Instant::now() + PASTE_APPLIED_WITHIN;
+        let mut holds = String::new();
+        for _ in 0..PASTE_ATTEMPTS {
+            self.paste_into_editor(element, text).await?;
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            self.script_async(
+                concat!(
+                    include_str!("../locate/code_editor.js"),
+                    "\nwaitForPasteShown(arguments[0], arguments[1], arguments[2]);"
+                ),
+                vec![element.as_argument(), json!(left.as_millis() as u64)],
+            )
+            .await?;
+            holds = self.copy_editor_text(element).await?;
+            if holds == text || std::time::Instant::now() >= deadline {
+                break;
+            }
+        }
+        if holds == text {
+            return Ok(());
+        }
+        Err(BrowserError::UnexpectedReply(format!(
+            "the code editor did not take the pasted text within {} s ({PASTE_ATTEMPTS} pastes): it holds {} lines, not the {} pasted",
+            PASTE_APPLIED_WITHIN.as_secs(),
+            holds.lines().count(),
+            text.lines().count()
+        )))
+    }
+
+    /// Selects all of a code editor widget's text with the keyboard and pastes `text` through
+    /// its own paste handler, putting the focus back where the page took it away.
+    async fn paste_into_editor(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
         for _ in 0..EDITOR_FOCUS_ATTEMPTS {
             self.select_all_in_editor(element).await?;
             let answer = self
@@ -992,32 +1026,10 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
                 )
                 .await?;
             if answer == Value::Bool(true) {
-                pasted = true;
-                break;
-            }
-        }
-        if !pasted {
-            return Err(editor_focus_lost());
-        }
-        self.press_ctrl('\u{E011}').await?;
-        // An editor may apply a paste after its paste providers answered (Monaco's "paste as"):
-        // its text is read again at each rendered frame until it holds what was pasted.
-        let deadline = std::time::Instant::now() + PASTE_APPLIED_WITHIN;
-        loop {
-            let now = self.copy_editor_text(element).await?;
-            if now == text {
                 return Ok(());
             }
-            if std::time::Instant::now() >= deadline {
-                return Err(BrowserError::UnexpectedReply(format!(
-                    "the code editor did not take the pasted text within {} s: it holds {} lines, not the {} pasted",
-                    PASTE_APPLIED_WITHIN.as_secs(),
-                    now.lines().count(),
-                    text.lines().count()
-                )));
-            }
-            self.script_async(NEXT_FRAMES_SCRIPT, vec![]).await?;
         }
+        Err(editor_focus_lost())
     }
 
     /// Types into a field with real key events, replacing what it held: the field is emptied

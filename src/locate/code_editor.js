@@ -131,3 +131,23 @@ function pasteIntoEditor(element, text) {
   target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
   return true;
 }
+
+// Answers (through `done`) once the widget has shown a paste: its rendered text changed (lines or
+// text nodes added, removed or rewritten; a blinking cursor only changes attributes) and then
+// stayed as it is for 150 ms; false when nothing changed within `withinMs`. An editor may apply a
+// paste after its paste providers answered (Monaco's "paste as"), and moving the selection
+// before then cancels the paste, so the text is not read back (select all, copy) until then.
+function waitForPasteShown(element, withinMs, done) {
+  const widget = codeEditorWidgetOf(element) || element;
+  let changedAt = 0;
+  const observer = new MutationObserver(() => { changedAt = performance.now(); });
+  observer.observe(widget, { childList: true, characterData: true, subtree: true });
+  const started = performance.now();
+  const look = () => {
+    const now = performance.now();
+    if (changedAt && now - changedAt >= 150) { observer.disconnect(); done(true); return; }
+    if (!changedAt && now - started >= withinMs) { observer.disconnect(); done(false); return; }
+    setTimeout(look, 25);
+  };
+  look();
+}
