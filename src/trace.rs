@@ -22,6 +22,20 @@ pub struct ActionRecord {
     pub note: Option<String>,
 }
 
+/// An element a person would consider where a target was not found: drawn boxed and numbered
+/// on the screenshot, listed with the name the harness read and where.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Considered {
+    /// The target that was not found (`editor "Incoming config"`).
+    pub instead_of: String,
+    pub role: String,
+    pub name: String,
+    /// Where the name was read, in a person's words (`its aria-label`, `from the caption row`).
+    pub origin: Option<String>,
+    /// Its box in the viewport: left, top, width, height (CSS px).
+    pub rect: Option<[i64; 4]>,
+}
+
 /// What the trace shows; every text already has its secrets masked.
 pub struct Trace<'a> {
     pub scenario: &'a str,
@@ -38,6 +52,9 @@ pub struct Trace<'a> {
     pub failed_requests: &'a [FailedRequest],
     pub outline: Option<&'a str>,
     pub has_screenshot: bool,
+    /// The viewport the screenshot shows, in CSS px (the boxes are drawn in its proportions).
+    pub viewport: Option<(f64, f64)>,
+    pub considered: &'a [Considered],
     pub has_page: bool,
 }
 
@@ -89,10 +106,24 @@ pub fn render(trace: &Trace<'_>) -> String {
 
     html.push_str("<section id=\"screenshot\"><h2>Screenshot at the failure</h2>");
     if trace.has_screenshot {
-        html.push_str("<img src=\"screenshot.png\" alt=\"the page when the step failed\">");
+        html.push_str("<div class=\"shot\"><img src=\"screenshot.png\" alt=\"the page when the step failed\">");
+        if let Some(viewport) = trace.viewport {
+            for (number, considered) in trace.considered.iter().enumerate() {
+                if let Some(style) = considered.rect.and_then(|rect| box_style(rect, viewport)) {
+                    let _ = write!(
+                        html,
+                        "<div class=\"considered\" style=\"{style}\" title=\"{}\"><span>{}</span></div>",
+                        escape(&format!("{} \"{}\"", considered.role, considered.name)),
+                        number + 1
+                    );
+                }
+            }
+        }
+        html.push_str("</div>");
     } else {
         html.push_str("<p>No screenshot: the browser could not take one.</p>");
     }
+    render_considered(&mut html, trace);
     html.push_str("</section>");
 
     html.push_str("<section id=\"console\"><h2>Browser console</h2>");
@@ -161,6 +192,73 @@ pub fn render(trace: &Trace<'_>) -> String {
     html
 }
 
+/// The elements a person would consider instead of each target not found, numbered as on the
+/// screenshot.
+fn render_considered(html: &mut String, trace: &Trace<'_>) {
+    if trace.considered.is_empty() {
+        return;
+    }
+    let mut instead_of = "";
+    for (number, considered) in trace.considered.iter().enumerate() {
+        if considered.instead_of != instead_of {
+            if !instead_of.is_empty() {
+                html.push_str("</table>");
+            }
+            instead_of = &considered.instead_of;
+            let _ = write!(
+                html,
+                "<h3>Not found: {}. What a person would look at instead, boxed and numbered above:</h3>\
+                 <table class=\"legend\"><tr><th>#</th><th>element</th><th>name the harness read</th><th>where it read it</th></tr>",
+                escape(instead_of)
+            );
+        }
+        let shown = match trace.viewport {
+            Some(viewport)
+                if considered
+                    .rect
+                    .and_then(|rect| box_style(rect, viewport))
+                    .is_some() =>
+            {
+                ""
+            }
+            _ => " (not in view: no box)",
+        };
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}{}</td><td>\"{}\"</td><td>{}</td></tr>",
+            number + 1,
+            escape(&considered.role),
+            shown,
+            escape(&considered.name),
+            escape(considered.origin.as_deref().unwrap_or("its markup"))
+        );
+    }
+    html.push_str("</table>");
+}
+
+/// A box's position over the screenshot in percent of the viewport, clipped to it; `None`
+/// where no part of it is in view.
+fn box_style(
+    [left, top, width, height]: [i64; 4],
+    (view_width, view_height): (f64, f64),
+) -> Option<String> {
+    let (left, top) = (left as f64, top as f64);
+    let (right, bottom) = (left + width as f64, top + height as f64);
+    let (left, top) = (left.max(0.0), top.max(0.0));
+    let (right, bottom) = (right.min(view_width), bottom.min(view_height));
+    if right <= left || bottom <= top || view_width <= 0.0 || view_height <= 0.0 {
+        return None;
+    }
+    let percent = |value: f64, of: f64| value / of * 100.0;
+    Some(format!(
+        "left:{:.3}%;top:{:.3}%;width:{:.3}%;height:{:.3}%",
+        percent(left, view_width),
+        percent(top, view_height),
+        percent(right - left, view_width),
+        percent(bottom - top, view_height)
+    ))
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -168,7 +266,7 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:0;color:#1c2233}header{background:#fdecea;padding:16px 24px;border-bottom:1px solid #f3c1bc}h1{font-size:20px;margin:0 0 6px}.guide{color:#555;margin:0 0 10px}dl{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:0}dt{font-weight:bold}dd{margin:0}nav a{margin-right:12px}section{padding:8px 24px}h2{font-size:16px;border-bottom:1px solid #ddd;padding-bottom:4px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}tr.failed td,tr.severe td{background:#fdecea}tr.warning td{background:#fff6e0}pre{margin:0;white-space:pre-wrap;font-size:12px}img{max-width:100%;border:1px solid #ccc}iframe{width:100%;height:600px;border:1px solid #ccc}";
+const STYLE: &str = "body{font-family:sans-serif;margin:0;color:#1c2233}header{background:#fdecea;padding:16px 24px;border-bottom:1px solid #f3c1bc}h1{font-size:20px;margin:0 0 6px}.guide{color:#555;margin:0 0 10px}dl{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:0}dt{font-weight:bold}dd{margin:0}nav a{margin-right:12px}section{padding:8px 24px}h2{font-size:16px;border-bottom:1px solid #ddd;padding-bottom:4px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}tr.failed td,tr.severe td{background:#fdecea}tr.warning td{background:#fff6e0}pre{margin:0;white-space:pre-wrap;font-size:12px}img{max-width:100%;border:1px solid #ccc;display:block}.shot{position:relative;display:inline-block;max-width:100%}.considered{position:absolute;box-sizing:border-box;border:2px solid #d0021b}.considered span{position:absolute;left:0;top:0;background:#d0021b;color:#fff;font:bold 12px sans-serif;padding:1px 5px;border-radius:3px}h3{font-size:14px;margin:12px 0 4px}iframe{width:100%;height:600px;border:1px solid #ccc}";
 
 #[cfg(test)]
 mod tests {
@@ -204,6 +302,8 @@ mod tests {
             failed_requests: &[],
             outline: None,
             has_screenshot: false,
+            viewport: None,
+            considered: &[],
             has_page: true,
         };
         let html = render(&trace);
@@ -217,5 +317,56 @@ mod tests {
             ..trace
         });
         assert!(unavailable.contains("offers no console log"));
+    }
+
+    #[test]
+    fn elements_considered_instead_are_boxed_over_the_screenshot_in_the_viewports_proportions() {
+        let considered = [
+            Considered {
+                instead_of: "tab \"Profiles\"".to_string(),
+                role: "tab".to_string(),
+                name: "Profile".to_string(),
+                origin: Some("its text".to_string()),
+                rect: Some([320, 80, 64, 40]),
+            },
+            Considered {
+                instead_of: "tab \"Profiles\"".to_string(),
+                role: "tab".to_string(),
+                name: "Nodes <b>".to_string(),
+                origin: None,
+                rect: Some([-500, 80, 64, 40]),
+            },
+        ];
+        let html = render(&Trace {
+            scenario: "broken",
+            step: "Upgrade 2",
+            guide_words: "",
+            location: "x.toml:3:4",
+            action: "click tab \"Profiles\"",
+            expected: "",
+            page_showed: "",
+            page_url: None,
+            actions: &[],
+            console: None,
+            failed_requests: &[],
+            outline: None,
+            has_screenshot: true,
+            viewport: Some((1280.0, 800.0)),
+            considered: &considered,
+            has_page: false,
+        });
+        // 320/1280 = 25 %, 80/800 = 10 %, 64/1280 = 5 %, 40/800 = 5 %.
+        assert!(
+            html.contains("style=\"left:25.000%;top:10.000%;width:5.000%;height:5.000%\" title=\"tab &quot;Profile&quot;\"><span>1</span>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("class=\"considered\"").count(),
+            1,
+            "the second is out of view"
+        );
+        assert!(html.contains("Not found: tab &quot;Profiles&quot;"));
+        assert!(html.contains("<td>1</td><td>tab</td><td>\"Profile\"</td><td>its text</td>"));
+        assert!(html.contains("<td>2</td><td>tab (not in view: no box)</td><td>\"Nodes &lt;b&gt;\"</td><td>its markup</td>"));
     }
 }

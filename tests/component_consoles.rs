@@ -666,3 +666,105 @@ fn a_code_editor_firefox_cannot_copy_from_fails_instead_of_backing_up_nothing() 
         "no empty backup was written"
     );
 }
+
+/// A scenario that names a pane as the guide does not ("Incoming config") fails with the
+/// elements a person would consider instead: the dialog's two editors, each with the name the
+/// harness read and where it read it, in the message, and boxed and numbered over the failure
+/// screenshot in the trace, where each box is the editor's place in the 1280x800 viewport.
+#[test]
+fn a_miss_boxes_and_numbers_on_the_trace_the_editors_a_person_would_consider() {
+    let console = Console::start("mui", &[]);
+    let folder = tempfile::tempdir().expect("scenario folder");
+    let scenario = folder.path().join("miss.toml");
+    std::fs::write(
+        &scenario,
+        r#"title = "A pane named as the guide does not name it"
+
+[[step]]
+section = "Upgrade"
+number = 5
+guide = "Review the changes that the upgrade introduces."
+mutating = true
+do = [
+  'log in',
+  'click menu item "Update Management"',
+  'click button "Update"',
+  'expect dialog "Palette version update"',
+  'merge editor "Incoming config" into editor "Current configuration" keeping customizations',
+]
+"#,
+    )
+    .expect("scenario written");
+    let out = tempfile::tempdir().expect("out");
+    let stdout = run_expecting(
+        custom_scenario_command(&scenario, out.path()).args([
+            "--apply",
+            "--console",
+            &console.url,
+            "--timeout",
+            "3s",
+        ]),
+        1,
+    );
+    assert!(
+        stdout.contains("no editor \"Incoming config\" is visible; the page shows editors that read \"Incoming changes\" (from the"),
+        "{stdout}"
+    );
+    let trace = out.path().join("miss/traces/upgrade-5");
+    let considered: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(trace.join("considered.json")).expect("considered.json"),
+    )
+    .expect("json");
+    let considered = considered.as_array().expect("a list");
+    let names: Vec<&str> = considered
+        .iter()
+        .map(|element| element["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["Incoming changes", "Current configuration"]);
+    let boxes: Vec<[i64; 4]> = considered
+        .iter()
+        .map(|element| {
+            assert_eq!(element["role"], "editor");
+            assert!(
+                element["origin"]
+                    .as_str()
+                    .is_some_and(|origin| origin.starts_with("from the")),
+                "{element}"
+            );
+            serde_json::from_value(element["rect"].clone()).expect("a box")
+        })
+        .collect();
+    for [left, top, width, height] in &boxes {
+        assert!(*width > 200 && *height > 100, "an editor's size: {boxes:?}");
+        assert!(
+            *left >= 0 && *top >= 0 && left + width <= 1280 && top + height <= 800,
+            "in view: {boxes:?}"
+        );
+    }
+    // The guide's preview shows Incoming changes on the left, Current configuration on the right.
+    let ([left, top, width, _], [right_left, right_top, _, _]) = (boxes[0], boxes[1]);
+    assert!(
+        left + width <= right_left && top == right_top,
+        "side by side: {boxes:?}"
+    );
+    let html = std::fs::read_to_string(trace.join("trace.html")).expect("trace.html");
+    for (number, [left, top, width, height]) in boxes.iter().enumerate() {
+        let style = format!(
+            "left:{:.3}%;top:{:.3}%;width:{:.3}%;height:{:.3}%",
+            *left as f64 / 12.8,
+            *top as f64 / 8.0,
+            *width as f64 / 12.8,
+            *height as f64 / 8.0
+        );
+        assert!(
+            html.contains(&format!(
+                "style=\"{style}\" title=\"editor &quot;{}&quot;\"><span>{}</span>",
+                names[number],
+                number + 1
+            )),
+            "box {} in {html}",
+            number + 1
+        );
+    }
+    assert!(html.contains("Not found: editor &quot;Incoming config&quot;"));
+}

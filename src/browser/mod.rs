@@ -328,7 +328,6 @@ const PASTE_APPLIED_WITHIN: Duration = Duration::from_secs(10);
 /// How many times a code editor that dropped a paste is given the text again.
 const PASTE_ATTEMPTS: usize = 3;
 
-
 /// How many times the keyboard focus is put back into a code editor whose page took it away
 /// between the focus and the copy or paste.
 const EDITOR_FOCUS_ATTEMPTS: usize = 5;
@@ -1013,7 +1012,11 @@ return (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').trim(
 
     /// Selects all of a code editor widget's text with the keyboard and pastes `text` through
     /// its own paste handler, putting the focus back where the page took it away.
-    async fn paste_into_editor(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
+    async fn paste_into_editor(
+        &self,
+        element: &ElementHandle,
+        text: &str,
+    ) -> Result<(), BrowserError> {
         for _ in 0..EDITOR_FOCUS_ATTEMPTS {
             self.select_all_in_editor(element).await?;
             let answer = self
@@ -1173,6 +1176,19 @@ function status() {
     }
 
     /// A PNG of the viewport as it is.
+    /// The viewport's size in CSS px, as the page sees it.
+    pub async fn viewport_size(&self) -> Result<(f64, f64), BrowserError> {
+        let size = self
+            .script("return [window.innerWidth, window.innerHeight];", vec![])
+            .await?;
+        match (size[0].as_f64(), size[1].as_f64()) {
+            (Some(width), Some(height)) => Ok((width, height)),
+            _ => Err(BrowserError::UnexpectedReply(format!(
+                "viewport size: {size}"
+            ))),
+        }
+    }
+
     pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
         self.settle_owed().await;
         if let Some(png) = self.fast_screenshot().await? {

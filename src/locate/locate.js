@@ -46,9 +46,9 @@ function look(chain) {
       // The rest, without their elements, for messages: what else a person sees of this role.
       const clip = (names) => names.map((name) => name.slice(0, 80));
       const others = all.filter((candidate) => !isPossible.has(candidate)).slice(0, 200)
-        .map((candidate) => ({ name: candidate.name, nameSource: candidate.nameSource, names: clip(candidate.names), titles: clip(candidate.titles), origins: candidate.origins, description: candidate.description, parent: -1, selected: candidate.selected, fallback: candidate.fallback }));
+        .map((candidate) => ({ name: candidate.name, nameSource: candidate.nameSource, names: clip(candidate.names), titles: clip(candidate.titles), origins: candidate.origins, description: candidate.description, parent: -1, selected: candidate.selected, fallback: candidate.fallback, rect: boxOf(candidate.element) }));
       // Parent links among the possible candidates only: the nearest possible one containing it.
-      const candidates = withParents(possible);
+      const candidates = withParents(possible).map((candidate) => ({ ...candidate, rect: boxOf(candidate.element) }));
       groups.push({ scope: depth === 0 ? -1 : scopeIndex, candidates, others });
       next.push(...candidates.map((candidate) => candidate.element));
     });

@@ -79,6 +79,9 @@ pub struct Candidate {
     /// Where each name and title came from ("aria-label", "text", "caption row", "tooltip", …).
     #[serde(default)]
     pub origins: std::collections::BTreeMap<String, String>,
+    /// Its box in the viewport when the page was looked at: left, top, width, height (CSS px).
+    #[serde(default)]
+    pub rect: Option<[i64; 4]>,
 }
 
 impl Candidate {
@@ -177,7 +180,13 @@ fn collapse_whitespace(text: &str) -> String {
 pub struct ReadName {
     pub name: String,
     pub origin: Option<String>,
+    /// The element's box in the viewport (left, top, width, height), where the page gave it:
+    /// the failure trace draws it on the screenshot.
+    pub rect: Option<[i64; 4]>,
 }
+
+/// How many elements of the role a miss lists, most similar first.
+const CONSIDERED_AT_MOST: usize = 5;
 
 /// Why no single element could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,28 +304,37 @@ pub fn choose(
             let everything: Vec<&Candidate> = candidates.iter().chain(others).collect();
             NoSingleMatch::NotFound {
                 closest: closest_names(label, everything.iter().copied()),
-                of_role: most_similar(
-                    label,
-                    everything
-                        .iter()
-                        .filter(|candidate| !candidate.fallback)
-                        .map(|candidate| candidate.display_name())
-                        .filter(|name| *name != NO_NAME)
-                        .map(|name| name.chars().take(80).collect()),
-                    3,
-                )
-                .into_iter()
-                .map(|name| ReadName {
-                    origin: everything
-                        .iter()
-                        .find_map(|candidate| candidate.origins.get(&name))
-                        .map(|origin| describe_origin(origin)),
-                    name,
-                })
-                .collect(),
+                of_role: considered(label, &everything),
             }
         }
     })
+}
+
+/// The elements of the role a person would look at instead of the one the label names (those
+/// the page listed: inside the scope, and inside an open modal while one is open), most similar
+/// name first: each with the name a person reads, where the harness read it, and its box.
+fn considered(label: &str, everything: &[&Candidate]) -> Vec<ReadName> {
+    let clipped =
+        |candidate: &Candidate| -> String { candidate.display_name().chars().take(80).collect() };
+    let mut named: Vec<(&Candidate, String)> = everything
+        .iter()
+        .copied()
+        .filter(|candidate| !candidate.fallback && candidate.display_name() != NO_NAME)
+        .map(|candidate| (candidate, clipped(candidate)))
+        .collect();
+    named.sort_by_cached_key(|(_, name)| similarity(label, name));
+    named
+        .into_iter()
+        .take(CONSIDERED_AT_MOST)
+        .map(|(candidate, name)| ReadName {
+            origin: candidate
+                .origins
+                .get(candidate.display_name())
+                .map(|origin| describe_origin(origin)),
+            rect: candidate.rect,
+            name,
+        })
+        .collect()
 }
 
 /// Where a name was read, in a person's words.
@@ -520,6 +538,24 @@ pub fn most_similar(
     texts: impl IntoIterator<Item = String>,
     limit: usize,
 ) -> Vec<String> {
+    let mut scored: Vec<((std::cmp::Reverse<usize>, usize), String)> = texts
+        .into_iter()
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| (similarity(wanted, &text), text))
+        .collect();
+    scored.sort();
+    let mut seen = std::collections::HashSet::new();
+    scored
+        .into_iter()
+        .filter(|(_, text)| seen.insert(text.clone()))
+        .take(limit)
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// How like `wanted` a text is, for sorting (smaller is more alike): most words in common
+/// first, then the fewest edits.
+fn similarity(wanted: &str, text: &str) -> (std::cmp::Reverse<usize>, usize) {
     let words = |text: &str| -> Vec<String> {
         text.to_lowercase()
             .split(|character: char| !character.is_alphanumeric())
@@ -528,27 +564,12 @@ pub fn most_similar(
             .collect()
     };
     let wanted_words = words(wanted);
-    let wanted_lower = wanted.to_lowercase();
-    let mut scored: Vec<(std::cmp::Reverse<usize>, usize, String)> = texts
-        .into_iter()
-        .filter(|text| !text.trim().is_empty())
-        .map(|text| {
-            let shared = words(&text)
-                .iter()
-                .filter(|word| wanted_words.contains(word))
-                .count();
-            let distance = edit_distance(&wanted_lower, &text.to_lowercase());
-            (std::cmp::Reverse(shared), distance, text)
-        })
-        .collect();
-    scored.sort();
-    let mut seen = std::collections::HashSet::new();
-    scored
-        .into_iter()
-        .filter(|(_, _, text)| seen.insert(text.clone()))
-        .take(limit)
-        .map(|(_, _, text)| text)
-        .collect()
+    let shared = words(text)
+        .iter()
+        .filter(|word| wanted_words.contains(word))
+        .count();
+    let distance = edit_distance(&wanted.to_lowercase(), &text.to_lowercase());
+    (std::cmp::Reverse(shared), distance)
 }
 
 /// Other names a person knows a profile layer by: the packs that usually fill it. Tried only

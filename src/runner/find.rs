@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::browser::{Browser, BrowserError, LocateNeed, Located, Satisfied};
 use crate::locate::{self, Candidate, Group, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
+use crate::trace::Considered;
 
 /// What an action needs of its target before it acts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,14 +183,16 @@ impl<'a> Query<'a> {
             .collect()
     }
 
-    /// The one element a look's levels hold for this target, or why there is none.
-    pub(super) fn resolve(&self, levels: Levels) -> Found {
-        let wanted: Vec<Wanted> = self
-            .levels
+    fn wanted(&self) -> Vec<Wanted> {
+        self.levels
             .iter()
             .map(|(_, _, wanted)| wanted.clone())
-            .collect();
-        match locate::resolve(&wanted, &levels) {
+            .collect()
+    }
+
+    /// The one element a look's levels hold for this target, or why there is none.
+    pub(super) fn resolve(&self, levels: Levels) -> Found {
+        match locate::resolve(&self.wanted(), &levels) {
             Ok(index) => match last_level(levels).into_iter().nth(index) {
                 Some(located) => Found::One(Box::new(located)),
                 None => Found::Missing("the page changed while it was read".to_string()),
@@ -224,6 +227,38 @@ pub(super) async fn find(
     let query = Query::new(target);
     let levels = browser.locate(&query.request(), need, budget).await?;
     Ok(query.resolve(levels))
+}
+
+/// For each target the page does not show, the elements of the level that missed a person
+/// would consider instead (same role, same scope, inside an open modal while one is open; see
+/// `locate::choose`), with the names read and their boxes: one look, now, for the failure trace.
+pub(super) async fn considered_instead(browser: &Browser, targets: &[Target]) -> Vec<Considered> {
+    let mut considered = Vec::new();
+    // Every text of the page is no list a person would look through.
+    for target in targets.iter().filter(|target| target.role != Role::Text) {
+        let query = Query::new(target);
+        let Ok(levels) = browser
+            .locate(&query.request(), LocateNeed::Present, Duration::ZERO)
+            .await
+        else {
+            continue;
+        };
+        let Err((depth, NoSingleMatch::NotFound { of_role, .. })) =
+            locate::resolve(&query.wanted(), &levels)
+        else {
+            continue;
+        };
+        let (role, missed, _) = &query.levels[depth];
+        let missed = missed.map_or_else(|| role.words().to_string(), describe_without_scope);
+        considered.extend(of_role.into_iter().map(|read| Considered {
+            instead_of: missed.clone(),
+            role: role.words().to_string(),
+            name: read.name,
+            origin: read.origin,
+            rect: read.rect,
+        }));
+    }
+    considered
 }
 
 fn describe_without_scope(target: &Target) -> String {

@@ -22,7 +22,7 @@ use crate::artifacts::{slug, write_atomically};
 use crate::browser::{Browser, BrowserError, ConsoleEntry, FailedRequest};
 use crate::redact::Redactor;
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
-use crate::trace::ActionRecord;
+use crate::trace::{ActionRecord, Considered};
 pub use event::{
     ArtifactKind, DocsImage, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck,
     SnapshotKind, StepFailure, UnwrittenReport, Verdict,
@@ -84,6 +84,15 @@ pub struct RunnerSettings {
 
 /// Why an action did not complete.
 #[derive(Debug)]
+/// What the page showed when a step failed, gathered at that moment for its trace.
+struct Shown {
+    png: Option<Vec<u8>>,
+    html: Option<String>,
+    /// The viewport in CSS px.
+    viewport: Option<(f64, f64)>,
+    considered: Vec<Considered>,
+}
+
 struct ActionFailure {
     expected: String,
     page_showed: String,
@@ -454,6 +463,17 @@ impl ScenarioRun<'_> {
         };
         let folder = self.settings.output_dir.join("failures");
         let png = self.browser.screenshot().await.ok();
+        // What a person would look at instead of a target not found, as the screenshot shows it.
+        let considered = find::considered_instead(&self.browser, &action.kind.targets()).await;
+        let considered: Vec<Considered> = considered
+            .into_iter()
+            .map(|element| Considered {
+                instead_of: self.settings.redactor.redact(&element.instead_of),
+                name: self.settings.redactor.redact(&element.name),
+                ..element
+            })
+            .collect();
+        let viewport = self.browser.viewport_size().await.ok();
         let screenshot = png.as_ref().and_then(|png| {
             self.save(
                 ArtifactKind::FailureScreenshot,
@@ -486,8 +506,14 @@ impl ScenarioRun<'_> {
             trace: None,
         };
         let trace_dir = self.settings.output_dir.join("traces").join(&stem);
+        let shown = Shown {
+            png,
+            html,
+            viewport,
+            considered,
+        };
         report.trace = self
-            .write_trace(&trace_dir, step, &report, records, png, html)
+            .write_trace(&trace_dir, step, &report, records, shown)
             .await;
         report
     }
@@ -499,9 +525,14 @@ impl ScenarioRun<'_> {
         step: &Step,
         failure: &StepFailure,
         records: &[ActionRecord],
-        png: Option<Vec<u8>>,
-        html: Option<String>,
+        shown: Shown,
     ) -> Option<PathBuf> {
+        let Shown {
+            png,
+            html,
+            viewport,
+            considered,
+        } = shown;
         let redactor = &self.settings.redactor;
         let console: Option<Vec<ConsoleEntry>> = match self.browser.console_log().await {
             Ok(Some(entries)) => Some(
@@ -538,15 +569,17 @@ impl ScenarioRun<'_> {
             .await
             .ok()
             .map(|url| redactor.redact(&url));
-        let (actions, console_json, requests) = (
+        let (actions, console_json, requests, considered_json) = (
             pretty_json(records),
             pretty_json(&console),
             pretty_json(&failed_requests),
+            pretty_json(&considered),
         );
         let files = [
             ("actions.json", Some(actions.as_slice())),
             ("console.json", Some(console_json.as_slice())),
             ("failed-requests.json", Some(requests.as_slice())),
+            ("considered.json", Some(considered_json.as_slice())),
             ("screenshot.png", png.as_deref()),
             ("page.html", html.as_deref().map(str::as_bytes)),
             ("outline.txt", outline.as_deref().map(str::as_bytes)),
@@ -570,6 +603,8 @@ impl ScenarioRun<'_> {
             failed_requests: &failed_requests,
             outline: outline.as_deref(),
             has_screenshot: png.is_some(),
+            viewport,
+            considered: &considered,
             has_page: html.is_some(),
         });
         self.save(

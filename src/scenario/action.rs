@@ -197,6 +197,33 @@ pub enum ActionKind {
     },
 }
 
+impl ActionKind {
+    /// The elements the action looks for on the page, as targets: what it clicks, expects,
+    /// highlights, reads or writes (a layer's entry for the layer actions).
+    pub fn targets(&self) -> Vec<Target> {
+        let layer = |name: &str| Target {
+            role: Role::Layer,
+            label: Some(name.to_string()),
+            within: None,
+        };
+        match self {
+            ActionKind::Click(target) | ActionKind::Expect(target) => vec![target.clone()],
+            ActionKind::Screenshot(shot) => shot.highlight.clone(),
+            ActionKind::Merge { from, into, .. } => vec![from.clone(), into.clone()],
+            ActionKind::Type { into, .. } => vec![into.clone()],
+            ActionKind::BackUpLayer { layer: name }
+            | ActionKind::CheckLayerKept { layer: name, .. }
+            | ActionKind::ReplaceWithSupportValues { layer: name } => vec![layer(name)],
+            ActionKind::LogIn
+            | ActionKind::Snapshot { .. }
+            | ActionKind::ReadInstalledVersion
+            | ActionKind::ExpectUpgradedVersion
+            | ActionKind::CheckUpgradePath
+            | ActionKind::WaitUntilUnlocked { .. } => Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Action {
     pub kind: ActionKind,
