@@ -63,33 +63,21 @@ function outlineRoleOf(element) {
   return null;
 }
 
-const NAME_FROM_CONTENT = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "treeitem", "columnheader", "cell", "term", "switch", "checkbox", "radio"]);
 const LEAF = new Set(["button", "link", "heading", "tab", "option", "menuitem", "menuitemradio", "menuitemcheckbox", "img", "textbox", "searchbox", "spinbutton", "combobox", "checkbox", "radio", "switch", "progressbar", "columnheader", "term"]);
 const FIELD_ROLES = new Set(["textbox", "searchbox", "spinbutton", "combobox"]);
 
+// One naming model with the locator (candidates.js) and its messages: the browser's accessible
+// name where the markup gives one (accname.js), else the title a person reads by the locator's
+// own rules: a field's or editor's label or the caption above it, a dialog's first line at its top.
 function nameOf(element, role) {
-  const labelledBy = byIds(element, element.getAttribute("aria-labelledby"));
-  if (labelledBy) return labelledBy;
-  const label = normalize(element.getAttribute("aria-label"));
-  if (label) return label;
-  if (element.labels && element.labels.length) return normalize(Array.from(element.labels).map((l) => l.innerText).join(" "));
-  if (role === "img") return normalize(element.getAttribute("alt"));
-  // Where the markup names nothing, the title a person reads, by the locator's own rules
-  // (candidates.js): a field's or editor's text box name, label or caption above it; a dialog's
-  // first line at its top.
   if (FIELD_ROLES.has(role)) {
-    const named = normalize(element.getAttribute("placeholder") || element.getAttribute("title"));
-    if (named) return named;
     const markup = fieldNames(element).map((entry) => normalize(entry.text)).find(Boolean);
     return markup || normalize(textNear(element).text);
   }
-  if (role === "dialog" || role === "alertdialog" || role === "region") {
-    const top = topTitleOf(element);
-    return top ? normalize(top.text) : "";
-  }
-  // A web component's control shows its slotted text, which its own innerText leaves out.
-  if (NAME_FROM_CONTENT.has(role)) return normalize(element.innerText) || accessibleName(element).name;
-  return "";
+  const accessible = accessibleName(element).name;
+  if (accessible || !["dialog", "alertdialog", "region"].includes(role)) return accessible;
+  const top = topTitleOf(element);
+  return top ? normalize(top.text) : "";
 }
 
 function statesOf(element, role) {
