@@ -18,31 +18,6 @@ pub struct DiffRequest {
     pub ignore: Vec<Region>,
 }
 
-impl DiffRequest {
-    /// Validates the command line; the error names the flag at fault.
-    pub fn from_args(args: &crate::cli::DiffArgs) -> Result<DiffRequest, String> {
-        if !(0.0..=1.0).contains(&args.threshold) {
-            return Err(format!(
-                "--threshold must be between 0 and 1, found {}",
-                args.threshold
-            ));
-        }
-        let ignore = args
-            .ignore
-            .iter()
-            .map(|text| parse_region(text).map_err(|error| format!("--ignore: {error}")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(DiffRequest {
-            left: args.left.clone(),
-            right: args.right.clone(),
-            threshold: args.threshold,
-            detect_antialiasing: args.antialiasing,
-            output: args.output.clone(),
-            ignore,
-        })
-    }
-}
-
 /// What the command found: the line to print and whether the images differ.
 #[derive(Debug)]
 pub struct DiffAnswer {

@@ -81,8 +81,8 @@ pub struct DocsSummary {
 struct DocsImages(Arc<Mutex<Vec<DocsImage>>>);
 
 impl Reporter for DocsImages {
-    fn on_event(&mut self, event: &crate::runner::Event) {
-        if let crate::runner::Event::DocsImage(image) = event {
+    fn on_event(&mut self, event: &Event) {
+        if let Event::DocsImage(image) = event {
             self.0
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -124,7 +124,8 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
 
     let redactor = Redactor::new([settings.credentials.password.clone()]);
     let snapshots = SnapshotSettings {
-        store: SnapshotStore::new(&settings.snapshots_dir),
+        store: SnapshotStore::new(&settings.snapshots_dir)
+            .with_notices(crate::report::say::err_line),
         policy: settings.update_snapshots,
         pending_allowed: !settings.on_ci,
     };
@@ -229,13 +230,13 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
 }
 
 /// The screenshots a scenario takes, in order.
-fn shots_of(scenario: &Scenario) -> impl Iterator<Item = &crate::scenario::Shot> {
+fn shots_of(scenario: &Scenario) -> impl Iterator<Item = &scenario::Shot> {
     scenario
         .steps
         .iter()
         .flat_map(|step| &step.actions)
         .filter_map(|action| match &action.kind {
-            crate::scenario::ActionKind::Screenshot(shot) => Some(shot),
+            scenario::ActionKind::Screenshot(shot) => Some(shot),
             _ => None,
         })
 }
@@ -356,7 +357,7 @@ struct ScenarioReporters {
 }
 
 impl Reporter for ScenarioReporters {
-    fn on_event(&mut self, event: &crate::runner::Event) {
+    fn on_event(&mut self, event: &Event) {
         if let Event::ActionStarted { mutating: true, .. } = event {
             self.changed_console = true;
         }
@@ -544,10 +545,7 @@ impl RunContext {
 }
 
 /// The page outline of any URL, as a page snapshot would compare it (the `outline` command).
-pub async fn outline(
-    url: &str,
-    options: &crate::browser::BrowserOptions,
-) -> Result<String, BrowserError> {
+pub async fn outline(url: &str, options: &BrowserOptions) -> Result<String, BrowserError> {
     let browser = Browser::start(options).await?;
     let outline = match browser.goto(url).await {
         Ok(()) => browser.page_outline().await,
@@ -590,8 +588,7 @@ impl OutputLock {
                         .ok()
                         .and_then(|text| text.trim().parse::<u32>().ok());
                     match holder {
-                        // SAFETY: signal 0 only asks whether the process exists.
-                        Some(pid) if unsafe { libc::kill(pid as libc::pid_t, 0) } == 0 => {
+                        Some(pid) if crate::os::process_exists(pid) => {
                             return Err(HarnessError::OutputInUse {
                                 path: folder.to_path_buf(),
                                 pid,

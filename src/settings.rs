@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::browser::{BrowserKind, BrowserOptions};
-use crate::cli::RunArgs;
+use crate::cli::{ConsoleArgs, DiffArgs, RunArgs, ShootArgs};
+use crate::console::{ConsoleConfig, Fault};
+use crate::diff_command::{parse_region, DiffRequest};
 use crate::runner::Credentials;
-use crate::scenario::parse_duration;
+use crate::scenario::{parse_duration, scenario_files, NoScenarioFiles};
 use crate::snapshot::policy::UpdatePolicy;
 
 pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
@@ -28,8 +30,8 @@ pub enum SettingsError {
     Reporter(String),
     #[error("--browser: expected chromium or firefox, found `{0}`")]
     Browser(String),
-    #[error("no scenario files given and {} has no .toml files; pass SCENARIO paths or run from the project folder", folder.display())]
-    NoScenarios { folder: PathBuf },
+    #[error(transparent)]
+    NoScenarios(#[from] NoScenarioFiles),
     #[error("--timeout: {0}")]
     Timeout(String),
     #[error("--scenario-timeout: {0}")]
@@ -50,6 +52,107 @@ pub enum SettingsError {
     TrustCert(String),
     #[error("{USERNAME_VARIABLE} and {PASSWORD_VARIABLE} must be set to log in to {url}; the built-in defaults only apply to the built-in console")]
     MissingCredentials { url: String },
+    #[error("--format: expected text or json, found `{0}`")]
+    Format(String),
+    #[error("--scale: expected a device scale from 1 to 4 such as 2, found {0}")]
+    Scale(f64),
+    #[error("--max-diff-ratio: expected a fraction from 0 to 1 such as 0.001, found {0}")]
+    MaxDiffRatio(f64),
+    #[error("--docs-root: expected the docs checkout's folder, found no folder at {}", .0.display())]
+    DocsRoot(PathBuf),
+    #[error("--fault: {0}")]
+    Fault(String),
+    #[error("--product: {0}")]
+    Product(String),
+    #[error("--threshold must be between 0 and 1, found {0}")]
+    Threshold(f64),
+    #[error("--ignore: {0}")]
+    Ignore(String),
+}
+
+/// How `check` and `docs check` print their verdicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// `--format text` or `--format json`.
+pub fn output_format(text: &str) -> Result<OutputFormat, SettingsError> {
+    match text {
+        "text" => Ok(OutputFormat::Text),
+        "json" => Ok(OutputFormat::Json),
+        other => Err(SettingsError::Format(other.to_string())),
+    }
+}
+
+/// `shoot`: `run`'s settings in docs mode, the guides' images going into a docs checkout.
+pub fn resolve_shoot(
+    args: &ShootArgs,
+    environment: impl Fn(&str) -> Option<String>,
+) -> Result<RunSettings, SettingsError> {
+    if !(args.scale >= 1.0 && args.scale <= 4.0) {
+        return Err(SettingsError::Scale(args.scale));
+    }
+    if !(0.0..=1.0).contains(&args.max_diff_ratio) {
+        return Err(SettingsError::MaxDiffRatio(args.max_diff_ratio));
+    }
+    if !args.docs_root.is_dir() {
+        return Err(SettingsError::DocsRoot(args.docs_root.clone()));
+    }
+    let mut settings = resolve(&args.run, environment)?;
+    settings.docs = Some(crate::docs::DocsOutput::new(
+        &args.docs_root,
+        args.manifest.clone(),
+        args.max_diff_ratio,
+    ));
+    settings.browser.device_scale = args.scale;
+    Ok(settings)
+}
+
+/// The `console` command's reference console; credentials from `PALETTE_USERNAME` and
+/// `PALETTE_PASSWORD`, admin/admin by default.
+pub fn resolve_console(
+    args: &ConsoleArgs,
+    environment: impl Fn(&str) -> Option<String>,
+) -> Result<ConsoleConfig, SettingsError> {
+    let fault = args
+        .fault
+        .as_deref()
+        .map(str::parse::<Fault>)
+        .transpose()
+        .map_err(SettingsError::Fault)?;
+    Ok(ConsoleConfig {
+        from_version: args.from.clone(),
+        to_version: args.to.clone(),
+        lock_duration: Duration::from_secs(args.lock_seconds),
+        username: environment(USERNAME_VARIABLE).unwrap_or_else(|| "admin".to_string()),
+        password: environment(PASSWORD_VARIABLE).unwrap_or_else(|| "admin".to_string()),
+        fault,
+        product: args.product.parse().map_err(SettingsError::Product)?,
+        airgap: args.airgap,
+        sync_duration: Duration::from_secs(args.sync_seconds),
+    })
+}
+
+/// `diff`: the two images and how to compare them; the error names the flag at fault.
+pub fn resolve_diff(args: &DiffArgs) -> Result<DiffRequest, SettingsError> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        return Err(SettingsError::Threshold(args.threshold));
+    }
+    let ignore = args
+        .ignore
+        .iter()
+        .map(|text| parse_region(text).map_err(SettingsError::Ignore))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DiffRequest {
+        left: args.left.clone(),
+        right: args.right.clone(),
+        threshold: args.threshold,
+        detect_antialiasing: args.antialiasing,
+        output: args.output.clone(),
+        ignore,
+    })
 }
 
 /// Which console a run drives.
@@ -342,26 +445,6 @@ fn console_name_of(url: &str) -> String {
         Some(port) => format!("{host}-{port}"),
         None => host,
     }
-}
-
-pub fn scenario_files(folder: &Path) -> Result<Vec<PathBuf>, SettingsError> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|_| SettingsError::NoScenarios {
-            folder: folder.to_path_buf(),
-        })?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(SettingsError::NoScenarios {
-            folder: folder.to_path_buf(),
-        });
-    }
-    Ok(files)
 }
 
 fn parse_viewport(text: &str) -> Option<(u32, u32)> {

@@ -4,6 +4,9 @@
 //! streams parseable events; `--shard` runs its part of the list; a driver killed in one
 //! scenario fails that scenario only and leaves no process behind.
 
+// The test sends signals to processes it started, as a crash or a user would.
+#![allow(unsafe_code)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

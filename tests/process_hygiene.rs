@@ -1,6 +1,9 @@
 //! Every process the harness starts is gone when it stops, also when it is interrupted midway:
 //! chromedriver and all of Chromium, found by the harness's own temp folder in their command lines.
 
+// The test sends signals to processes it started, as a crash or a user would.
+#![allow(unsafe_code)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -91,17 +91,15 @@ impl Grid {
 
     /// Stops every process of the Grid; what is still running afterwards.
     fn stop(&mut self) -> Vec<String> {
-        let pgid = self.child.id() as libc::pid_t;
-        // SAFETY: signalling the process group this test started.
-        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        palette_harness::os::terminate_process_group(self.child.id());
         let deadline = Instant::now() + Duration::from_secs(15);
         while !self.group_members().is_empty() && Instant::now() < deadline {
             let _ = self.child.try_wait();
             std::thread::sleep(Duration::from_millis(100));
         }
         let left = self.group_members();
-        // SAFETY: as above; whatever ignored SIGTERM.
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        // Whatever ignored SIGTERM.
+        palette_harness::os::kill_process_group(self.child.id());
         let _ = self.child.wait();
         left
     }

@@ -211,14 +211,8 @@ fn port_from_banner(line: &str) -> Option<u16> {
 
 impl Drop for DriverProcess {
     fn drop(&mut self) {
-        let pid = self.child.id() as libc::pid_t;
-        // SAFETY: plain syscalls on a process we started; the group id equals the driver's pid
-        // because it was spawned with process_group(0), so we check that before signalling.
-        unsafe {
-            if libc::getpgid(pid) == pid {
-                libc::kill(-pid, libc::SIGKILL);
-            }
-        }
+        // It was spawned with process_group(0): its group is its own.
+        crate::os::kill_process_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.temp_dir);

@@ -140,7 +140,7 @@ pub struct BrowserOptions {
     pub certificates: CertificateTrust,
     /// The longest a navigation may wait for the page (WebDriver's `pageLoad` timeout;
     /// chromedriver's own default is 300 s).
-    pub page_load_timeout: Option<std::time::Duration>,
+    pub page_load_timeout: Option<Duration>,
     /// Device pixels per CSS pixel (`--scale 2` for the docs' sharp images).
     pub device_scale: f64,
 }

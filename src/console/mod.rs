@@ -30,38 +30,6 @@ const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
 const LOGO_SVG: &str = include_str!("assets/logo.svg");
 
-impl ConsoleConfig {
-    /// The `console` command's settings; credentials from `PALETTE_USERNAME` and
-    /// `PALETTE_PASSWORD`, admin/admin by default.
-    pub fn from_args(
-        args: &crate::cli::ConsoleArgs,
-        environment: impl Fn(&str) -> Option<String>,
-    ) -> Result<ConsoleConfig, String> {
-        let fault = args
-            .fault
-            .as_deref()
-            .map(str::parse::<Fault>)
-            .transpose()
-            .map_err(|error| format!("--fault: {error}"))?;
-        Ok(ConsoleConfig {
-            from_version: args.from.clone(),
-            to_version: args.to.clone(),
-            lock_duration: std::time::Duration::from_secs(args.lock_seconds),
-            username: environment(crate::settings::USERNAME_VARIABLE)
-                .unwrap_or_else(|| "admin".to_string()),
-            password: environment(crate::settings::PASSWORD_VARIABLE)
-                .unwrap_or_else(|| "admin".to_string()),
-            fault,
-            product: args
-                .product
-                .parse()
-                .map_err(|error| format!("--product: {error}"))?,
-            airgap: args.airgap,
-            sync_duration: std::time::Duration::from_secs(args.sync_seconds),
-        })
-    }
-}
-
 /// A running reference console. Dropping it stops the server.
 pub struct RunningConsole {
     address: SocketAddr,

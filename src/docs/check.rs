@@ -17,7 +17,7 @@ pub enum DocsCheckError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Scenarios(#[from] crate::settings::SettingsError),
+    Scenarios(#[from] scenario::NoScenarioFiles),
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
 }
@@ -95,7 +95,7 @@ pub fn run(guides: &[PathBuf], scenarios_dir: &Path) -> Result<DocsCheck, DocsCh
 }
 
 fn load_scenarios(folder: &Path) -> Result<Vec<Scenario>, DocsCheckError> {
-    crate::settings::scenario_files(folder)?
+    scenario::scenario_files(folder)?
         .iter()
         .map(|file| scenario::load(file).map_err(DocsCheckError::from))
         .collect()

@@ -9,7 +9,6 @@ pub mod coverage;
 pub mod guide;
 pub mod images;
 pub mod manifest;
-pub mod table;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -47,7 +47,7 @@ impl ReportFiles {
         {
             Some(unwritten) => unwritten.reason = reason,
             None => {
-                eprintln!("error: cannot write {}: {reason}", path.display());
+                super::say::error(&format!("cannot write {}: {reason}", path.display()));
                 self.unwritten.push(UnwrittenReport {
                     path: PathBuf::from(path),
                     reason,

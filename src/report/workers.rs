@@ -71,14 +71,7 @@ impl LiveArea {
 /// Columns of the terminal on stdout (80 when it does not say): a status line longer than
 /// that would wrap, and the area would no longer know how many rows to redraw.
 fn terminal_width() -> usize {
-    // SAFETY: TIOCGWINSZ fills a winsize; the descriptor is stdout's.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    if ok && size.ws_col > 0 {
-        usize::from(size.ws_col)
-    } else {
-        80
-    }
+    crate::os::terminal_columns().unwrap_or(80)
 }
 
 /// What a scenario's terminal reporter writes, passed to the area a whole line at a time.

@@ -25,7 +25,7 @@ pub enum ArtifactKind {
 #[derive(Clone, Debug)]
 pub struct DocsImage {
     pub image: String,
-    pub path: std::path::PathBuf,
+    pub path: PathBuf,
     pub change: crate::docs::images::ImageChange,
     pub scenario: String,
     pub step: String,
@@ -285,7 +285,7 @@ pub trait Reporter {
 /// A report file whose latest version is not on disk, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnwrittenReport {
-    pub path: std::path::PathBuf,
+    pub path: PathBuf,
     pub reason: String,
 }
 

@@ -464,7 +464,7 @@ impl ScenarioRun<'_> {
         let folder = self.settings.output_dir.join("failures");
         let png = self.browser.screenshot().await.ok();
         // What a person would look at instead of a target not found, as the screenshot shows it.
-        let considered = find::considered_instead(&self.browser, &action.kind.targets()).await;
+        let considered = find::considered_instead(self.browser, &action.kind.targets()).await;
         let considered: Vec<Considered> = considered
             .into_iter()
             .map(|element| Considered {

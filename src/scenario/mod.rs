@@ -221,6 +221,33 @@ impl Step {
     }
 }
 
+/// No scenario files were given and the folder to look in has none.
+#[derive(Debug, thiserror::Error)]
+#[error("no scenario files given and {} has no .toml files; pass SCENARIO paths or run from the project folder", folder.display())]
+pub struct NoScenarioFiles {
+    pub folder: PathBuf,
+}
+
+/// The scenario files (`*.toml`) of a folder, sorted by name.
+pub fn scenario_files(folder: &std::path::Path) -> Result<Vec<PathBuf>, NoScenarioFiles> {
+    let none = || NoScenarioFiles {
+        folder: folder.to_path_buf(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|_| none())?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(none());
+    }
+    Ok(files)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("cannot read scenario {}: {source}", path.display())]

@@ -94,6 +94,8 @@ impl Pending {
 #[derive(Clone, Debug)]
 pub struct SnapshotStore {
     root: PathBuf,
+    /// Says that a change waits for another run's (the store never prints itself).
+    notice: fn(&str),
 }
 
 /// Held while baselines change: an OS lock on the store's folder, released when dropped and when
@@ -104,7 +106,15 @@ pub struct BaselinesLock {
 
 impl SnapshotStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        SnapshotStore { root: root.into() }
+        SnapshotStore {
+            root: root.into(),
+            notice: |_| {},
+        }
+    }
+
+    /// The same store, saying through `notice` when it waits for another run's change.
+    pub fn with_notices(self, notice: fn(&str)) -> Self {
+        SnapshotStore { notice, ..self }
     }
 
     pub fn root(&self) -> &Path {
@@ -126,10 +136,10 @@ impl SnapshotStore {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                eprintln!(
+                (self.notice)(&format!(
                     "waiting for another palette-harness to finish changing baselines in {}",
                     self.root.display()
-                );
+                ));
                 file.lock().map_err(failed)?;
             }
             Err(std::fs::TryLockError::Error(error)) => return Err(failed(error)),
@@ -348,10 +358,7 @@ impl SnapshotStore {
         for path in self.files() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             if let Some(pid) = temporary_of(&name) {
-                // SAFETY: signal 0 only asks whether the process exists.
-                if unsafe { libc::kill(pid as libc::pid_t, 0) } != 0
-                    && std::fs::remove_file(&path).is_ok()
-                {
+                if !crate::os::process_exists(pid) && std::fs::remove_file(&path).is_ok() {
                     done.push(format!("removed {}, left by a stopped run", path.display()));
                 }
             }

@@ -1,0 +1,248 @@
+//! Each subcommand, from its resolved settings to how it ended: `main` parses the command line,
+//! calls [`run`], and maps the answer to an exit code (`exit`). What a command says goes
+//! through `report` (`report::say` for a check's verdicts and listings, the reporters for a run).
+
+use std::future::Future;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::browser::{BrowserOptions, CertificateTrust};
+use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand, OutlineArgs};
+use crate::exit::{Exit, UsageError};
+use crate::report::say;
+use crate::settings::{self, OutputFormat, RunSettings};
+use crate::snapshot::{SnapshotStore, StoreError};
+use crate::{console, diff_command, harness, review};
+
+/// Runs the command the user asked for; an `Err` is a typed error (usage, 2) or an unexpected
+/// one (1), as `exit::of_error` maps it.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let environment = |name: &str| std::env::var(name).ok();
+    match cli.command {
+        Command::Run(args) => {
+            let settings = settings::resolve(&args, environment)?;
+            in_runtime(run_scenarios(settings))
+        }
+        Command::Shoot(args) => {
+            let settings = settings::resolve_shoot(&args, environment)?;
+            in_runtime(run_scenarios(settings))
+        }
+        Command::Docs(DocsCommand::Check(args)) => check_docs(&args),
+        Command::Console(args) => {
+            let config = settings::resolve_console(&args, environment)?;
+            in_runtime(serve_console(args, config))
+        }
+        Command::Outline(args) => in_runtime(print_outline(args)),
+        Command::Diff(args) => {
+            let request = settings::resolve_diff(&args)?;
+            let answer = diff_command::run(&request)?;
+            say::line(&answer.summary);
+            Ok(Exit::passed_if(!answer.different))
+        }
+        Command::Check(args) => check_scenarios(&args),
+        Command::Review(args) => {
+            let store = recovered(&args.snapshots);
+            say::out(&review::describe_pending(&store, args.filter.as_deref()));
+            Ok(Exit::Passed)
+        }
+        Command::Accept(args) => print_lines(review::accept(
+            &recovered(&args.snapshots),
+            args.filter.as_deref(),
+        )),
+        Command::Reject(args) => print_lines(review::reject(
+            &recovered(&args.snapshots),
+            args.filter.as_deref(),
+        )),
+    }
+}
+
+/// The snapshot store, with what an interrupted run left half done finished (said on stdout).
+fn recovered(folder: &Path) -> SnapshotStore {
+    let store = SnapshotStore::new(folder).with_notices(say::err_line);
+    for line in store.recover() {
+        say::line(&line);
+    }
+    store
+}
+
+/// `check`: every scenario parsed and validated as `run` would, without a browser; 2 when one
+/// is not valid.
+fn check_scenarios(args: &CheckArgs) -> anyhow::Result<Exit> {
+    let format = settings::output_format(&args.format)?;
+    let files = if args.scenarios.is_empty() {
+        crate::scenario::scenario_files(Path::new("scenarios"))?
+    } else {
+        args.scenarios.clone()
+    };
+    let mut all_valid = true;
+    let mut results = Vec::new();
+    for file in &files {
+        let result = match crate::scenario::load(file) {
+            Ok(scenario) => {
+                let actions: usize = scenario.steps.iter().map(|step| step.actions.len()).sum();
+                serde_json::json!({
+                    "file": file, "valid": true, "steps": scenario.steps.len(), "actions": actions,
+                })
+            }
+            Err(crate::scenario::ScenarioError::Malformed { location, message }) => {
+                all_valid = false;
+                serde_json::json!({
+                    "file": file, "valid": false, "line": location.line, "column": location.column,
+                    "message": message, "error": format!("{location}: {message}"),
+                })
+            }
+            Err(error) => {
+                all_valid = false;
+                serde_json::json!({ "file": file, "valid": false, "error": error.to_string() })
+            }
+        };
+        results.push(result);
+    }
+    match format {
+        OutputFormat::Json => say::line(&serde_json::Value::Array(results).to_string()),
+        OutputFormat::Text => {
+            for result in &results {
+                match result["error"].as_str() {
+                    Some(error) => say::err_line(error),
+                    None => say::line(&format!(
+                        "{}: valid ({} steps, {} actions)",
+                        result["file"].as_str().unwrap_or_default(),
+                        result["steps"],
+                        result["actions"]
+                    )),
+                }
+            }
+        }
+    }
+    Ok(if all_valid { Exit::Passed } else { Exit::Usage })
+}
+
+fn in_runtime(work: impl Future<Output = anyhow::Result<Exit>>) -> anyhow::Result<Exit> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(work)
+}
+
+/// `docs check`: 0 when every image of every guide is made by a scenario step, 1 when one is
+/// missing, 2 when a guide or scenario cannot be read.
+fn check_docs(args: &DocsCheckArgs) -> anyhow::Result<Exit> {
+    let format = settings::output_format(&args.format)?;
+    let check = crate::docs::check::run(&args.guides, &args.scenarios)?;
+    match format {
+        OutputFormat::Json => {
+            say::line(&serde_json::to_string_pretty(&check.json).context("the check as JSON")?)
+        }
+        OutputFormat::Text => say::out(&check.text),
+    }
+    Ok(Exit::passed_if(check.missing == 0))
+}
+
+/// `run` and `shoot`: the scenarios, stopped cleanly (browsers and drivers killed) on a signal.
+async fn run_scenarios(settings: RunSettings) -> anyhow::Result<Exit> {
+    let live = std::io::stdout().is_terminal();
+    // With `--reporter json` stdout holds JSON lines only; what is left to say goes to stderr.
+    let json_events = settings.reporter == settings::ReporterKind::Json;
+    // What an interrupted run left half done in the snapshot folder is finished first; on CI
+    // nothing is written there.
+    if !settings.on_ci {
+        recovered(&settings.snapshots_dir);
+    }
+    tokio::select! {
+        result = harness::run(settings, live) => Ok(crate::report::finish_run(&result?, json_events)),
+        // Dropping the run future drops the browser, which kills the driver's process group.
+        exit = termination() => {
+            say::err_line("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
+            Ok(exit)
+        }
+    }
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, `kill`, a closed terminal), so the
+/// caller can drop its work, and with it every child process, instead of dying with them still
+/// running.
+async fn termination() -> Exit {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut terminate), Ok(mut hang_up)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return Exit::Interrupted;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => Exit::Interrupted,
+        _ = terminate.recv() => Exit::Terminated,
+        _ = hang_up.recv() => Exit::HangUp,
+    }
+}
+
+async fn print_outline(args: OutlineArgs) -> anyhow::Result<Exit> {
+    let options = BrowserOptions {
+        webdriver_url: args.webdriver,
+        chromedriver: args.chromedriver,
+        certificates: if args.insecure {
+            CertificateTrust::AcceptAny
+        } else {
+            CertificateTrust::Verify
+        },
+        ..BrowserOptions::default()
+    };
+    tokio::select! {
+        outline = harness::outline(&args.url, &options) => {
+            let outline = outline.map_err(|error| UsageError(format!("{}: {error}", args.url)))?;
+            say::line(&outline);
+            Ok(Exit::Passed)
+        }
+        exit = termination() => Ok(exit),
+    }
+}
+
+async fn serve_console(args: ConsoleArgs, config: console::ConsoleConfig) -> anyhow::Result<Exit> {
+    let username = config.username.clone();
+    let started = if args.https {
+        console::start_https(config, args.port).await
+    } else {
+        console::start(config, args.port).await
+    };
+    let running = started.map_err(|error| {
+        UsageError(format!(
+            "cannot listen on 127.0.0.1:{}: {error}; pick another --port (0 picks a free one)",
+            args.port
+        ))
+    })?;
+    say::line(&format!(
+        "Reference console listening on {} (log in as {username})",
+        running.url()
+    ));
+    if let Some(pem) = running.ca_pem() {
+        crate::artifacts::write_atomically(&args.ca_out, pem.as_bytes()).map_err(|error| {
+            UsageError(format!(
+                "--ca-out: cannot write {}: {error}",
+                args.ca_out.display()
+            ))
+        })?;
+        // Whoever started the console may read only its first line.
+        say::line(&format!(
+            "Its certificate is signed by a CA made for it alone, written to {}: run with --ca-cert {}",
+            args.ca_out.display(),
+            args.ca_out.display()
+        ));
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(Exit::Passed)
+}
+
+fn print_lines(result: Result<Vec<String>, StoreError>) -> anyhow::Result<Exit> {
+    let lines = result?;
+    if lines.is_empty() {
+        say::line("no pending snapshots matched");
+    }
+    for line in lines {
+        say::line(&line);
+    }
+    Ok(Exit::Passed)
+}
