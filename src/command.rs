@@ -152,7 +152,7 @@ async fn run_scenarios(settings: RunSettings) -> anyhow::Result<Exit> {
         recovered(&settings.snapshots_dir);
     }
     tokio::select! {
-        result = harness::run(settings, live) => Ok(crate::report::finish_run(&result?, json_events)),
+        result = harness::run(settings, live) => Ok(finish_run(&result?, json_events)),
         // Dropping the run future drops the browser, which kills the driver's process group.
         exit = termination() => {
             say::err_line("interrupted: the browser and driver were stopped; reports hold the steps finished so far");
@@ -245,4 +245,43 @@ fn print_lines(result: Result<Vec<String>, StoreError>) -> anyhow::Result<Exit> 
         say::line(&line);
     }
     Ok(Exit::Passed)
+}
+
+/// Says what a finished run leaves to say (`shoot`'s table of images, files that could not be
+/// written) and how it ended: passed, failed, or its reports not complete on disk.
+fn finish_run(summary: &harness::RunSummary, json_events: bool) -> Exit {
+    let mut unwritten: Vec<String> = summary
+        .unwritten_reports
+        .iter()
+        .map(|unwritten| format!("{}: {}", unwritten.path.display(), unwritten.reason))
+        .collect();
+    if let Some(docs) = &summary.docs {
+        let manifest = match &docs.manifest_written {
+            Ok(true) => format!("manifest written: {}", docs.manifest.display()),
+            Ok(false) => format!("manifest unchanged: {}", docs.manifest.display()),
+            Err(error) => {
+                unwritten.push(format!("{}: {error}", docs.manifest.display()));
+                format!("manifest NOT written: {}", docs.manifest.display())
+            }
+        };
+        let table = crate::report::docs_table::render(&docs.images, &manifest);
+        // With `--reporter json` stdout holds JSON lines only.
+        if json_events {
+            say::err(&table);
+        } else {
+            say::out(&table);
+        }
+    }
+    if !unwritten.is_empty() {
+        say::err_line("error: this run's reports are not complete on disk:");
+        for line in &unwritten {
+            say::err_line(&format!("  {line}"));
+        }
+        say::err_line(&format!(
+            "  the outcome printed above stands ({}); free space or fix the folder's permissions and run again",
+            if summary.all_passed() { "passed" } else { "failed" }
+        ));
+        return Exit::ReportsIncomplete;
+    }
+    Exit::passed_if(summary.all_passed())
 }

@@ -16,10 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::docs::images::ImageChange;
 use crate::docs::manifest::{Manifest, Provenance};
-use crate::runner::{
-    self, DocsImage, Event, Outcome, Reporter, Reporters, RunnerSettings, SnapshotSettings,
-    UnwrittenReport,
-};
+use crate::event::{DocsImage, Event, Outcome, Reporter, Reporters, UnwrittenReport};
+use crate::runner::{self, RunnerSettings, SnapshotSettings};
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::settings::{ConsoleTarget, ReporterKind, RunSettings, Trust};
 use crate::snapshot::SnapshotStore;

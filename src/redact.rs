@@ -26,6 +26,23 @@ impl Redactor {
     }
 }
 
+/// Login credentials; the password is only ever typed into a password field.
+#[derive(Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Credentials {{ username: {:?}, password: <redacted> }}",
+            self.username
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

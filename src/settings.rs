@@ -8,7 +8,7 @@ use crate::browser::{BrowserKind, BrowserOptions};
 use crate::cli::{ConsoleArgs, DiffArgs, RunArgs, ShootArgs};
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
-use crate::runner::Credentials;
+use crate::redact::Credentials;
 use crate::scenario::{parse_duration, scenario_files, NoScenarioFiles};
 use crate::snapshot::policy::UpdatePolicy;
 

@@ -4,9 +4,34 @@
 //! requests, the page outline and the page's HTML (secrets masked; shown in a sandboxed frame,
 //! its scripts not run). Pure: the runner gathers, this renders.
 
+use crate::html::escape;
 use std::fmt::Write as _;
 
-use crate::browser::{ConsoleEntry, FailedRequest};
+/// One line of the browser's console log.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+pub struct ConsoleEntry {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+}
+
+/// A request of the page that failed (as the browser module reads them from Resource Timing).
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedRequest {
+    pub url: String,
+    /// 0: no response at all.
+    pub status: u16,
+    pub kind: String,
+    pub start_ms: i64,
+    pub duration_ms: i64,
+}
 
 /// One action of the failed attempt, as it went.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -257,13 +282,6 @@ fn box_style(
         percent(right - left, view_width),
         percent(bottom - top, view_height)
     ))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const STYLE: &str = "body{font-family:sans-serif;margin:0;color:#1c2233}header{background:#fdecea;padding:16px 24px;border-bottom:1px solid #f3c1bc}h1{font-size:20px;margin:0 0 6px}.guide{color:#555;margin:0 0 10px}dl{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:0}dt{font-weight:bold}dd{margin:0}nav a{margin-right:12px}section{padding:8px 24px}h2{font-size:16px;border-bottom:1px solid #ddd;padding-bottom:4px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}tr.failed td,tr.severe td{background:#fdecea}tr.warning td{background:#fff6e0}pre{margin:0;white-space:pre-wrap;font-size:12px}img{max-width:100%;border:1px solid #ccc;display:block}.shot{position:relative;display:inline-block;max-width:100%}.considered{position:absolute;box-sizing:border-box;border:2px solid #d0021b}.considered span{position:absolute;left:0;top:0;background:#d0021b;color:#fff;font:bold 12px sans-serif;padding:1px 5px;border-radius:3px}h3{font-size:14px;margin:12px 0 4px}iframe{width:100%;height:600px;border:1px solid #ccc}";

@@ -37,45 +37,16 @@ pub(super) fn zipped_trusting(certificates: &[TrustedCertificate]) -> String {
 
 /// A zip archive holding one file, stored without compression (a few hundred bytes here).
 fn stored_zip(name: &str, data: &[u8]) -> Vec<u8> {
-    let crc = crc32fast::hash(data);
-    let size = data.len() as u32;
-    let name_length = name.len() as u16;
-    // Version 2.0, no flags, stored, 1980-01-01 00:00, then the checksum and both sizes.
-    let described = |zip: &mut Vec<u8>| {
-        for half in [20u16, 0, 0, 0, 0x21] {
-            zip.extend_from_slice(&half.to_le_bytes());
-        }
-        for word in [crc, size, size] {
-            zip.extend_from_slice(&word.to_le_bytes());
-        }
-        zip.extend_from_slice(&name_length.to_le_bytes());
-    };
-    let mut zip = Vec::new();
-    zip.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-    described(&mut zip);
-    zip.extend_from_slice(&0u16.to_le_bytes()); // no extra field
-    zip.extend_from_slice(name.as_bytes());
-    zip.extend_from_slice(data);
-    let directory_offset = zip.len() as u32;
-    zip.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-    zip.extend_from_slice(&20u16.to_le_bytes()); // made by version 2.0
-    described(&mut zip);
-    // No extra field or comment, disk 0, no attributes, the file's header at offset 0.
-    for half in [0u16, 0, 0, 0] {
-        zip.extend_from_slice(&half.to_le_bytes());
-    }
-    zip.extend_from_slice(&0u32.to_le_bytes());
-    zip.extend_from_slice(&0u32.to_le_bytes());
-    zip.extend_from_slice(name.as_bytes());
-    let directory_size = zip.len() as u32 - directory_offset;
-    zip.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    for half in [0u16, 0, 1, 1] {
-        zip.extend_from_slice(&half.to_le_bytes());
-    }
-    zip.extend_from_slice(&directory_size.to_le_bytes());
-    zip.extend_from_slice(&directory_offset.to_le_bytes());
-    zip.extend_from_slice(&0u16.to_le_bytes()); // no comment
-    zip
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    // Writing into memory fails only on a bug of the zip crate's.
+    let written = zip
+        .start_file(name, options)
+        .and_then(|()| zip.write_all(data).map_err(zip::result::ZipError::from))
+        .and_then(|()| zip.finish());
+    written.expect("a zip written into memory").into_inner()
 }
 
 /// The file's text, in the format current Firefox writes (the override bits and database key

@@ -19,6 +19,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
 use crate::locate::{Candidate, Group, Wanted, COLLECT_SCRIPT, LOCATE_SCRIPT};
+pub use crate::trace::{ConsoleEntry, FailedRequest};
 use driver::DriverProcess;
 
 /// The capabilities shipped in `webdriver/chromium.json`, used when no file is given.
@@ -183,32 +184,6 @@ impl Default for BrowserOptions {
             device_scale: 1.0,
         }
     }
-}
-
-/// One line of the browser's console log.
-#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-pub struct ConsoleEntry {
-    #[serde(default)]
-    pub level: String,
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    /// Milliseconds since the Unix epoch.
-    #[serde(default)]
-    pub timestamp: Option<i64>,
-}
-
-/// A request of the page that failed (see [`Browser::failed_requests`]).
-#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FailedRequest {
-    pub url: String,
-    /// 0: no response at all.
-    pub status: u16,
-    pub kind: String,
-    pub start_ms: i64,
-    pub duration_ms: i64,
 }
 
 /// A POST with a fixed body to an endpoint of the session that W3C WebDriver lacks.

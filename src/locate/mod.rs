@@ -568,7 +568,7 @@ fn similarity(wanted: &str, text: &str) -> (std::cmp::Reverse<usize>, usize) {
         .iter()
         .filter(|word| wanted_words.contains(word))
         .count();
-    let distance = edit_distance(&wanted.to_lowercase(), &text.to_lowercase());
+    let distance = strsim::levenshtein(&wanted.to_lowercase(), &text.to_lowercase());
     (std::cmp::Reverse(shared), distance)
 }
 
@@ -588,21 +588,6 @@ pub fn layer_aliases(layer: &str) -> &'static [&'static str] {
         "os" => &["Ubuntu", "operating system", "RHEL"],
         _ => &[],
     }
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b_characters: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b_characters.len()).collect();
-    for (i, a_character) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b_characters.len() + 1];
-        for (j, b_character) in b_characters.iter().enumerate() {
-            let substitution = previous[j] + usize::from(a_character != *b_character);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b_characters.len()]
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What `shoot` prints at its end: one row per image (new, changed with its diff %, unchanged),
 //! the totals, and what became of the manifest.
 
-use crate::runner::DocsImage;
+use crate::event::DocsImage;
 
 pub fn render(images: &[DocsImage], manifest_note: &str) -> String {
     let width = images

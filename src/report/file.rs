@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::artifacts::write_atomically;
-use crate::runner::event::UnwrittenReport;
+use crate::event::UnwrittenReport;
 
 #[derive(Default)]
 pub struct ReportFiles {

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::runner::{Event, Reporter, StepFailure};
+use crate::event::{Event, Reporter, StepFailure};
 
 pub struct GithubAnnotations {
     output: Box<dyn Write + Send>,

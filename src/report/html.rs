@@ -4,6 +4,7 @@
 //! path), so it works offline and can be archived with the folder. Rewritten atomically after
 //! every step.
 
+use crate::html::escape;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use super::file::ReportFiles;
 use super::interruption::{name_promoted, Interruption};
 use super::json::Rehearsal;
 use super::slots::Slots;
-use crate::runner::{
+use crate::event::{
     ArtifactKind, Event, Fact, Outcome, Reporter, SnapshotCheck, SnapshotKind, StepFailure,
     UnwrittenReport, Verdict,
 };
@@ -716,13 +717,6 @@ impl Drop for HtmlReport {
             self.write();
         }
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const HEAD: &str = r#"<!doctype html>

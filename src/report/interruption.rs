@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::runner::{Event, SnapshotCheck};
+use crate::event::{Event, SnapshotCheck};
 
 /// Follows the actions of the step under way, to say where a run was interrupted.
 #[derive(Default)]

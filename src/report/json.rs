@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::file::ReportFiles;
 use super::interruption::{name_promoted, Interruption};
-use crate::runner::{
+use crate::event::{
     ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
     UnwrittenReport,
 };

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use crate::runner::{Event, Reporter};
+use crate::event::{Event, Reporter};
 
 pub struct JsonLinesReporter {
     output: Box<dyn Write + Send>,

@@ -25,7 +25,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestRerun, T
 
 use super::file::ReportFiles;
 use super::slots::Slots;
-use crate::runner::{Event, Reporter, StepFailure, UnwrittenReport, Verdict};
+use crate::event::{Event, Reporter, StepFailure, UnwrittenReport, Verdict};
 
 pub struct JunitReport {
     path: PathBuf,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::runner::Event;
+use crate::event::Event;
 
 #[derive(Default)]
 pub(super) struct Slots {

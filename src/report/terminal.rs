@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::runner::{Event, Fact, Outcome, Reporter, StepFailure, Verdict};
+use crate::event::{Event, Fact, Outcome, Reporter, StepFailure, Verdict};
 
 pub struct TerminalReporter {
     live: bool,

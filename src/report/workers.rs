@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use crate::runner::{Event, Reporter};
+use crate::event::{Event, Reporter};
 
 /// The bottom of the terminal: the lines printed so far stay above, the status lines below.
 pub struct LiveArea {
@@ -236,7 +236,7 @@ mod tests {
             0,
             &Event::ScenarioFinished {
                 scenario: "alpha".to_string(),
-                outcome: crate::runner::Outcome::Passed,
+                outcome: crate::event::Outcome::Passed,
                 elapsed: std::time::Duration::from_secs(1),
             },
         );

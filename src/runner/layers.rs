@@ -8,7 +8,7 @@ use super::wait::{meaningful_lines, ready_to_click, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
 use crate::browser::{ElementHandle, LocateNeed, Located, Satisfied};
-use crate::runner::event::{ArtifactKind, Event, Fact, KeptRow};
+use crate::event::{ArtifactKind, Event, Fact, KeptRow};
 use crate::scenario::{Action, Keeping, Role, Target};
 use crate::yaml::{self, KeyPath, ProposalRow};
 

@@ -5,7 +5,6 @@
 //! Failures become a [`StepFailure`] with the scenario location, what was expected, what the
 //! page showed, a screenshot and the page's HTML. Secrets never reach an event or a file.
 
-pub mod event;
 mod find;
 mod layers;
 mod rehearsal;
@@ -20,13 +19,10 @@ use std::time::{Duration, Instant};
 
 use crate::artifacts::{slug, write_atomically};
 use crate::browser::{Browser, BrowserError, ConsoleEntry, FailedRequest};
-use crate::redact::Redactor;
+use crate::event::{ArtifactKind, Event, Fact, Outcome, Reporter, StepFailure};
+use crate::redact::{Credentials, Redactor};
 use crate::scenario::{Action, ActionKind, Role, Scenario, Step, Target};
 use crate::trace::{ActionRecord, Considered};
-pub use event::{
-    ArtifactKind, DocsImage, Event, Fact, KeptRow, Outcome, Reporter, Reporters, SnapshotCheck,
-    SnapshotKind, StepFailure, UnwrittenReport, Verdict,
-};
 pub use snapshot::SnapshotSettings;
 
 use find::Need;
@@ -35,23 +31,6 @@ use wait::UNSETTLED;
 /// How long `wait until unlocked` waits when the scenario does not say: the guide's "couple of
 /// minutes", with room for a slow install.
 const DEFAULT_LOCK_DEADLINE: Duration = Duration::from_secs(30 * 60);
-
-/// Login credentials; the password is only ever typed into a password field.
-#[derive(Clone)]
-pub struct Credentials {
-    pub username: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Credentials {{ username: {:?}, password: <redacted> }}",
-            self.username
-        )
-    }
-}
 
 /// Everything the runner needs besides the scenario and the browser.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use super::find::EditorQuery;
 use super::wait::{meaningful_lines, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::artifacts::slug;
+use crate::event::{Event, Fact};
 use crate::preflight::{self, Support, Version};
-use crate::runner::event::{Event, Fact};
 use crate::scenario::{Action, Captured, Condition, Keeping, Role, Target};
 use crate::yaml;
 

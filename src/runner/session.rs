@@ -7,8 +7,8 @@ use super::find::{last_level, Query};
 use super::wait::{page_summary, Attempt};
 use super::{ActionFailure, ScenarioRun};
 use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed};
+use crate::event::{Event, Fact};
 use crate::locate::{self, Candidate};
-use crate::runner::event::{Event, Fact};
 use crate::scenario::{Action, Role};
 
 /// How long the lock wait gives the console to show that it locked at all.

@@ -6,13 +6,13 @@ use std::time::Instant;
 
 use image::RgbaImage;
 
-use super::event::{ArtifactKind, DocsImage, Event};
 use super::find::{EditorQuery, Need};
 use super::{ActionFailure, ScenarioRun};
 use crate::browser::ElementHandle;
 use crate::capture::region_of;
 use crate::compare::image::Region;
 use crate::docs::images::{differing_ratio, write_unless_unchanged, ImageChange};
+use crate::event::{ArtifactKind, DocsImage, Event};
 use crate::image_file::{decode_rgba, encode_for};
 use crate::scenario::{Action, Crop, Role, Shot, Step, Target};
 

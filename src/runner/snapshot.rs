@@ -14,8 +14,8 @@ use crate::browser::ElementHandle;
 use crate::capture::{mask_text, region_of};
 use crate::compare::image::{diff, paint_box, DiffError, DiffOptions, Image, Region};
 use crate::compare::text::{diff_lines, unified, Line};
+use crate::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
 use crate::image_file::{decode_rgba, encode_png};
-use crate::runner::event::{ArtifactKind, Event, SnapshotCheck, SnapshotKind};
 use crate::scenario::{Action, Step, Target};
 use crate::snapshot::policy::{
     decide, decide_on_retry, Comparison, Decision, UpdatePolicy, Verdict,

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use super::find::{find, Found, Need};
 use super::{ActionFailure, ScenarioRun};
 use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located, Probe};
+use crate::event::Event;
 use crate::locate::{self, Candidate};
-use crate::runner::event::Event;
 use crate::scenario::{Action, Role, Target};
 
 /// The pauses between checks of a condition, never a wait for the page itself: the first check

@@ -122,28 +122,15 @@ pub fn did_you_mean<'c>(
     let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (edit_distance(&word, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&word, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (row, left) in a.chars().enumerate() {
-        let mut current = vec![row + 1];
-        for (column, right) in b.iter().enumerate() {
-            let substitution = previous[column] + usize::from(left != *right);
-            current.push(
-                substitution
-                    .min(previous[column + 1] + 1)
-                    .min(current[column] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]
