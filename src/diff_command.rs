@@ -101,13 +101,18 @@ pub fn run(request: &DiffRequest) -> Result<DiffAnswer, ImageFileError> {
     }
 }
 
+/// A `--ignore` region that is not `x,y,width,height`.
+#[derive(Debug, thiserror::Error)]
+#[error("expected x,y,width,height in pixels, found `{0}`")]
+pub struct InvalidRegion(String);
+
 /// `x,y,width,height` as written on the command line.
-pub fn parse_region(text: &str) -> Result<Region, String> {
+pub fn parse_region(text: &str) -> Result<Region, InvalidRegion> {
     let numbers: Vec<u32> = text
         .split(',')
         .map(|part| part.trim().parse::<u32>())
         .collect::<Result<_, _>>()
-        .map_err(|_| format!("expected x,y,width,height in pixels, found `{text}`"))?;
+        .map_err(|_| InvalidRegion(text.to_string()))?;
     match numbers.as_slice() {
         [x, y, width, height] => Ok(Region {
             x: *x,
@@ -115,8 +120,6 @@ pub fn parse_region(text: &str) -> Result<Region, String> {
             width: *width,
             height: *height,
         }),
-        _ => Err(format!(
-            "expected x,y,width,height in pixels, found `{text}`"
-        )),
+        _ => Err(InvalidRegion(text.to_string())),
     }
 }

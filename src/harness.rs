@@ -51,7 +51,7 @@ pub enum HarnessError {
         source: std::io::Error,
     },
     #[error("{0}: fix it or remove it, and `shoot` writes a new one")]
-    Manifest(String),
+    Manifest(crate::docs::manifest::ManifestError),
     #[error("the worker running {0} stopped without a result (a bug: its panic is on stderr)")]
     WorkerDied(String),
 }

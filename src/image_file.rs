@@ -28,14 +28,20 @@ pub fn read_rgba(path: &Path) -> Result<RgbaImage, ImageFileError> {
         path: path.to_path_buf(),
         source,
     })?;
-    decode_rgba(&bytes).map_err(|message| ImageFileError::Undecodable {
+    decode_rgba(&bytes).map_err(|undecodable| ImageFileError::Undecodable {
         path: path.to_path_buf(),
-        message,
+        message: undecodable.to_string(),
     })
 }
 
-pub fn decode_rgba(bytes: &[u8]) -> Result<RgbaImage, String> {
-    let decoded = image::load_from_memory(bytes).map_err(|error| error.to_string())?;
+/// Bytes that are no image the harness can read, with the decoder's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UndecodableImage(String);
+
+pub fn decode_rgba(bytes: &[u8]) -> Result<RgbaImage, UndecodableImage> {
+    let decoded =
+        image::load_from_memory(bytes).map_err(|error| UndecodableImage(error.to_string()))?;
     Ok(decoded.into_rgba8())
 }
 

@@ -33,11 +33,11 @@ pub enum SettingsError {
     #[error(transparent)]
     NoScenarios(#[from] NoScenarioFiles),
     #[error("--timeout: {0}")]
-    Timeout(String),
+    Timeout(crate::scenario::InvalidDuration),
     #[error("--scenario-timeout: {0}")]
-    ScenarioTimeout(String),
+    ScenarioTimeout(crate::scenario::InvalidDuration),
     #[error("--update-snapshots: {0}")]
-    UpdateSnapshots(String),
+    UpdateSnapshots(crate::snapshot::policy::UnknownPolicy),
     #[error("--console-name: expected letters, digits, `.`, `-` or `_`, found `{0}`")]
     ConsoleName(String),
     #[error("--viewport: expected WIDTHxHEIGHT such as 1280x800, found `{0}`")]
@@ -61,13 +61,13 @@ pub enum SettingsError {
     #[error("--docs-root: expected the docs checkout's folder, found no folder at {}", .0.display())]
     DocsRoot(PathBuf),
     #[error("--fault: {0}")]
-    Fault(String),
+    Fault(crate::console::state::UnknownFault),
     #[error("--product: {0}")]
-    Product(String),
+    Product(crate::console::state::UnknownProduct),
     #[error("--threshold must be between 0 and 1, found {0}")]
     Threshold(f64),
     #[error("--ignore: {0}")]
-    Ignore(String),
+    Ignore(crate::diff_command::InvalidRegion),
 }
 
 /// How `check` and `docs check` print their verdicts.

@@ -72,13 +72,17 @@ pub async fn presented_certificate(host: &str, port: u16) -> Result<Presented, T
             .unwrap_or_default();
         return Err(unreachable(format!("it presented no certificate {why}")));
     }
-    let pin = spki_pin(&chain[0]).map_err(TlsError::Certificate)?;
+    let pin = spki_pin(&chain[0])?;
     Ok(Presented { chain, pin })
 }
 
 /// Whether the presented chain is valid for `host` when `ca_pem` (one or more PEM
 /// certificates) are the only roots. `Err` says why not.
-pub fn chains_to(presented: &Presented, ca_pem: &[u8], host: &str) -> Result<(), String> {
+pub fn chains_to(presented: &Presented, ca_pem: &[u8], host: &str) -> Result<(), TlsError> {
+    chains_to_roots(presented, ca_pem, host).map_err(TlsError::Certificate)
+}
+
+fn chains_to_roots(presented: &Presented, ca_pem: &[u8], host: &str) -> Result<(), String> {
     let mut roots = rustls::RootCertStore::empty();
     let mut count = 0;
     for certificate in CertificateDer::pem_slice_iter(ca_pem) {
@@ -110,10 +114,11 @@ pub fn chains_to(presented: &Presented, ca_pem: &[u8], host: &str) -> Result<(),
 }
 
 /// `base64(sha256(SubjectPublicKeyInfo))` of a DER certificate.
-pub fn spki_pin(certificate: &[u8]) -> Result<String, String> {
+pub fn spki_pin(certificate: &[u8]) -> Result<String, TlsError> {
     use sha2::Digest;
-    let spki = subject_public_key_info(certificate)
-        .ok_or("the certificate is not DER X.509 the harness can read")?;
+    let spki = subject_public_key_info(certificate).ok_or_else(|| {
+        TlsError::Certificate("the certificate is not DER X.509 the harness can read".to_string())
+    })?;
     Ok(base64(&sha2::Sha256::digest(spki)))
 }
 

@@ -45,13 +45,18 @@ impl Product {
     }
 }
 
+/// A `--product` value that names no product.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown product `{0}`; known: palette, vertex")]
+pub struct UnknownProduct(String);
+
 impl std::str::FromStr for Product {
-    type Err = String;
+    type Err = UnknownProduct;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.to_ascii_lowercase().as_str() {
             "palette" => Ok(Product::Palette),
             "vertex" => Ok(Product::Vertex),
-            other => Err(format!("unknown product `{other}`; known: palette, vertex")),
+            other => Err(UnknownProduct(other.to_string())),
         }
     }
 }
@@ -89,8 +94,13 @@ pub enum Fault {
     UpgradeError,
 }
 
+/// A `--fault` value that names no fault.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown fault `{0}`; known: skip-upgrade, reworded-summary, flaky-profile, never-unlock, upgrade-error")]
+pub struct UnknownFault(String);
+
 impl std::str::FromStr for Fault {
-    type Err = String;
+    type Err = UnknownFault;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text {
             "skip-upgrade" => Ok(Fault::SilentlySkipUpgrade),
@@ -98,9 +108,7 @@ impl std::str::FromStr for Fault {
             "flaky-profile" => Ok(Fault::FlakyProfile),
             "never-unlock" => Ok(Fault::NeverUnlock),
             "upgrade-error" => Ok(Fault::UpgradeError),
-            other => Err(format!(
-                "unknown fault `{other}`; known: skip-upgrade, reworded-summary, flaky-profile, never-unlock, upgrade-error"
-            )),
+            other => Err(UnknownFault(other.to_string())),
         }
     }
 }
@@ -537,7 +545,7 @@ mod tests {
             Some("4.8.33")
         );
         assert_eq!(Product::Vertex.name(), "Palette VerteX");
-        assert_eq!("vertex".parse::<Product>(), Ok(Product::Vertex));
+        assert_eq!("vertex".parse::<Product>().ok(), Some(Product::Vertex));
     }
 
     #[test]

@@ -39,15 +39,27 @@ pub struct Provenance {
     pub crop: Option<String>,
 }
 
+/// A manifest that exists but cannot be read or parsed: never silently replaced.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ManifestError(String);
+
 impl Manifest {
     /// The manifest at `path`, empty when there is none; an unreadable one is an error so that
     /// it is never silently replaced.
-    pub fn load(path: &Path) -> Result<Manifest, String> {
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|error| format!("{} is not a shots manifest: {error}", path.display())),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| {
+                ManifestError(format!(
+                    "{} is not a shots manifest: {error}",
+                    path.display()
+                ))
+            }),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
-            Err(error) => Err(format!("cannot read {}: {error}", path.display())),
+            Err(error) => Err(ManifestError(format!(
+                "cannot read {}: {error}",
+                path.display()
+            ))),
         }
     }
 
@@ -102,6 +114,7 @@ mod tests {
         std::fs::write(&path, "not json").unwrap();
         assert!(Manifest::load(&path)
             .unwrap_err()
+            .to_string()
             .contains("not a shots manifest"));
     }
 }

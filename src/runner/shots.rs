@@ -67,7 +67,7 @@ impl ScenarioRun<'_> {
 
         let mut image = decode_rgba(&captured.png).map_err(|message| ActionFailure {
             expected: "the browser's screenshot to be a PNG".to_string(),
-            page_showed: message,
+            page_showed: message.to_string(),
         })?;
         self.paint_masks(action, &step.snapshot.mask, &mut image, deadline)
             .await?;

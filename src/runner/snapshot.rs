@@ -112,7 +112,7 @@ impl ScenarioRun<'_> {
             None => {
                 let mut actual = decode_rgba(&shot.png).map_err(|message| ActionFailure {
                     expected: "the browser's screenshot to be a PNG".to_string(),
-                    page_showed: message,
+                    page_showed: message.to_string(),
                 })?;
                 areas.paint_masks(&mut actual);
                 actual
@@ -193,7 +193,7 @@ impl ScenarioRun<'_> {
                 "the baseline {} to be a PNG",
                 store.image_path(id, Slot::Baseline).display()
             ),
-            page_showed: message,
+            page_showed: message.to_string(),
         })?;
         Ok(Some((png, image)))
     }

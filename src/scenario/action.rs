@@ -733,8 +733,10 @@ pub fn parse_action(text: &str) -> Result<ActionKind, ActionSyntaxError> {
             let offset = cursor.offset();
             let word = cursor.word("a duration such as `15m`")?;
             Some(
-                super::parse_duration(&word)
-                    .map_err(|message| ActionSyntaxError { offset, message })?,
+                super::parse_duration(&word).map_err(|invalid| ActionSyntaxError {
+                    offset,
+                    message: invalid.to_string(),
+                })?,
             )
         } else {
             None

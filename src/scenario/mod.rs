@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use action::{Action, ActionKind, Crop, Keeping, Role, Shot, Target};
-pub use duration::parse_duration;
+pub use duration::{parse_duration, InvalidDuration};
 pub use parse::{load, parse, parse_bytes};
 
 /// A place in a scenario file, 1-based, as editors show it.

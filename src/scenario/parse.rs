@@ -180,7 +180,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Scenario, ScenarioError> {
             Some(duration) => Some(parse_duration(duration.get_ref()).map_err(|message| {
                 ScenarioError::Malformed {
                     location: locate(duration.span().start),
-                    message,
+                    message: message.to_string(),
                 }
             })?),
         };

@@ -14,17 +14,20 @@ pub enum UpdatePolicy {
     All,
 }
 
+/// An `--update-snapshots` value that names no policy.
+#[derive(Debug, thiserror::Error)]
+#[error("expected none, missing, changed or all, found `{0}`")]
+pub struct UnknownPolicy(String);
+
 impl std::str::FromStr for UpdatePolicy {
-    type Err = String;
+    type Err = UnknownPolicy;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text {
             "none" => Ok(UpdatePolicy::None),
             "missing" => Ok(UpdatePolicy::Missing),
             "changed" => Ok(UpdatePolicy::Changed),
             "all" => Ok(UpdatePolicy::All),
-            other => Err(format!(
-                "expected none, missing, changed or all, found `{other}`"
-            )),
+            other => Err(UnknownPolicy(other.to_string())),
         }
     }
 }
