@@ -2,10 +2,15 @@
 //! before a browser starts), starts the built-in console or checks the given one is reachable,
 //! opens one browser session per scenario, and gives each scenario its own output folder.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod output;
+mod trust;
 
-use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust, TrustedCertificate};
+use std::path::PathBuf;
+
+use output::{attempt_folder, prepare_output, remove_earlier_retries, OutputLock};
+use trust::{check_reachable, establish_trust};
+
+use crate::browser::{Browser, BrowserError, BrowserOptions, CertificateTrust};
 use crate::console::{self, ConsoleConfig, Product};
 use crate::redact::Redactor;
 use crate::report::{
@@ -19,7 +24,7 @@ use crate::docs::manifest::{Manifest, Provenance};
 use crate::event::{DocsImage, Event, Outcome, Reporter, Reporters, UnwrittenReport};
 use crate::runner::{self, RunnerSettings, SnapshotSettings};
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::settings::{ConsoleTarget, ReporterKind, RunSettings, Trust};
+use crate::settings::{ConsoleTarget, ReporterKind, RunSettings};
 use crate::snapshot::SnapshotStore;
 
 /// Problems that stop a run before or outside any scenario step: exit code 2.
@@ -551,213 +556,4 @@ pub async fn outline(url: &str, options: &BrowserOptions) -> Result<String, Brow
     };
     browser.close().await;
     outline
-}
-
-/// Clears what an earlier run left in this scenario's folder (recognised by its report), so old
-/// screenshots are never mistaken for new ones; anything else is left alone.
-/// `--out`'s lock file, holding the pid of the run that uses the folder; removed when dropped. A
-/// lock whose process is gone (a killed run) is taken over.
-struct OutputLock {
-    path: PathBuf,
-}
-
-impl OutputLock {
-    fn take(folder: &Path) -> Result<OutputLock, HarnessError> {
-        let failed = |source| HarnessError::Output {
-            path: folder.to_path_buf(),
-            source,
-        };
-        std::fs::create_dir_all(folder).map_err(failed)?;
-        let path = folder.join(".palette-harness.lock");
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    use std::io::Write;
-                    file.write_all(std::process::id().to_string().as_bytes())
-                        .map_err(failed)?;
-                    return Ok(OutputLock { path });
-                }
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|text| text.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if crate::os::process_exists(pid) => {
-                            return Err(HarnessError::OutputInUse {
-                                path: folder.to_path_buf(),
-                                pid,
-                            })
-                        }
-                        _ => {
-                            let _ = std::fs::remove_file(&path);
-                        }
-                    }
-                }
-                Err(error) => return Err(failed(error)),
-            }
-        }
-        Err(failed(std::io::Error::other(
-            "its lock file could not be taken",
-        )))
-    }
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Where attempt `attempt` at a scenario writes: `<out>/<scenario>`, then, for the runs again
-/// after a failure, `<out>/<scenario>-retry1`, `-retry2`, … (Playwright's names).
-fn attempt_folder(out_dir: &Path, scenario: &str, attempt: u32) -> PathBuf {
-    match attempt {
-        0 | 1 => out_dir.join(scenario),
-        later => out_dir.join(format!("{scenario}-retry{}", later - 1)),
-    }
-}
-
-/// The retry folders an earlier run left for this scenario (recognised by their report), so a
-/// run never shows another run's attempts as its own.
-fn remove_earlier_retries(out_dir: &Path, scenario: &str) {
-    for attempt in 2.. {
-        let folder = attempt_folder(out_dir, scenario, attempt);
-        if !folder.join("report.json").exists() {
-            return;
-        }
-        let _ = std::fs::remove_dir_all(&folder);
-    }
-}
-
-fn prepare_output(folder: &Path) -> Result<(), HarnessError> {
-    let failed = |source| HarnessError::Output {
-        path: folder.to_path_buf(),
-        source,
-    };
-    if folder.join("report.json").exists() {
-        std::fs::remove_dir_all(folder).map_err(failed)?;
-    }
-    std::fs::create_dir_all(folder).map_err(failed)
-}
-
-async fn check_reachable(url: &str) -> Result<(), HarnessError> {
-    let unreachable = |address: String, reason: String| HarnessError::ConsoleUnreachable {
-        url: url.to_string(),
-        address,
-        reason,
-    };
-    let (host, port) = crate::settings::host_and_port(url)
-        .ok_or_else(|| unreachable(url.to_string(), "it is not a URL with a host".to_string()))?;
-    let address = crate::settings::socket_address(&host, port);
-    match tokio::time::timeout(
-        Duration::from_secs(10),
-        tokio::net::TcpStream::connect(&address),
-    )
-    .await
-    {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(error)) => Err(unreachable(address, error.to_string())),
-        Err(_) => Err(unreachable(address, "no answer within 10 s".to_string())),
-    }
-}
-
-/// What the browser is told after the harness checked the certificate `presented` at
-/// `host:port`: to trust that certificate (its leaf), there and by its key.
-fn pinned(presented: &crate::tls::Presented, host: &str, port: u16) -> CertificateTrust {
-    let leaf = presented.chain.first().map(|leaf| TrustedCertificate {
-        host: host.to_string(),
-        port,
-        der: leaf.to_vec(),
-        pin: presented.pin.clone(),
-    });
-    CertificateTrust::Pinned(leaf.into_iter().collect())
-}
-
-/// How the browser is to treat the console's certificate, and the verdict for the report. An
-/// https console is checked here, before any browser starts, when the user named what to trust:
-/// a pin must match the certificate presented, and `--ca-cert` must be its chain's root; the
-/// browser is then told to trust exactly that certificate.
-async fn establish_trust(
-    console_url: &str,
-    trust: &Trust,
-) -> Result<(CertificateTrust, Option<String>), HarnessError> {
-    let https = console_url.starts_with("https:");
-    if !https {
-        let accept = if *trust == Trust::Insecure {
-            CertificateTrust::AcceptAny
-        } else {
-            CertificateTrust::Verify
-        };
-        return Ok((accept, None));
-    }
-    let (host, port) =
-        crate::settings::host_and_port(console_url).unwrap_or_else(|| (String::new(), 443));
-    let refused = |reason: String| HarnessError::Certificate {
-        url: console_url.to_string(),
-        reason,
-    };
-    match trust {
-        Trust::Verify => Ok((
-            CertificateTrust::Verify,
-            Some("verified by the browser against its trusted roots".to_string()),
-        )),
-        Trust::Insecure => {
-            let pin = crate::tls::presented_certificate(&host, port)
-                .await
-                .map(|presented| format!(" (it presented sha256/{})", presented.pin))
-                .unwrap_or_default();
-            Ok((
-                CertificateTrust::AcceptAny,
-                Some(format!(
-                    "WARNING: not checked: --insecure accepted whatever certificate the console presented{pin}"
-                )),
-            ))
-        }
-        Trust::Pin(pin) => {
-            let presented = crate::tls::presented_certificate(&host, port)
-                .await
-                .map_err(|error| refused(error.to_string()))?;
-            if presented.pin != *pin {
-                return Err(refused(format!(
-                    "it presents a certificate whose key is sha256/{}, not the sha256/{pin} that --trust-cert names. \
-                     If the console's certificate was replaced on purpose, check it and pin the new one",
-                    presented.pin
-                )));
-            }
-            Ok((
-                pinned(&presented, &host, port),
-                Some(format!(
-                    "pinned: the console presented sha256/{pin}, as --trust-cert names"
-                )),
-            ))
-        }
-        Trust::CaCert(path) => {
-            let presented = crate::tls::presented_certificate(&host, port)
-                .await
-                .map_err(|error| refused(error.to_string()))?;
-            let ca = std::fs::read(path)
-                .map_err(|error| refused(format!("cannot read {}: {error}", path.display())))?;
-            crate::tls::chains_to(&presented, &ca, &host).map_err(|why| {
-                refused(format!(
-                    "it does not chain to --ca-cert {} for {host} ({why}). Its key is sha256/{}: \
-                     --trust-cert sha256/{} trusts exactly this certificate",
-                    path.display(),
-                    presented.pin,
-                    presented.pin
-                ))
-            })?;
-            Ok((
-                pinned(&presented, &host, port),
-                Some(format!(
-                    "verified: the certificate for {host} chains to --ca-cert {} (key sha256/{})",
-                    path.display(),
-                    presented.pin
-                )),
-            ))
-        }
-    }
 }
