@@ -27,7 +27,23 @@ impl Interruption {
                     self.changed_console = Some(action.clone());
                 }
             }
-            _ => {}
+            // Nothing this report shows.
+            Event::Waiting { .. }
+            | Event::ActionPassed { .. }
+            | Event::ArtifactWritten { .. }
+            | Event::SnapshotChecked(_)
+            | Event::NewSnapshotsSettled { .. }
+            | Event::StepPassed { .. }
+            | Event::StepRetrying { .. }
+            | Event::StepFailed { .. }
+            | Event::StoppedBeforeMutation { .. }
+            | Event::StepSkipped { .. }
+            | Event::StepOutside { .. }
+            | Event::Fact(_)
+            | Event::DocsImage(_)
+            | Event::ScenarioFinished { .. }
+            | Event::ScenarioRetrying { .. }
+            | Event::ScenarioNotRetried { .. } => {}
         }
     }
 

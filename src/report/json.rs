@@ -396,7 +396,12 @@ impl Reporter for JsonReport {
                 report.not_retried = Some(reason.clone());
                 changed_step = true;
             }
-            _ => {}
+            // Nothing this report shows.
+            Event::ScenarioStarted { .. }
+            | Event::ActionStarted { .. }
+            | Event::Waiting { .. }
+            | Event::Fact(_)
+            | Event::DocsImage(_) => {}
         }
         if changed_step {
             self.write();

@@ -414,7 +414,14 @@ impl Reporter for JunitReport {
                 let all_finished = self.suites.iter().all(|suite| suite.finished);
                 self.write(all_finished);
             }
-            _ => {}
+            // Nothing this report shows (the rest of a kind shown above).
+            Event::SnapshotChecked(_)
+            | Event::ActionStarted { .. }
+            | Event::Waiting { .. }
+            | Event::NewSnapshotsSettled { .. }
+            | Event::Fact(_)
+            | Event::DocsImage(_)
+            | Event::ScenarioNotRetried { .. } => {}
         }
     }
 

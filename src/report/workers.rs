@@ -178,7 +178,21 @@ impl Reporter for WorkerStatus {
                 self.running.remove(&slot);
                 self.show(slot, None);
             }
-            _ => {}
+            // Nothing this report shows.
+            Event::ActionPassed { .. }
+            | Event::ArtifactWritten { .. }
+            | Event::SnapshotChecked(_)
+            | Event::NewSnapshotsSettled { .. }
+            | Event::StepPassed { .. }
+            | Event::StepRetrying { .. }
+            | Event::StepFailed { .. }
+            | Event::StoppedBeforeMutation { .. }
+            | Event::StepSkipped { .. }
+            | Event::StepOutside { .. }
+            | Event::Fact(_)
+            | Event::DocsImage(_)
+            | Event::ScenarioRetrying { .. }
+            | Event::ScenarioNotRetried { .. } => {}
         }
     }
 }

@@ -315,7 +315,12 @@ impl Reporter for HtmlReport {
                 }
                 self.write();
             }
-            _ => {}
+            // Nothing this report shows (the rest of a kind shown above).
+            Event::ArtifactWritten { .. }
+            | Event::ActionStarted { .. }
+            | Event::Waiting { .. }
+            | Event::ActionPassed { .. }
+            | Event::DocsImage(_) => {}
         }
     }
 
