@@ -155,6 +155,48 @@ pub fn resolve_diff(args: &DiffArgs) -> Result<DiffRequest, SettingsError> {
     })
 }
 
+/// A console's address, parsed once: the URL as given, its host (an IPv6 address without its
+/// brackets) and port (the scheme's default where the URL gives none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleAddress {
+    pub url: String,
+    pub host: String,
+    pub port: u16,
+}
+
+impl ConsoleAddress {
+    /// `None` for anything but an http or https URL with a host.
+    pub fn parse(url: &str) -> Option<ConsoleAddress> {
+        let parsed = url::Url::parse(url).ok()?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return None;
+        }
+        let host = parsed
+            .host_str()?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        Some(ConsoleAddress {
+            url: url.to_string(),
+            host,
+            port: parsed.port_or_known_default()?,
+        })
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.url.starts_with("https:")
+    }
+
+    /// `host:port` to connect to, an IPv6 address in brackets.
+    pub fn socket_address(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// Which console a run drives.
 #[derive(Clone, Debug)]
 pub enum ConsoleTarget {
@@ -163,7 +205,7 @@ pub enum ConsoleTarget {
         lock: Duration,
     },
     External {
-        url: String,
+        address: ConsoleAddress,
     },
 }
 
@@ -307,17 +349,20 @@ pub fn resolve(
                 url: url.clone(),
                 reason: error.to_string(),
             })?;
-            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-                return Err(SettingsError::ConsoleUrl {
+            let address = ConsoleAddress::parse(parsed.as_str())
+                .map(|address| ConsoleAddress {
+                    url: url.clone(),
+                    ..address
+                })
+                .ok_or_else(|| SettingsError::ConsoleUrl {
                     url: url.clone(),
                     reason: "it must be an http or https URL with a host".to_string(),
-                });
-            }
+                })?;
             let (Some(username), Some(password)) = (username, password) else {
                 return Err(SettingsError::MissingCredentials { url: url.clone() });
             };
             (
-                ConsoleTarget::External { url: url.clone() },
+                ConsoleTarget::External { address },
                 Credentials { username, password },
             )
         }
@@ -334,7 +379,7 @@ pub fn resolve(
         Some(name) => return Err(SettingsError::ConsoleName(name.clone())),
         None => match &console {
             ConsoleTarget::BuiltIn { .. } => "reference-console".to_string(),
-            ConsoleTarget::External { url } => console_name_of(url),
+            ConsoleTarget::External { address } => console_name_of(&address.url),
         },
     };
     if let Some(folder) = &args.support_values {
@@ -405,26 +450,6 @@ pub fn resolve(
 
 /// `https://palette.example.com/system` → `palette.example.com`; `http://127.0.0.1:8443/system` →
 /// `127.0.0.1-8443`.
-/// The host (an IPv6 address without its brackets) and port of a console URL, the port the
-/// scheme's default where the URL gives none.
-pub fn host_and_port(url: &str) -> Option<(String, u16)> {
-    let parsed = url::Url::parse(url).ok()?;
-    let host = parsed
-        .host_str()?
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    Some((host.to_string(), parsed.port_or_known_default()?))
-}
-
-/// `host:port` to connect to, an IPv6 address in brackets.
-pub fn socket_address(host: &str, port: u16) -> String {
-    if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    }
-}
-
 fn console_name_of(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else {
         return "console".to_string();

@@ -24,7 +24,7 @@ use crate::docs::manifest::{Manifest, Provenance};
 use crate::event::{DocsImage, Event, Outcome, Reporter, Reporters, UnwrittenReport};
 use crate::runner::{self, RunnerSettings, SnapshotSettings};
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::settings::{ConsoleTarget, ReporterKind, RunSettings};
+use crate::settings::{ConsoleAddress, ConsoleTarget, ReporterKind, RunSettings};
 use crate::snapshot::SnapshotStore;
 
 /// Problems that stop a run before or outside any scenario step: exit code 2.
@@ -118,9 +118,12 @@ pub async fn run(settings: RunSettings, live_progress: bool) -> Result<RunSummar
 
     // A console given by URL is checked once, before any browser starts.
     let external = match &settings.console {
-        ConsoleTarget::External { url } => {
-            check_reachable(url).await?;
-            Some((url.clone(), establish_trust(url, &settings.trust).await?))
+        ConsoleTarget::External { address } => {
+            check_reachable(address).await?;
+            Some((
+                address.clone(),
+                establish_trust(address, &settings.trust).await?,
+            ))
         }
         ConsoleTarget::BuiltIn { .. } => None,
     };
@@ -329,7 +332,7 @@ impl Drop for WorkerPool {
 struct RunContext {
     settings: RunSettings,
     /// A console given by URL, with how its certificate is trusted.
-    external: Option<(String, (CertificateTrust, Option<String>))>,
+    external: Option<(ConsoleAddress, (CertificateTrust, Option<String>))>,
     redactor: Redactor,
     snapshots: SnapshotSettings,
     run_wide: Arc<Mutex<Reporters>>,
@@ -437,11 +440,12 @@ impl RunContext {
                 });
             }
             // A given console the attempt began to change is not changed again.
-            if let (true, Some((url, _))) = (reporters.changed_console, &self.external) {
+            if let (true, Some((console, _))) = (reporters.changed_console, &self.external) {
                 reporters.on_event(&Event::ScenarioNotRetried {
                     scenario: scenario.name(),
                     reason: format!(
-                        "its attempt {attempt} had begun changing the console at {url}, and running it again could repeat that change"
+                        "its attempt {attempt} had begun changing the console at {}, and running it again could repeat that change",
+                        console.url
                     ),
                 });
                 return Ok(ScenarioResult {
@@ -470,9 +474,11 @@ impl RunContext {
         let settings = &self.settings;
         // Each scenario gets a fresh built-in console (the rehearsal upgrades it), imitating
         // what its guide drives (VerteX, airgap); kept alive until the scenario ends.
-        let (console_url, may_mutate, _built_in, (certificates, certificate_verdict)) =
+        let (console, may_mutate, _built_in, (certificates, certificate_verdict)) =
             match (&settings.console, &self.external) {
-                (_, Some((url, trust))) => (url.clone(), settings.apply, None, trust.clone()),
+                (_, Some((address, trust))) => {
+                    (address.clone(), settings.apply, None, trust.clone())
+                }
                 (ConsoleTarget::BuiltIn { lock }, None) => {
                     let config = ConsoleConfig {
                         lock_duration: *lock,
@@ -489,9 +495,14 @@ impl RunContext {
                     let running = console::start(config, 0)
                         .await
                         .map_err(HarnessError::ConsoleStart)?;
-                    let url = running.url();
-                    let trust = establish_trust(&url, &settings.trust).await?;
-                    (url, true, Some(running), trust)
+                    let address = ConsoleAddress::parse(&running.url()).ok_or_else(|| {
+                        HarnessError::ConsoleStart(std::io::Error::other(format!(
+                            "it serves at {}, which is no console URL",
+                            running.url()
+                        )))
+                    })?;
+                    let trust = establish_trust(&address, &settings.trust).await?;
+                    (address, true, Some(running), trust)
                 }
                 (ConsoleTarget::External { .. }, None) => unreachable!("checked above"),
             };
@@ -510,7 +521,7 @@ impl RunContext {
         let browser = Browser::start(&browser_options).await?;
         prepare_output(&output_dir)?;
         let runner_settings = RunnerSettings {
-            console_url: console_url.clone(),
+            console: console.clone(),
             may_mutate,
             step_timeout: settings.step_timeout,
             scenario_timeout: settings.scenario_timeout,

@@ -3,18 +3,16 @@
 
 use super::HarnessError;
 use crate::browser::{CertificateTrust, TrustedCertificate};
-use crate::settings::Trust;
+use crate::settings::{ConsoleAddress, Trust};
 use std::time::Duration;
 
-pub(super) async fn check_reachable(url: &str) -> Result<(), HarnessError> {
+pub(super) async fn check_reachable(console: &ConsoleAddress) -> Result<(), HarnessError> {
     let unreachable = |address: String, reason: String| HarnessError::ConsoleUnreachable {
-        url: url.to_string(),
+        url: console.url.clone(),
         address,
         reason,
     };
-    let (host, port) = crate::settings::host_and_port(url)
-        .ok_or_else(|| unreachable(url.to_string(), "it is not a URL with a host".to_string()))?;
-    let address = crate::settings::socket_address(&host, port);
+    let address = console.socket_address();
     match tokio::time::timeout(
         Duration::from_secs(10),
         tokio::net::TcpStream::connect(&address),
@@ -44,11 +42,10 @@ fn pinned(presented: &crate::tls::Presented, host: &str, port: u16) -> Certifica
 /// a pin must match the certificate presented, and `--ca-cert` must be its chain's root; the
 /// browser is then told to trust exactly that certificate.
 pub(super) async fn establish_trust(
-    console_url: &str,
+    console: &ConsoleAddress,
     trust: &Trust,
 ) -> Result<(CertificateTrust, Option<String>), HarnessError> {
-    let https = console_url.starts_with("https:");
-    if !https {
+    if !console.is_https() {
         let accept = if *trust == Trust::Insecure {
             CertificateTrust::AcceptAny
         } else {
@@ -56,10 +53,9 @@ pub(super) async fn establish_trust(
         };
         return Ok((accept, None));
     }
-    let (host, port) =
-        crate::settings::host_and_port(console_url).unwrap_or_else(|| (String::new(), 443));
+    let (host, port) = (console.host.clone(), console.port);
     let refused = |reason: String| HarnessError::Certificate {
-        url: console_url.to_string(),
+        url: console.url.clone(),
         reason,
     };
     match trust {

@@ -36,7 +36,7 @@ const DEFAULT_LOCK_DEADLINE: Duration = Duration::from_secs(30 * 60);
 /// Everything the runner needs besides the scenario and the browser.
 #[derive(Clone, Debug)]
 pub struct RunnerSettings {
-    pub console_url: String,
+    pub console: crate::settings::ConsoleAddress,
     /// True for the built-in console or with `--apply`: mutating steps may run.
     pub may_mutate: bool,
     pub step_timeout: Duration,
@@ -101,7 +101,7 @@ pub async fn run_scenario(
         scenario: scenario.name(),
         file: scenario.file.clone(),
         title: scenario.title.clone(),
-        console_url: settings.console_url.clone(),
+        console_url: settings.console.url.clone(),
         output_dir: settings.output_dir.clone(),
         attempt: settings.scenario_attempt,
     });
@@ -181,7 +181,7 @@ impl ScenarioRun<'_> {
                     first,
                     &first.actions[0],
                     ActionFailure {
-                        expected: format!("the console to load at {}", self.settings.console_url),
+                        expected: format!("the console to load at {}", self.settings.console.url),
                         page_showed,
                     },
                     &[],
@@ -299,7 +299,7 @@ impl ScenarioRun<'_> {
 
     /// Opens the console's URL; `Some` says why the console's page is not what the browser shows.
     async fn open_console(&mut self) -> Option<String> {
-        if let Err(error) = self.browser.goto(&self.settings.console_url).await {
+        if let Err(error) = self.browser.goto(&self.settings.console.url).await {
             if error.is_insecure_certificate() {
                 let mut explained = "the browser's answer, insecure certificate. The browser refused the console's certificate, before any credential was typed".to_string();
                 explained.push_str(&self.how_to_trust().await);
@@ -310,7 +310,7 @@ impl ScenarioRun<'_> {
             {
                 return Some(format!(
                     "the console at {} accepted the connection but sent no page within {} s (the page-load timeout, which --timeout sets); the browser said: {said}",
-                    self.settings.console_url,
+                    self.settings.console.url,
                     self.settings.step_timeout.as_secs()
                 ));
             }
@@ -326,7 +326,7 @@ impl ScenarioRun<'_> {
                     .unwrap_or("");
                 return Some(format!(
                     "the console at {} answered HTTP {status}: \"{}\"",
-                    self.settings.console_url,
+                    self.settings.console.url,
                     first_line.chars().take(160).collect::<String>()
                 ));
             }
@@ -346,9 +346,8 @@ impl ScenarioRun<'_> {
 
     /// The pin of the certificate the console presents, and the flags that trust it.
     async fn how_to_trust(&self) -> String {
-        let (host, port) = crate::settings::host_and_port(&self.settings.console_url)
-            .unwrap_or_else(|| (String::new(), 443));
-        let pin = match crate::tls::presented_certificate(&host, port).await {
+        let (host, port) = (&self.settings.console.host, self.settings.console.port);
+        let pin = match crate::tls::presented_certificate(host, port).await {
             Ok(presented) => format!(
                 "; it presents a certificate whose key is sha256/{}: rerun with --trust-cert sha256/{} to trust exactly that certificate, ",
                 presented.pin, presented.pin

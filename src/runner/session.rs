@@ -196,7 +196,7 @@ impl ScenarioRun<'_> {
         let started = Instant::now();
         // Whether the console still answers at all: a console that died during the lock is
         // not a long upgrade, and one that restarts its services comes back.
-        let liveness = Liveness::new(&self.settings.console_url);
+        let liveness = Liveness::new(&self.settings.console);
         let liveness = &liveness;
         let appearance_deadline = deadline.min(Instant::now() + LOCK_APPEARANCE);
         let saw_lock = self
@@ -310,9 +310,8 @@ struct Liveness {
 }
 
 impl Liveness {
-    fn new(console_url: &str) -> Self {
-        let address = crate::settings::host_and_port(console_url)
-            .map(|(host, port)| crate::settings::socket_address(&host, port));
+    fn new(console: &crate::settings::ConsoleAddress) -> Self {
+        let address = Some(console.socket_address());
         Liveness {
             address,
             last_probe: std::cell::Cell::new(None),
