@@ -95,14 +95,14 @@ impl Browser {
     ) -> Result<(), fantoccini::error::CmdError> {
         if candidate.description.starts_with("option") {
             self.settle_owed().await;
-            return element.0.click().await;
+            return self.element(element).click().await;
         }
         // The probe's point: the middle, but no lower than 20 px from the top of a tall element.
         let y = match rect {
             Some([_, _, _, height]) if height > 40 => 20.0 - height as f64 / 2.0,
             _ => 0.0,
         };
-        self.mouse_click(&element.0, y).await
+        self.mouse_click(&self.element(element), y).await
     }
 
     /// Moves the mouse to `y` px below the element's middle, presses and releases it.
@@ -147,7 +147,7 @@ impl Browser {
     pub async fn type_into(&self, element: &ElementHandle, text: &str) -> Result<(), BrowserError> {
         self.script(CLEAR_FIELD_SCRIPT, vec![element.as_argument()])
             .await?;
-        element.0.send_keys(text).await?;
+        self.element(element).send_keys(text).await?;
         Ok(())
     }
 
@@ -166,7 +166,7 @@ impl Browser {
                     button.click().await?;
                 }
             }
-            None => field.0.send_keys("\u{E007}").await?,
+            None => self.element(field).send_keys("\u{E007}").await?,
         }
         Ok(())
     }

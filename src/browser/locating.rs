@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use fantoccini::elements::{Element, ElementRef};
 use serde_json::{json, Value};
 
 use crate::locate::{Candidate, Group, Wanted, COLLECT_SCRIPT, LOCATE_SCRIPT};
@@ -163,10 +162,7 @@ impl Browser {
                 BrowserError::UnexpectedReply(format!("candidate without element: {item}"))
             })?
             .to_string();
-        Ok(ElementHandle(Element::from_element_id(
-            self.client.clone(),
-            ElementRef::from(id),
-        )))
+        Ok(ElementHandle::new(id))
     }
 }
 

@@ -34,7 +34,7 @@ mod session;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::elements::Element;
+use fantoccini::elements::{Element, ElementRef};
 use fantoccini::Client;
 use serde_json::{json, Value};
 
@@ -205,13 +205,31 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
     }
 }
 
-/// An element the page handed out, valid until the page replaces it.
-#[derive(Clone, Debug)]
-pub struct ElementHandle(Element);
+/// An element the page handed out, valid until the page replaces it: its WebDriver reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementHandle {
+    id: String,
+}
 
 impl ElementHandle {
+    /// The element the page calls `id` (a page of the runner's unit tests hands out its own).
+    pub fn new(id: impl Into<String>) -> ElementHandle {
+        ElementHandle { id: id.into() }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     fn as_argument(&self) -> Value {
-        json!({ ELEMENT_KEY: self.0.element_id().to_string() })
+        json!({ ELEMENT_KEY: self.id })
+    }
+}
+
+impl Browser {
+    /// The element as fantoccini acts on it, in this session.
+    fn element(&self, handle: &ElementHandle) -> Element {
+        Element::from_element_id(self.client.clone(), ElementRef::from(handle.id.clone()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! would have looked at instead of a target not found, and the step's trace folder (console log,
 //! failed requests, outline, the attempt's actions) tied together by `trace.html`.
 
+use super::page::Page;
 use std::path::PathBuf;
 
 use super::{find, pretty_json, slug, ActionFailure, ScenarioRun};
@@ -19,7 +20,7 @@ struct Shown {
     considered: Vec<Considered>,
 }
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     /// Leaves a screenshot and the page's HTML beside the report and describes the failure.
     pub(super) async fn failure_report(
         &mut self,

@@ -2,9 +2,10 @@
 //! through the in-page collector and `locate`'s ranking, with layer aliases, and which editor
 //! shows a layer.
 
+use super::page::Page;
 use std::time::Duration;
 
-use crate::browser::{Browser, BrowserError, LocateNeed, Located, Satisfied};
+use crate::browser::{BrowserError, LocateNeed, Located, Satisfied};
 use crate::locate::{self, Candidate, Group, NoSingleMatch, Wanted};
 use crate::scenario::{Role, Target};
 use crate::trace::Considered;
@@ -45,7 +46,7 @@ impl EditorQuery {
     /// layer's editor only).
     pub(super) async fn find(
         &self,
-        browser: &Browser,
+        browser: &impl Page,
         need: LocateNeed,
         budget: Duration,
     ) -> Result<(Found, usize), BrowserError> {
@@ -105,7 +106,7 @@ pub(super) fn last_level(levels: Levels) -> Vec<Located> {
 
 /// One look at the page for two targets, seen at the same moment (see [`Browser::locate_all`]).
 pub(super) async fn look_at_both(
-    browser: &Browser,
+    browser: &impl Page,
     (first, first_need): (&Query<'_>, LocateNeed),
     (second, second_need): (&Query<'_>, LocateNeed),
     budget: Duration,
@@ -219,7 +220,7 @@ impl<'a> Query<'a> {
 /// Resolves a target, scope by scope, in one look at the page (which may wait in the page for up
 /// to `budget` for what `need` asks); the element comes with its probe where `need` asks for one.
 pub(super) async fn find(
-    browser: &Browser,
+    browser: &impl Page,
     target: &Target,
     need: LocateNeed,
     budget: Duration,
@@ -232,7 +233,7 @@ pub(super) async fn find(
 /// For each target the page does not show, the elements of the level that missed a person
 /// would consider instead (same role, same scope, inside an open modal while one is open; see
 /// `locate::choose`), with the names read and their boxes: one look, now, for the failure trace.
-pub(super) async fn considered_instead(browser: &Browser, targets: &[Target]) -> Vec<Considered> {
+pub(super) async fn considered_instead(browser: &impl Page, targets: &[Target]) -> Vec<Considered> {
     let mut considered = Vec::new();
     // Every text of the page is no list a person would look through.
     for target in targets.iter().filter(|target| target.role != Role::Text) {

@@ -1,6 +1,7 @@
 //! Profile layers: opening one and reading its editor, carrying customizations from **Current
 //! configuration** into the incoming YAML, and proving after the upgrade that they were kept.
 
+use super::page::Page;
 use std::time::Instant;
 
 use super::find::{look_at_both, EditorQuery, Found, Query};
@@ -52,7 +53,7 @@ enum LayerOpening {
     AlreadyShown,
 }
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     /// Selects a profile layer and returns the text of the page's editor. Each look at the page
     /// asks for the layer and its editor together.
     pub(super) async fn open_layer(

@@ -6,9 +6,14 @@
 //! page showed, a screenshot and the page's HTML. Secrets never reach an event or a file.
 
 mod failure;
+#[cfg(test)]
+mod fake_page;
 mod find;
 mod layers;
+mod page;
 mod rehearsal;
+#[cfg(test)]
+mod runs_on_a_fake_page;
 mod session;
 mod shots;
 mod snapshot;
@@ -27,6 +32,7 @@ use crate::trace::ActionRecord;
 pub use snapshot::SnapshotSettings;
 
 use find::Need;
+use page::Page;
 use wait::UNSETTLED;
 
 /// How long `wait until unlocked` waits when the scenario does not say: the guide's "couple of
@@ -89,9 +95,20 @@ enum StepAttempt {
     },
 }
 
-/// Runs one scenario to its end and returns its outcome; never panics on page or browser trouble.
+/// Runs one scenario to its end in a browser and returns its outcome; never panics on page or
+/// browser trouble.
 pub async fn run_scenario(
     browser: &Browser,
+    scenario: &Scenario,
+    settings: &RunnerSettings,
+    reporter: &mut dyn Reporter,
+) -> Outcome {
+    run_scenario_on(browser, scenario, settings, reporter).await
+}
+
+/// [`run_scenario`] on any page the runner can drive.
+async fn run_scenario_on(
+    browser: &impl Page,
     scenario: &Scenario,
     settings: &RunnerSettings,
     reporter: &mut dyn Reporter,
@@ -136,8 +153,8 @@ pub async fn run_scenario(
     outcome
 }
 
-struct ScenarioRun<'a> {
-    browser: &'a Browser,
+struct ScenarioRun<'a, P: Page> {
+    browser: &'a P,
     settings: &'a RunnerSettings,
     reporter: &'a mut dyn Reporter,
     scenario_name: String,
@@ -163,7 +180,7 @@ struct ScenarioRun<'a> {
     highlight_style: crate::scenario::HighlightStyle,
 }
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     async fn steps(&mut self, scenario: &Scenario) -> Outcome {
         if let Some(page_showed) = self.open_console().await {
             // The first step done in the console (the parser makes sure there is one).

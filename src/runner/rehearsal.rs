@@ -2,6 +2,7 @@
 //! the preflight of the upgrade path, the steps that run only when a condition holds, and the
 //! values support sent for each layer.
 
+use super::page::Page;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use crate::yaml;
 /// Values captured during a run, for `when` conditions.
 pub(super) type CapturedValues = BTreeMap<Captured, String>;
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     /// `read installed version`: the Palette version the page names (the lowest, if it also
     /// names the offered one).
     pub(super) async fn read_installed_version(

@@ -1,12 +1,13 @@
 //! The console session: logging in through whatever login form the console shows, and waiting
 //! through the upgrade lock, which ends the session.
 
+use super::page::Page;
 use std::time::{Duration, Instant};
 
 use super::find::{last_level, Query};
 use super::wait::{page_summary, Attempt};
 use super::{ActionFailure, ScenarioRun};
-use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed};
+use crate::browser::{BrowserError, ElementHandle, LocateNeed};
 use crate::event::{Event, Fact};
 use crate::locate::{self, Candidate};
 use crate::scenario::{Action, Role};
@@ -24,7 +25,7 @@ enum LoginAnswer {
     Locked(String),
 }
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     /// Logs in through whatever login form the console shows; does nothing when logged in.
     pub(super) async fn log_in(
         &mut self,
@@ -401,7 +402,7 @@ fn says_failure(alert: &str) -> bool {
 }
 
 /// A first login's password change: a visible field named "New password".
-async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> {
+async fn asks_for_new_password(browser: &impl Page) -> Result<bool, BrowserError> {
     let fields = browser.collect(Role::Field.script_name(), None).await?;
     Ok(fields.iter().any(|(_, field)| {
         field
@@ -413,7 +414,7 @@ async fn asks_for_new_password(browser: &Browser) -> Result<bool, BrowserError> 
 
 /// A person could use the Main Menu now: there is a menu (a few entries, not one stray button on
 /// an error page), and some entry is visible with nothing covering it.
-async fn main_menu_usable(browser: &Browser) -> Result<bool, BrowserError> {
+async fn main_menu_usable(browser: &impl Page) -> Result<bool, BrowserError> {
     const FEWEST_MENU_ITEMS: usize = 3;
     let every_item = Query::every(Role::MenuItem);
     let levels = browser

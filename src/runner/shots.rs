@@ -2,6 +2,7 @@
 //! around what the alt text highlights, an optional crop), saved in the run's output folder, and
 //! in docs mode (`shoot`) into the docs checkout at the image's name, only when it changed.
 
+use super::page::Page;
 use std::time::Instant;
 
 use image::RgbaImage;
@@ -16,7 +17,7 @@ use crate::event::{ArtifactKind, DocsImage, Event};
 use crate::image_file::{decode_rgba, encode_for};
 use crate::scenario::{Action, Crop, Role, Shot, Step, Target};
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     pub(super) async fn screenshot(
         &mut self,
         step: &Step,

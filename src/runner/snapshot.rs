@@ -3,6 +3,7 @@
 //! A changed snapshot does not stop the scenario: later steps are still checked, and the
 //! scenario fails at its end.
 
+use super::page::Page;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -34,7 +35,7 @@ pub struct SnapshotSettings {
 /// The colour of a mask box: no page uses it, so a masked area is obvious in any image.
 const MASK_COLOR: [u8; 3] = [255, 0, 255];
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     pub(super) async fn snapshot(
         &mut self,
         step: &Step,

@@ -2,12 +2,13 @@
 //! progress events, actionability (visible, enabled, stable, not covered), expected text, stable
 //! screenshots, and the short descriptions of the page that failures quote.
 
+use super::page::Page;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::find::{find, Found, Need};
 use super::{ActionFailure, ScenarioRun};
-use crate::browser::{Browser, BrowserError, ElementHandle, LocateNeed, Located, Probe};
+use crate::browser::{BrowserError, ElementHandle, LocateNeed, Located, Probe};
 use crate::event::Event;
 use crate::locate::{self, Candidate};
 use crate::scenario::{Action, Role, Target};
@@ -54,7 +55,7 @@ pub(super) enum Attempt<T> {
     Fail(String),
 }
 
-impl ScenarioRun<'_> {
+impl<P: Page> ScenarioRun<'_, P> {
     /// Polls `attempt` until it is done, fails, or the deadline passes, reporting progress.
     pub(super) async fn poll<T, F, Fut>(
         &mut self,
@@ -233,7 +234,7 @@ impl ScenarioRun<'_> {
                 }
                 // The page moved or re-rendered between the check and the click: check again.
                 Err(_) if Instant::now() < deadline => continue,
-                Err(error) => return Err(BrowserError::from(error).into()),
+                Err(error) => return Err(error.into()),
             }
         }
     }
@@ -396,7 +397,7 @@ pub(super) fn ready_to_click(probe: &Probe) -> Option<String> {
 }
 
 /// The first line or two of what the page says, for progress and failure messages.
-pub(super) async fn page_summary(browser: &Browser) -> Result<String, BrowserError> {
+pub(super) async fn page_summary(browser: &impl Page) -> Result<String, BrowserError> {
     let text = browser.page_text().await?;
     let summary: Vec<&str> = text
         .lines()
@@ -446,7 +447,7 @@ fn closest_lines(wanted: &str, page: &str) -> String {
 /// once it opens, often in a portal): a person opens the drop-down first. Clicks the one closed
 /// drop-down in the layer's scope, if there is exactly one ready for a click, and says so.
 async fn open_dropdown_offering(
-    browser: &Browser,
+    browser: &impl Page,
     layer: &Target,
 ) -> Result<Option<String>, BrowserError> {
     let dropdown = Target {
