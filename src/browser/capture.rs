@@ -67,9 +67,25 @@ impl Browser {
     /// Makes the page hold still for screenshots (`capture/hold_still.js`): no focus or caret,
     /// animations finished, fonts loaded, all of it painted. Safe to call again between shots.
     pub async fn hold_still(&self) -> Result<(), BrowserError> {
-        self.script_async(crate::capture::HOLD_STILL_SCRIPT, vec![])
+        let held = self
+            .script_async(crate::capture::HOLD_STILL_SCRIPT, vec![])
             .await?;
+        self.note_held(&held);
         Ok(())
+    }
+
+    /// Whether a hold-still gave up waiting for web fonts (2 s) since the last call: text drawn
+    /// in a fallback font may look different in the next run.
+    pub fn take_fonts_late(&self) -> bool {
+        self.fonts_late
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn note_held(&self, held: &Value) {
+        if *held == Value::Bool(false) {
+            self.fonts_late
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     /// Runs `first` with `arguments`, then makes the page hold still, in one command (see
@@ -79,9 +95,11 @@ impl Browser {
         first: &str,
         arguments: Vec<Value>,
     ) -> Result<Value, BrowserError> {
-        Ok(self
+        let mut answer = self
             .script_async(&crate::capture::then_hold_still(first), arguments)
-            .await?)
+            .await?;
+        self.note_held(&answer["held"]);
+        Ok(answer["first"].take())
     }
 
     /// Undoes [`Browser::hold_still`]: carets show and endless animations play again, as the

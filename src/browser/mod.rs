@@ -332,6 +332,8 @@ pub struct Browser {
     /// Screenshots go through chromedriver's DevTools endpoint (see `capture.rs`): a Chromium
     /// session whose driver (or Grid) has not refused that endpoint yet.
     fast_screenshots: std::sync::atomic::AtomicBool,
+    /// A hold-still gave up waiting for web fonts (2 s) since the runner last asked.
+    fonts_late: std::sync::atomic::AtomicBool,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,

@@ -78,6 +78,7 @@ impl Browser {
             bidi_log: None,
             owed: owed::OwedCleanup::default(),
             fast_screenshots: std::sync::atomic::AtomicBool::new(chromium),
+            fonts_late: std::sync::atomic::AtomicBool::new(false),
             driver,
             user_data_dir,
         };

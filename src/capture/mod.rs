@@ -21,13 +21,14 @@ pub const OUTLINE_SCRIPT: &str = concat!(
 
 /// `first` (a script run as with execute, with the command's arguments), then
 /// [`HOLD_STILL_SCRIPT`], in one execute-async command: one round trip instead of two for what
-/// is done right before a screenshot. Answers with what `first` returned.
+/// is done right before a screenshot. Answers `{first, held}`: what `first` returned, and what
+/// holding still answered (false: web fonts were still loading after 2 s).
 pub fn then_hold_still(first: &str) -> String {
     format!(
         "const done = arguments[arguments.length - 1];\n\
          const given = Array.prototype.slice.call(arguments, 0, -1);\n\
          const first = (function () {{\n{first}\n}}).apply(null, given);\n\
-         (function () {{\n{HOLD_STILL_SCRIPT}\n}}).call(null, () => done(first === undefined ? null : first));"
+         (function () {{\n{HOLD_STILL_SCRIPT}\n}}).call(null, (held) => done({{ first: first === undefined ? null : first, held }}));"
     )
 }
 

@@ -223,6 +223,9 @@ impl Page for FakePage {
     async fn hold_still(&self) -> Result<(), BrowserError> {
         Ok(())
     }
+    fn take_fonts_late(&self) -> bool {
+        false
+    }
     async fn release(&self) -> Result<(), BrowserError> {
         Ok(())
     }

@@ -71,6 +71,8 @@ pub(crate) trait Page {
     // Capturing it.
     async fn screenshot(&self) -> Result<Vec<u8>, BrowserError>;
     async fn hold_still(&self) -> Result<(), BrowserError>;
+    /// Whether holding still gave up waiting for web fonts since the last call.
+    fn take_fonts_late(&self) -> bool;
     async fn release(&self) -> Result<(), BrowserError>;
     async fn draw_highlights_then_hold_still(
         &self,
@@ -179,6 +181,9 @@ impl Page for Browser {
     }
     async fn hold_still(&self) -> Result<(), BrowserError> {
         Browser::hold_still(self).await
+    }
+    fn take_fonts_late(&self) -> bool {
+        Browser::take_fonts_late(self)
     }
     async fn release(&self) -> Result<(), BrowserError> {
         Browser::release(self).await

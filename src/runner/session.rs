@@ -140,7 +140,7 @@ impl<P: Page> ScenarioRun<'_, P> {
                         waiting_for: "the console to accept logins".to_string(),
                         elapsed: Duration::ZERO,
                         timeout: deadline.saturating_duration_since(Instant::now()),
-                        page_says: Some(alert),
+                        page_says: Some(self.settings.redactor.redact(&alert)),
                     });
                     // Poll interval before the next attempt, not a wait for the page.
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -221,6 +221,8 @@ impl<P: Page> ScenarioRun<'_, P> {
         // The console's own words while it is locked, kept for the failure and the report.
         let progress = std::cell::RefCell::new(None::<String>);
         let progress_ref = &progress;
+        let settings = self.settings;
+        let redactor = &settings.redactor;
         let waited = self
             .poll(
                 action,
@@ -242,7 +244,7 @@ impl<P: Page> ScenarioRun<'_, P> {
                         return Ok(Attempt::Done(()));
                     }
                     if let Some(status) = &busy {
-                        *progress_ref.borrow_mut() = Some(status.clone());
+                        *progress_ref.borrow_mut() = Some(redactor.redact(status));
                     }
                     Ok(Attempt::NotYet(match busy {
                         Some(status) => status,

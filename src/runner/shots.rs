@@ -83,6 +83,9 @@ impl<P: Page> ScenarioRun<'_, P> {
         if !captured.settled {
             notes.push(super::UNSETTLED.to_string());
         }
+        if captured.fonts_late {
+            notes.push(super::wait::FONTS_LATE.to_string());
+        }
         // The run's own copy, for the report.
         let stem = shot
             .image_name

@@ -137,6 +137,11 @@ impl<P: Page> ScenarioRun<'_, P> {
                 .detail
                 .push_str(&format!("; {}", super::UNSETTLED));
         }
+        if shot.fonts_late {
+            image_check
+                .detail
+                .push_str(&format!("; {}", super::wait::FONTS_LATE));
+        }
         let notes: Vec<String> = [&page_check, &image_check]
             .iter()
             .map(|check| {

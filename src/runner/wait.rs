@@ -42,7 +42,12 @@ pub(super) const UNSETTLED: &str =
 pub(super) struct StableShot {
     pub(super) png: Vec<u8>,
     pub(super) settled: bool,
+    /// Holding still gave up waiting for web fonts: text may be in a fallback font.
+    pub(super) fonts_late: bool,
 }
+
+pub(super) const FONTS_LATE: &str =
+    "web fonts were still loading after 2 s, so text may show in a fallback font";
 
 /// One poll of a condition.
 pub(super) enum Attempt<T> {
@@ -340,8 +345,9 @@ impl<P: Page> ScenarioRun<'_, P> {
         }
         let shot = self.consecutive_identical_shots(matches_baseline).await;
         let released = self.browser.release().await;
-        let shot = shot?;
+        let mut shot = shot?;
         released?;
+        shot.fonts_late = self.browser.take_fonts_late();
         Ok(shot)
     }
 
@@ -354,6 +360,7 @@ impl<P: Page> ScenarioRun<'_, P> {
             return Ok(StableShot {
                 png: previous,
                 settled: true,
+                fonts_late: false,
             });
         }
         for _ in 1..STABLE_SHOTS {
@@ -362,6 +369,7 @@ impl<P: Page> ScenarioRun<'_, P> {
                 return Ok(StableShot {
                     png: next,
                     settled: true,
+                    fonts_late: false,
                 });
             }
             // Something moved: settle what started since (a new animation, a late font).
@@ -371,6 +379,7 @@ impl<P: Page> ScenarioRun<'_, P> {
         Ok(StableShot {
             png: previous,
             settled: false,
+            fonts_late: false,
         })
     }
 }
