@@ -2,12 +2,11 @@
 //! that dies midway still leaves a report of what it did.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::Serialize;
 
 use super::file::ReportFiles;
-use super::interruption::{name_promoted, Interruption};
+use super::model::{ScenarioModel, StepModel, StepStatus};
 use crate::event::{
     ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
     UnwrittenReport,
@@ -43,7 +42,7 @@ struct Report {
 }
 
 /// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Clone)]
 pub(super) struct Rehearsal {
     /// The installed and offered versions and the preflight's verdict.
     pub preflight: Option<Fact>,
@@ -139,24 +138,6 @@ struct ActionReport {
     note: Option<String>,
 }
 
-impl StepReport {
-    /// A step the harness did not walk (skipped by `when`, done outside the console).
-    fn not_run(step: String, guide: String, status: String) -> StepReport {
-        StepReport {
-            step,
-            guide,
-            status,
-            seconds: 0.0,
-            attempts: 0,
-            failed_attempts: Vec::new(),
-            not_retried: None,
-            actions: Vec::new(),
-            failure: None,
-            snapshots: Vec::new(),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct Artifact {
     kind: ArtifactKind,
@@ -167,8 +148,7 @@ struct Artifact {
 #[derive(Default)]
 pub struct JsonReport {
     path: PathBuf,
-    report: Option<Report>,
-    interruption: Interruption,
+    scenario: Option<ScenarioModel>,
     files: ReportFiles,
 }
 
@@ -178,13 +158,15 @@ impl JsonReport {
     }
 
     fn write(&mut self) {
-        if let Some(report) = &self.report {
-            if let Ok(bytes) = serde_json::to_vec_pretty(report) {
-                if report.outcome == "running" {
-                    self.files.write(&self.path, &bytes);
-                } else {
-                    self.files.write_last(&self.path, &bytes);
-                }
+        let Some(scenario) = &self.scenario else {
+            return;
+        };
+        let report = report_of(scenario);
+        if let Ok(bytes) = serde_json::to_vec_pretty(&report) {
+            if report.outcome == "running" {
+                self.files.write(&self.path, &bytes);
+            } else {
+                self.files.write_last(&self.path, &bytes);
             }
         }
     }
@@ -194,216 +176,104 @@ impl Drop for JsonReport {
     /// A run stopped midway (a signal drops it) says so: during which step, and whether that
     /// step had begun to change the console.
     fn drop(&mut self) {
-        let Some(report) = self.report.as_mut() else {
-            return;
-        };
-        if report.outcome != "running" {
-            return;
+        if self.scenario.as_mut().is_some_and(ScenarioModel::interrupt) {
+            self.write();
         }
-        let step = report.steps.last().map(|step| step.step.clone());
-        report.outcome = "interrupted".to_string();
-        report.interrupted = Some(self.interruption.describe(step.as_deref()));
-        if let Some(step) = report.steps.last_mut() {
-            if step.status == "running" {
-                step.status = "interrupted".to_string();
-            }
-        }
-        self.write();
     }
 }
 
-fn secs(duration: &Duration) -> f64 {
-    (duration.as_secs_f64() * 1000.0).round() / 1000.0
+fn secs(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
+/// `report.json` of a scenario as the model holds it.
+fn report_of(scenario: &ScenarioModel) -> Report {
+    let outcome = match (scenario.outcome, &scenario.interrupted) {
+        (Some(Outcome::Passed), _) => "passed",
+        (Some(Outcome::Failed), _) => "failed",
+        (Some(Outcome::StoppedBeforeMutation), _) => "stopped-before-mutation",
+        (None, Some(_)) => "interrupted",
+        (None, None) => "running",
+    };
+    Report {
+        scenario: scenario.name.clone(),
+        file: scenario.file.clone(),
+        title: scenario.title.clone(),
+        console: scenario.console.clone(),
+        attempt: scenario.attempt,
+        outcome: outcome.to_string(),
+        seconds: secs(scenario.seconds.unwrap_or(0.0)),
+        steps: scenario.steps.iter().map(step_report).collect(),
+        artifacts: scenario
+            .artifacts
+            .iter()
+            .map(|(kind, path)| Artifact {
+                kind: kind.clone(),
+                path: path.clone(),
+            })
+            .collect(),
+        new_snapshots: scenario.new_snapshots.as_ref().map(|settled| NewSnapshots {
+            recorded: settled.recorded,
+            left_pending: settled.left_pending,
+            folder: settled.folder.clone(),
+        }),
+        rehearsal: scenario.rehearsal.clone(),
+        interrupted: scenario.interrupted.clone(),
+        retried_in: scenario.retried_in.clone(),
+        not_retried: scenario.not_retried.clone(),
+    }
+}
+
+fn step_report(step: &StepModel) -> StepReport {
+    let status = match &step.status {
+        StepStatus::Running => "running".to_string(),
+        StepStatus::Passed => "passed".to_string(),
+        StepStatus::SnapshotFailed => "failed: snapshot".to_string(),
+        StepStatus::Failed => "failed".to_string(),
+        StepStatus::Skipped { reason } => format!("skipped: {reason}"),
+        StepStatus::Outside { place } => format!("outside the console: {place}"),
+        StepStatus::StoppedBeforeMutation { .. } => {
+            "not run: changes the console (use --apply)".to_string()
+        }
+        StepStatus::Interrupted => "interrupted".to_string(),
+    };
+    StepReport {
+        step: step.title.clone(),
+        guide: step.guide.clone(),
+        status,
+        seconds: secs(step.seconds.unwrap_or(0.0)),
+        attempts: step.attempts,
+        failed_attempts: step.failed_attempts.clone(),
+        not_retried: step.not_retried.clone(),
+        actions: step
+            .actions
+            .iter()
+            .map(|action| ActionReport {
+                action: action.action.clone(),
+                seconds: secs(action.seconds),
+                note: action.note.clone(),
+            })
+            .collect(),
+        failure: step.failure.clone(),
+        snapshots: step.snapshots.clone(),
+    }
 }
 
 impl Reporter for JsonReport {
     fn on_event(&mut self, event: &Event) {
-        if let Event::ScenarioStarted {
-            scenario,
-            file,
-            title,
-            console_url,
-            output_dir,
-            attempt,
-        } = event
-        {
-            self.path = output_dir.join("report.json");
-            self.report = Some(Report {
-                scenario: scenario.clone(),
-                file: file.clone(),
-                title: title.clone(),
-                console: console_url.clone(),
-                attempt: *attempt,
-                outcome: "running".to_string(),
-                seconds: 0.0,
-                steps: Vec::new(),
-                artifacts: Vec::new(),
-                new_snapshots: None,
-                rehearsal: Rehearsal::default(),
-                interrupted: None,
-                retried_in: None,
-                not_retried: None,
-            });
-            self.interruption.observe(event);
+        if let Some(started) = ScenarioModel::started(event) {
+            if let Event::ScenarioStarted { output_dir, .. } = event {
+                self.path = output_dir.join("report.json");
+            }
+            self.scenario = Some(started);
             self.write();
             return;
         }
-        let Some(report) = self.report.as_mut() else {
-            return;
-        };
-        let mut changed_step = report.rehearsal.absorb(event);
-        self.interruption.observe(event);
-        match event {
-            Event::StepStarted { step, guide_words } => report.steps.push(StepReport {
-                step: step.clone(),
-                guide: guide_words.clone(),
-                status: "running".to_string(),
-                seconds: 0.0,
-                attempts: 1,
-                failed_attempts: Vec::new(),
-                not_retried: None,
-                actions: Vec::new(),
-                failure: None,
-                snapshots: Vec::new(),
-            }),
-            Event::NewSnapshotsSettled {
-                recorded,
-                left_pending,
-                folder,
-                promoted,
-            } => {
-                name_promoted(
-                    report
-                        .steps
-                        .iter_mut()
-                        .flat_map(|step| step.snapshots.iter_mut()),
-                    promoted,
-                );
-                report.new_snapshots = Some(NewSnapshots {
-                    recorded: *recorded,
-                    left_pending: *left_pending,
-                    folder: folder.clone(),
-                });
-            }
-            Event::SnapshotChecked(check) => {
-                if let Some(step) = report.steps.last_mut() {
-                    step.snapshots.push(check.clone());
-                }
-            }
-            Event::ActionPassed {
-                action,
-                elapsed,
-                note,
-            } => {
-                if let Some(step) = report.steps.last_mut() {
-                    step.actions.push(ActionReport {
-                        action: action.clone(),
-                        seconds: secs(elapsed),
-                        note: note.clone(),
-                    });
-                }
-            }
-            Event::ArtifactWritten { kind, path } => report.artifacts.push(Artifact {
-                kind: kind.clone(),
-                path: path.clone(),
-            }),
-            Event::StepRetrying {
-                failure, attempt, ..
-            } => {
-                if let Some(step) = report.steps.last_mut() {
-                    step.failed_attempts.push(failure.clone());
-                    step.attempts = attempt + 1;
-                    // The next attempt checks everything again.
-                    step.actions.clear();
-                    step.snapshots.clear();
-                }
-                changed_step = true;
-            }
-            Event::StepPassed { elapsed, .. } => {
-                if let Some(step) = report.steps.last_mut() {
-                    let snapshot_failed = step
-                        .snapshots
-                        .iter()
-                        .any(|check| check.verdict.is_failure());
-                    step.status = if snapshot_failed {
-                        "failed: snapshot"
-                    } else {
-                        "passed"
-                    }
-                    .to_string();
-                    step.seconds = secs(elapsed);
-                }
-                changed_step = true;
-            }
-            Event::StepFailed {
-                failure,
-                attempts,
-                not_retried,
-            } => {
-                if let Some(step) = report.steps.last_mut() {
-                    step.status = "failed".to_string();
-                    step.failure = Some(failure.clone());
-                    step.attempts = *attempts;
-                    step.not_retried = not_retried.clone();
-                }
-                changed_step = true;
-            }
-            Event::StepOutside {
-                step,
-                place,
-                guide_words,
-            } => {
-                report.steps.push(StepReport::not_run(
-                    step.clone(),
-                    guide_words.clone(),
-                    format!("outside the console: {place}"),
-                ));
-                changed_step = true;
-            }
-            Event::StepSkipped { step, reason } => {
-                report.steps.push(StepReport::not_run(
-                    step.clone(),
-                    String::new(),
-                    format!("skipped: {reason}"),
-                ));
-                changed_step = true;
-            }
-            Event::StoppedBeforeMutation { .. } => {
-                if let Some(step) = report.steps.last_mut() {
-                    step.status = "not run: changes the console (use --apply)".to_string();
-                }
-                changed_step = true;
-            }
-            Event::ScenarioFinished {
-                outcome, elapsed, ..
-            } => {
-                report.outcome = match outcome {
-                    Outcome::Passed => "passed",
-                    Outcome::Failed => "failed",
-                    Outcome::StoppedBeforeMutation => "stopped-before-mutation",
-                }
-                .to_string();
-                report.seconds = secs(elapsed);
-                changed_step = true;
-            }
-            Event::ScenarioRetrying {
-                next_output_dir, ..
-            } => {
-                report.retried_in = Some(next_output_dir.clone());
-                changed_step = true;
-            }
-            Event::ScenarioNotRetried { reason, .. } => {
-                report.not_retried = Some(reason.clone());
-                changed_step = true;
-            }
-            // Nothing this report shows.
-            Event::ScenarioStarted { .. }
-            | Event::ActionStarted { .. }
-            | Event::Waiting { .. }
-            | Event::Fact(_)
-            | Event::DocsImage(_) => {}
-        }
-        if changed_step {
+        let changed = self
+            .scenario
+            .as_mut()
+            .is_some_and(|scenario| scenario.fold(event));
+        if changed {
             self.write();
         }
     }

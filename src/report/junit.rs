@@ -24,17 +24,17 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
 
 use super::file::ReportFiles;
-use super::slots::Slots;
-use crate::event::{Event, Reporter, StepFailure, UnwrittenReport, Verdict};
+use super::model::{RunModel, ScenarioModel, StepHistory, StepModel, StepStatus};
+use crate::event::{Event, Reporter, SnapshotCheck, StepFailure, UnwrittenReport};
 
 pub struct JunitReport {
     path: PathBuf,
-    suites: Vec<Suite>,
-    /// The suite the event at hand is about.
-    slots: Slots,
+    /// Every scenario attempt of the run, as the events told it.
+    run: RunModel,
     files: ReportFiles,
 }
 
+/// One testsuite: a scenario's last attempt, with what its earlier attempts left.
 struct Suite {
     name: String,
     file: PathBuf,
@@ -45,11 +45,7 @@ struct Suite {
     finished: bool,
     /// Which attempt at the whole scenario the cases are from (`--scenario-retries`).
     attempt: u32,
-    /// The scenario failed this attempt and runs again: its next `ScenarioStarted` continues
-    /// this suite.
-    retrying: bool,
-    /// Failures of earlier attempts, by testcase name, not yet given to the same step's case
-    /// in a later attempt.
+    /// Failures of earlier attempts, by testcase name, that no step of a later attempt took.
     earlier_failures: Vec<(String, StepFailure)>,
 }
 
@@ -77,34 +73,8 @@ impl JunitReport {
     pub fn new(path: PathBuf) -> Self {
         JunitReport {
             path,
-            suites: Vec::new(),
-            slots: Slots::default(),
+            run: RunModel::default(),
             files: ReportFiles::default(),
-        }
-    }
-
-    fn case(&mut self) -> Option<&mut Case> {
-        self.suites
-            .get_mut(self.slots.active)
-            .and_then(|suite| suite.cases.last_mut())
-    }
-
-    fn push_case(&mut self, name: String, status: CaseStatus) {
-        if let Some(suite) = self.suites.get_mut(self.slots.active) {
-            // This step's failures in earlier attempts at the scenario come first.
-            let (earlier, later): (Vec<_>, Vec<_>) = std::mem::take(&mut suite.earlier_failures)
-                .into_iter()
-                .partition(|(case, _)| *case == name);
-            suite.earlier_failures = later;
-            suite.cases.push(Case {
-                classname: suite.name.clone(),
-                name,
-                status,
-                reruns: earlier.into_iter().map(|(_, failure)| failure).collect(),
-                log: Vec::new(),
-                attachments: Vec::new(),
-                seconds: None,
-            });
         }
     }
 
@@ -126,7 +96,7 @@ impl JunitReport {
 
     fn render(&self) -> Report {
         let mut report = Report::new("palette-harness");
-        for suite in &self.suites {
+        for suite in suites_of(&self.run.scenarios) {
             let mut junit = TestSuite::new(suite.name.as_str());
             junit.add_property(("file", suite.file.to_string_lossy().as_ref()));
             if suite.attempt > 1 {
@@ -149,6 +119,165 @@ impl JunitReport {
             report.add_test_suite(junit);
         }
         report
+    }
+}
+
+/// The testsuites of a run: one per scenario, its last attempt's steps; a scenario run again
+/// after a failure continues its suite, each step carrying its failures in earlier attempts.
+fn suites_of(scenarios: &[ScenarioModel]) -> Vec<Suite> {
+    let mut suites: Vec<Suite> = Vec::new();
+    // Index of the suite whose attempt failed and runs again, by scenario name.
+    let mut retrying: Vec<(String, usize)> = Vec::new();
+    for scenario in scenarios {
+        let continued = retrying
+            .iter()
+            .position(|(name, _)| *name == scenario.name)
+            .map(|at| retrying.remove(at).1);
+        let mut earlier = match continued {
+            Some(index) => std::mem::take(&mut suites[index].earlier_failures),
+            None => Vec::new(),
+        };
+        let mut cases = Vec::new();
+        for step in &scenario.steps {
+            let name = case_name(step);
+            // This step's failures in earlier attempts at the scenario come first.
+            let (before, later): (Vec<_>, Vec<_>) = std::mem::take(&mut earlier)
+                .into_iter()
+                .partition(|(case, _)| *case == name);
+            earlier = later;
+            let mut reruns: Vec<StepFailure> =
+                before.into_iter().map(|(_, failure)| failure).collect();
+            reruns.extend(step.failed_attempts.iter().cloned());
+            cases.push(Case {
+                classname: scenario.name.clone(),
+                name,
+                status: case_status(&step.status, step.failure.as_ref()),
+                reruns,
+                log: step.history.iter().map(history_line).collect(),
+                attachments: step.files.clone(),
+                seconds: match step.status {
+                    StepStatus::Passed | StepStatus::SnapshotFailed => step.seconds,
+                    _ => None,
+                },
+            });
+        }
+        let snapshots = scenario
+            .failing_snapshots
+            .iter()
+            .map(|check| snapshot_case(&scenario.name, check))
+            .collect();
+        let suite = Suite {
+            name: scenario.name.clone(),
+            file: scenario.file.clone(),
+            cases,
+            snapshots,
+            seconds: scenario.seconds,
+            finished: scenario.outcome.is_some(),
+            attempt: scenario.attempt,
+            earlier_failures: earlier,
+        };
+        let index = match continued {
+            Some(index) => {
+                suites[index] = suite;
+                index
+            }
+            None => {
+                suites.push(suite);
+                suites.len() - 1
+            }
+        };
+        if scenario.retried_in.is_some() {
+            // The failed attempt's steps become the earlier failures of the next one.
+            let suite = &mut suites[index];
+            for case in std::mem::take(&mut suite.cases) {
+                let name = case.name;
+                let failures = case.reruns.into_iter().chain(match case.status {
+                    CaseStatus::Failed(failure) => Some(failure),
+                    _ => None,
+                });
+                suite
+                    .earlier_failures
+                    .extend(failures.map(|failure| (name.clone(), failure)));
+            }
+            suite.snapshots.clear();
+            retrying.push((scenario.name.clone(), index));
+        }
+    }
+    suites
+}
+
+/// `Upgrade 4: From the left Main Menu, select …` for a step walked; the step alone otherwise.
+fn case_name(step: &StepModel) -> String {
+    match step.status {
+        StepStatus::Skipped { .. } | StepStatus::Outside { .. } => step.title.clone(),
+        _ => {
+            let words: String = step.guide.replace("**", "").chars().take(100).collect();
+            format!("{}: {words}", step.title)
+        }
+    }
+}
+
+fn case_status(status: &StepStatus, failure: Option<&StepFailure>) -> CaseStatus {
+    match (status, failure) {
+        (StepStatus::Running | StepStatus::Interrupted, _) => CaseStatus::Running,
+        (StepStatus::Passed | StepStatus::SnapshotFailed, _) => CaseStatus::Passed,
+        (StepStatus::Failed, Some(failure)) => CaseStatus::Failed(failure.clone()),
+        (StepStatus::Failed, None) => CaseStatus::Running,
+        (StepStatus::Skipped { reason }, _) => CaseStatus::Skipped(format!("skipped: {reason}")),
+        (StepStatus::Outside { place }, _) => {
+            CaseStatus::Skipped(format!("done outside the console ({place})"))
+        }
+        (StepStatus::StoppedBeforeMutation { action }, _) => CaseStatus::Skipped(format!(
+            "stopped before `{action}`, which changes the console: --apply was not given"
+        )),
+    }
+}
+
+fn history_line(entry: &StepHistory) -> String {
+    match entry {
+        StepHistory::Passed(action) => {
+            let note = action
+                .note
+                .as_deref()
+                .map(|note| format!(" — {note}"))
+                .unwrap_or_default();
+            format!("✓ {} ({:.1}s){note}", action.action, action.seconds)
+        }
+        StepHistory::AttemptFailed(failure) => {
+            format!("✗ attempt failed: {}", failure_message(failure))
+        }
+    }
+}
+
+/// A snapshot that fails the scenario: a testcase of its own.
+fn snapshot_case(scenario: &str, check: &SnapshotCheck) -> Case {
+    let name = format!(
+        "{}: snapshot {} ({})",
+        check.step,
+        check.name,
+        check.kind.word()
+    );
+    let mut detail = format!("{} {}: {}", check.kind.word(), check.name, check.detail);
+    if let Some(diff) = &check.text_diff {
+        detail.push('\n');
+        detail.push_str(diff);
+    }
+    let attachments: Vec<PathBuf> = [
+        check.baseline.clone(),
+        Some(check.actual.clone()),
+        check.diff_image.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Case {
+        classname: scenario.to_string(),
+        name,
+        status: CaseStatus::SnapshotFailed(detail),
+        reruns: Vec::new(),
+        log: Vec::new(),
+        attachments,
+        seconds: None,
     }
 }
 
@@ -242,187 +371,13 @@ fn absolute(path: &Path) -> PathBuf {
 
 impl Reporter for JunitReport {
     fn on_event_in(&mut self, slot: usize, event: &Event) {
-        self.slots.enter(slot);
-        self.on_event(event);
-        self.slots.leave(slot, event);
+        self.run.fold_in(slot, event);
+        self.written_after(event);
     }
 
     fn on_event(&mut self, event: &Event) {
-        match event {
-            Event::ScenarioStarted {
-                scenario,
-                file,
-                attempt,
-                ..
-            } => {
-                let again = self
-                    .suites
-                    .iter()
-                    .position(|suite| suite.retrying && suite.name == *scenario);
-                match again {
-                    Some(index) => {
-                        let suite = &mut self.suites[index];
-                        suite.retrying = false;
-                        suite.finished = false;
-                        suite.attempt = *attempt;
-                        self.slots.active = index;
-                    }
-                    None => {
-                        self.suites.push(Suite {
-                            name: scenario.clone(),
-                            file: file.clone(),
-                            cases: Vec::new(),
-                            snapshots: Vec::new(),
-                            seconds: None,
-                            finished: false,
-                            attempt: *attempt,
-                            retrying: false,
-                            earlier_failures: Vec::new(),
-                        });
-                        self.slots.active = self.suites.len() - 1;
-                    }
-                }
-            }
-            Event::ScenarioRetrying { .. } => {
-                if let Some(suite) = self.suites.get_mut(self.slots.active) {
-                    // The failed attempt's steps become the earlier failures of the next one;
-                    // its snapshot verdicts are superseded by the next attempt's.
-                    for case in std::mem::take(&mut suite.cases) {
-                        let name = case.name;
-                        let failures = case.reruns.into_iter().chain(match case.status {
-                            CaseStatus::Failed(failure) => Some(failure),
-                            _ => None,
-                        });
-                        suite
-                            .earlier_failures
-                            .extend(failures.map(|failure| (name.clone(), failure)));
-                    }
-                    suite.snapshots.clear();
-                    suite.retrying = true;
-                }
-            }
-            Event::StepStarted { step, guide_words } => {
-                let words: String = guide_words.replace("**", "").chars().take(100).collect();
-                self.push_case(format!("{step}: {words}"), CaseStatus::Running);
-            }
-            Event::ActionPassed {
-                action,
-                elapsed,
-                note,
-            } => {
-                if let Some(case) = self.case() {
-                    let note = note
-                        .as_deref()
-                        .map(|note| format!(" — {note}"))
-                        .unwrap_or_default();
-                    case.log
-                        .push(format!("✓ {action} ({:.1}s){note}", elapsed.as_secs_f64()));
-                }
-            }
-            Event::ArtifactWritten { path, .. } => {
-                if let Some(case) = self.case() {
-                    case.attachments.push(path.clone());
-                }
-            }
-            Event::StepRetrying { failure, .. } => {
-                if let Some(case) = self.case() {
-                    case.log
-                        .push(format!("✗ attempt failed: {}", failure_message(failure)));
-                    case.reruns.push(failure.clone());
-                }
-            }
-            Event::StepPassed { elapsed, .. } => {
-                if let Some(case) = self.case() {
-                    case.status = CaseStatus::Passed;
-                    case.seconds = Some(elapsed.as_secs_f64());
-                }
-            }
-            Event::StepFailed { failure, .. } => {
-                if let Some(case) = self.case() {
-                    for path in [&failure.screenshot, &failure.page_html]
-                        .into_iter()
-                        .flatten()
-                    {
-                        if !case.attachments.contains(path) {
-                            case.attachments.push(path.clone());
-                        }
-                    }
-                    case.status = CaseStatus::Failed(failure.clone());
-                }
-            }
-            Event::StepSkipped { step, reason } => {
-                self.push_case(
-                    step.clone(),
-                    CaseStatus::Skipped(format!("skipped: {reason}")),
-                );
-            }
-            Event::StepOutside { step, place, .. } => {
-                self.push_case(
-                    step.clone(),
-                    CaseStatus::Skipped(format!("done outside the console ({place})")),
-                );
-            }
-            Event::StoppedBeforeMutation { action, .. } => {
-                if let Some(case) = self.case() {
-                    case.status = CaseStatus::Skipped(format!(
-                        "stopped before `{action}`, which changes the console: --apply was not given"
-                    ));
-                }
-            }
-            Event::SnapshotChecked(check)
-                if matches!(
-                    check.verdict,
-                    Verdict::Changed | Verdict::Missing | Verdict::NotRecorded
-                ) =>
-            {
-                let name = format!(
-                    "{}: snapshot {} ({})",
-                    check.step,
-                    check.name,
-                    check.kind.word()
-                );
-                let mut detail = format!("{} {}: {}", check.kind.word(), check.name, check.detail);
-                if let Some(diff) = &check.text_diff {
-                    detail.push('\n');
-                    detail.push_str(diff);
-                }
-                let attachments: Vec<PathBuf> = [
-                    check.baseline.clone(),
-                    Some(check.actual.clone()),
-                    check.diff_image.clone(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                if let Some(suite) = self.suites.get_mut(self.slots.active) {
-                    suite.snapshots.push(Case {
-                        classname: suite.name.clone(),
-                        name,
-                        status: CaseStatus::SnapshotFailed(detail),
-                        reruns: Vec::new(),
-                        log: Vec::new(),
-                        attachments,
-                        seconds: None,
-                    });
-                }
-            }
-            Event::ScenarioFinished { elapsed, .. } => {
-                if let Some(suite) = self.suites.get_mut(self.slots.active) {
-                    suite.seconds = Some(elapsed.as_secs_f64());
-                    suite.finished = true;
-                }
-                let all_finished = self.suites.iter().all(|suite| suite.finished);
-                self.write(all_finished);
-            }
-            // Nothing this report shows (the rest of a kind shown above).
-            Event::SnapshotChecked(_)
-            | Event::ActionStarted { .. }
-            | Event::Waiting { .. }
-            | Event::NewSnapshotsSettled { .. }
-            | Event::Fact(_)
-            | Event::DocsImage(_)
-            | Event::ScenarioNotRetried { .. } => {}
-        }
+        self.run.fold(event);
+        self.written_after(event);
     }
 
     fn unwritten(&self) -> Vec<UnwrittenReport> {
@@ -430,10 +385,29 @@ impl Reporter for JunitReport {
     }
 }
 
+impl JunitReport {
+    /// Rewritten after every scenario, the last word once every scenario has ended.
+    fn written_after(&mut self, event: &Event) {
+        if let Event::ScenarioFinished { .. } = event {
+            let all_finished = self
+                .run
+                .scenarios
+                .iter()
+                .all(|scenario| scenario.outcome.is_some());
+            self.write(all_finished);
+        }
+    }
+}
+
 impl Drop for JunitReport {
     /// A run stopped midway still leaves its JUnit file, the step under way as an error.
     fn drop(&mut self) {
-        if self.suites.iter().any(|suite| !suite.finished) {
+        if self
+            .run
+            .scenarios
+            .iter()
+            .any(|scenario| scenario.outcome.is_none())
+        {
             self.write(true);
         }
     }

@@ -9,6 +9,7 @@ mod interruption;
 mod json;
 mod json_lines;
 mod junit;
+pub(crate) mod model;
 pub mod say;
 mod slots;
 mod terminal;

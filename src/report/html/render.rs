@@ -3,14 +3,46 @@
 
 use std::fmt::Write as _;
 
-use super::{HtmlReport, ScenarioEntry, StepEntry};
+use super::HtmlReport;
 use crate::event::{Fact, Outcome, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
 use crate::html::escape;
+use crate::report::model::{ScenarioModel, StepModel, StepStatus};
+
+/// A step's status as the report's CSS classes and words know it.
+fn status_word(status: &StepStatus) -> &'static str {
+    match status {
+        StepStatus::Running => "running",
+        StepStatus::Passed => "passed",
+        StepStatus::SnapshotFailed => "failed: snapshot",
+        StepStatus::Failed => "failed",
+        StepStatus::Skipped { .. } => "skipped",
+        StepStatus::Outside { .. } => "outside",
+        StepStatus::StoppedBeforeMutation { .. } => "stopped",
+        StepStatus::Interrupted => "interrupted",
+    }
+}
+
+/// `Upgrade 4`, and for a step done outside the console, where.
+fn title_of(step: &StepModel) -> String {
+    match &step.status {
+        StepStatus::Outside { place } => format!("{} (outside the console: {place})", step.title),
+        _ => step.title.clone(),
+    }
+}
+
+/// The guide's words, and for a skipped step why it was skipped.
+fn guide_of(step: &StepModel) -> &str {
+    match &step.status {
+        StepStatus::Skipped { reason } => reason,
+        _ => &step.guide,
+    }
+}
 
 impl HtmlReport {
     pub(super) fn render(&self) -> String {
         let mut html = String::from(HEAD);
         let failed = self
+            .run
             .scenarios
             .iter()
             .filter(|scenario| {
@@ -20,10 +52,10 @@ impl HtmlReport {
         let _ = write!(
             html,
             "<header><h1>palette-harness report</h1><p>{} scenario(s), {} failed</p></header>",
-            self.scenarios.len(),
+            self.run.scenarios.len(),
             failed
         );
-        for scenario in &self.scenarios {
+        for scenario in &self.run.scenarios {
             let (class, word) = match scenario.outcome {
                 Some(Outcome::Failed) if scenario.retried_in.is_some() => {
                     ("flaky", "failed, then run again")
@@ -65,8 +97,21 @@ impl HtmlReport {
                     escape(why)
                 );
             }
-            if let Some(note) = &scenario.new_snapshots {
-                let _ = write!(html, "<p class=\"muted\">{}</p>", escape(note));
+            if let Some(settled) = &scenario.new_snapshots {
+                let note = if settled.left_pending > 0 {
+                    format!(
+                        "{} new snapshot(s) left pending in {} because the scenario failed",
+                        settled.left_pending,
+                        settled.folder.display()
+                    )
+                } else {
+                    format!(
+                        "{} new snapshot(s) recorded as baselines in {}",
+                        settled.recorded,
+                        settled.folder.display()
+                    )
+                };
+                let _ = write!(html, "<p class=\"muted\">{}</p>", escape(&note));
             }
             if let Some(why) = &scenario.interrupted {
                 let _ = write!(
@@ -85,11 +130,11 @@ impl HtmlReport {
         html
     }
 
-    fn render_step(&self, html: &mut String, step: &StepEntry) {
+    fn render_step(&self, html: &mut String, step: &StepModel) {
+        let status = status_word(&step.status);
         // Its actions passed on a retry; a snapshot may still have failed it.
-        let flaky =
-            (step.status == "passed" || step.status.starts_with("failed:")) && step.attempts > 1;
-        let open = if step.status == "passed" && !flaky {
+        let flaky = (status == "passed" || status.starts_with("failed:")) && step.attempts > 1;
+        let open = if status == "passed" && !flaky {
             ""
         } else {
             " open"
@@ -105,10 +150,10 @@ impl HtmlReport {
         let _ = write!(
             html,
             "<details class=\"step\"{open}><summary><span class=\"badge {}\">{}</span>{flaky_badge} <b>{}</b> {}</summary>",
-            step.status.split(':').next().unwrap_or("running"),
-            escape(step.status),
-            escape(&step.title),
-            escape(&step.guide.replace("**", ""))
+            status.split(':').next().unwrap_or("running"),
+            escape(status),
+            escape(&title_of(step)),
+            escape(&guide_of(step).replace("**", ""))
         );
         for (number, failure) in step.failed_attempts.iter().enumerate() {
             self.render_failure(html, &format!("attempt {} failed", number + 1), failure);
@@ -145,7 +190,7 @@ impl HtmlReport {
 
     /// What a reviewer signs: versions and path, certificate, timeline, lock, backups, the
     /// customizations found and whether each was kept.
-    fn render_rehearsal(&self, html: &mut String, scenario: &ScenarioEntry) {
+    fn render_rehearsal(&self, html: &mut String, scenario: &ScenarioModel) {
         let facts = &scenario.rehearsal;
         html.push_str("<div class=\"rehearsal\"><h3>Rehearsal</h3><table class=\"facts\">");
         let mut fact = |name: &str, value: String| {
@@ -211,8 +256,8 @@ impl HtmlReport {
             let _ = write!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&step.title),
-                escape(step.status),
+                escape(&title_of(step)),
+                escape(status_word(&step.status)),
                 step.seconds
                     .map(|seconds| format!("{seconds:.1}"))
                     .unwrap_or_default()
