@@ -24,7 +24,11 @@ fn layers(architecture: &str) -> BTreeMap<String, usize> {
         for module in modules.split(',') {
             let module = module.trim().trim_matches('`');
             if !module.is_empty() {
-                layers.insert(module.to_string(), number);
+                let earlier = layers.insert(module.to_string(), number);
+                assert!(
+                    earlier.is_none(),
+                    "ARCHITECTURE.md's layers list {module} twice"
+                );
             }
         }
     }

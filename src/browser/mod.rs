@@ -36,9 +36,10 @@ use std::time::Duration;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::Client;
-use serde_json::{json, Value};
 
-use crate::locate::Candidate;
+pub use crate::locate::look::{
+    EditorText, ElementHandle, LocateNeed, Located, Probe, Satisfied, ELEMENT_KEY,
+};
 pub use crate::trace::{ConsoleEntry, FailedRequest};
 use driver::DriverProcess;
 
@@ -56,9 +57,6 @@ pub enum BrowserKind {
     /// Firefox ESR through geckodriver.
     Firefox,
 }
-
-/// The key of an element reference in WebDriver's JSON.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrowserError {
@@ -205,107 +203,13 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
     }
 }
 
-/// An element the page handed out, valid until the page replaces it: its WebDriver reference.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ElementHandle {
-    id: String,
-}
-
-impl ElementHandle {
-    /// The element the page calls `id` (a page of the runner's unit tests hands out its own).
-    pub fn new(id: impl Into<String>) -> ElementHandle {
-        ElementHandle { id: id.into() }
-    }
-
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn as_argument(&self) -> Value {
-        json!({ ELEMENT_KEY: self.id })
-    }
-}
-
 impl Browser {
     /// The element as fantoccini acts on it, in this session.
     fn element(&self, handle: &ElementHandle) -> Element {
-        Element::from_element_id(self.client.clone(), ElementRef::from(handle.id.clone()))
-    }
-}
-
-/// What [`Browser::locate`] reports about an element (`locate/probe.js`).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Probe {
-    pub visible: bool,
-    pub enabled: bool,
-    pub covered_by: Option<String>,
-    pub selected: Option<bool>,
-    pub rect: Option<[i64; 4]>,
-    /// Wholly inside the viewport (a hit test for covering elements means nothing otherwise).
-    #[serde(default = "yes")]
-    pub in_view: bool,
-    /// The same box two animation frames apart; only asked for when a click is coming.
-    #[serde(default)]
-    pub stable: Option<bool>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// How much [`Browser::locate`] should find out about the last level's candidates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LocateNeed {
-    /// Only that they are there (and their selected state).
-    Present,
-    /// There, and selected (tabs, layers) where they show a selected state.
-    Selected,
-    /// Also visible, enabled, in view and not covered.
-    Visible,
-    /// Also whether they held still for two animation frames.
-    Clickable,
-    /// Their text (an editor's, a field's), and whether it stayed the same at the next
-    /// animation frame.
-    Text,
-}
-
-/// When a look with several targets has found enough to answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Satisfied {
-    ByAll,
-    ByAny,
-}
-
-/// What [`Browser::locate`] read of an editor or field.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-pub struct EditorText {
-    pub text: String,
-    /// The same text at the next animation frame: the page is not still filling it in.
-    pub settled: bool,
-    /// The whole text, not only the lines a code editor widget renders: false for a widget
-    /// whose API the page keeps out of reach, until [`Browser::copy_editor_text`] read it.
-    #[serde(default = "whole")]
-    pub complete: bool,
-}
-
-fn whole() -> bool {
-    true
-}
-
-/// A candidate of one look at the page, with its element and, at the last level, its probe.
-#[derive(Clone, Debug)]
-pub struct Located {
-    pub element: ElementHandle,
-    pub candidate: Candidate,
-    pub probe: Option<Probe>,
-    /// With [`LocateNeed::Text`].
-    pub text: Option<EditorText>,
-}
-
-impl AsRef<Candidate> for Located {
-    fn as_ref(&self) -> &Candidate {
-        &self.candidate
+        Element::from_element_id(
+            self.client.clone(),
+            ElementRef::from(handle.id().to_string()),
+        )
     }
 }
 

@@ -23,6 +23,9 @@
 //! person knows an editor when they see one: scripts that find, read or outline elements start
 //! with it.
 
+pub mod look;
+pub mod query;
+
 /// Every visible element of a role (`arguments[0]`), inside `arguments[1]` if given.
 pub const COLLECT_SCRIPT: &str = concat!(
     include_str!("code_editor.js"),

@@ -193,7 +193,9 @@ impl<P: Page> ScenarioRun<'_, P> {
             &format!("{editor} to show a settled text"),
             deadline,
             |budget| async move {
-                let found = editor.find(browser, LocateNeed::Text, budget).await?.0;
+                let found = super::find::find_editor(browser, editor, LocateNeed::Text, budget)
+                    .await?
+                    .0;
                 Ok(match settled_text(found, editor) {
                     Ok(read) => Attempt::Done(read),
                     Err(unsettled) => unsettled.attempt(),
