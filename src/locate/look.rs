@@ -245,3 +245,52 @@ fn optional_field<T: serde::de::DeserializeOwned>(
             .map_err(|error| UnreadableLook(format!("{name}: {error}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_look_is_asked_as_locate_js_reads_it_and_its_answer_becomes_located_candidates() {
+        let wanted = Wanted {
+            label: Some("Profile".to_string()),
+            aliases: Vec::new(),
+        };
+        let chain = [("tab", &wanted)];
+        let arguments = locate_arguments(
+            &[(&chain[..], LocateNeed::Clickable)],
+            Duration::from_millis(50),
+            Satisfied::ByAny,
+        );
+        assert_eq!(
+            Value::Array(arguments),
+            json!([[{"chain": [{"role": "tab", "labels": ["Profile"]}], "need": "clickable"}], 50, "any"])
+        );
+        let reply = json!({"targets": [{"levels": [[{
+            "scope": -1,
+            "candidates": [{
+                "element": {ELEMENT_KEY: "e-17"},
+                "names": ["Profile"], "description": "tab", "parent": -1,
+                "probe": {"visible": true, "enabled": true, "coveredBy": null, "selected": false, "rect": [1, 2, 3, 4], "stable": true},
+                "read": null
+            }],
+            "others": [{"names": ["Nodes"], "description": "tab", "parent": -1}]
+        }]]}]});
+        let looks = looks_of(reply).expect("a readable answer");
+        let group = &looks[0][0][0];
+        let located = &group.candidates[0];
+        assert_eq!(located.element, ElementHandle::new("e-17"));
+        assert_eq!(located.candidate.names, ["Profile"]);
+        let probe = located.probe.as_ref().expect("a probe");
+        assert_eq!(
+            (probe.rect, probe.in_view, probe.stable),
+            (Some([1, 2, 3, 4]), true, Some(true))
+        );
+        assert!(located.text.is_none());
+        assert_eq!(group.others[0].names, ["Nodes"]);
+        let unreadable = looks_of(
+            json!({"targets": [{"levels": [[{"scope": -1, "candidates": [{"names": []}]}]]}]}),
+        );
+        assert!(unreadable.is_err());
+    }
+}
