@@ -8,8 +8,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::browser::{BrowserOptions, CertificateTrust};
-use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand, OutlineArgs};
+use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand};
 use crate::exit::{Exit, UsageError};
 use crate::report::say;
 use crate::settings::{self, OutputFormat, RunSettings};
@@ -34,7 +33,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             let config = settings::resolve_console(&args, environment)?;
             in_runtime(serve_console(args, config))
         }
-        Command::Outline(args) => in_runtime(print_outline(args)),
+        Command::Outline(args) => {
+            let settings = settings::resolve_outline(&args)?;
+            in_runtime(print_outline(settings))
+        }
         Command::Diff(args) => {
             let request = settings::resolve_diff(&args)?;
             let answer = diff_command::run(&request)?;
@@ -180,20 +182,10 @@ async fn termination() -> Exit {
     }
 }
 
-async fn print_outline(args: OutlineArgs) -> anyhow::Result<Exit> {
-    let options = BrowserOptions {
-        webdriver_url: args.webdriver,
-        chromedriver: args.chromedriver,
-        certificates: if args.insecure {
-            CertificateTrust::AcceptAny
-        } else {
-            CertificateTrust::Verify
-        },
-        ..BrowserOptions::default()
-    };
+async fn print_outline(settings: settings::OutlineSettings) -> anyhow::Result<Exit> {
     tokio::select! {
-        outline = harness::outline(&args.url, &options) => {
-            let outline = outline.map_err(|error| UsageError(format!("{}: {error}", args.url)))?;
+        outline = harness::outline(&settings.url, &settings.browser) => {
+            let outline = outline.map_err(|error| UsageError(format!("{}: {error}", settings.url)))?;
             say::line(&outline);
             Ok(Exit::Passed)
         }

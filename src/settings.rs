@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::browser::{BrowserKind, BrowserOptions};
-use crate::cli::{ConsoleArgs, DiffArgs, RunArgs, ShootArgs};
+use crate::browser::{BrowserKind, BrowserOptions, CertificateTrust};
+use crate::cli::{ConsoleArgs, DiffArgs, OutlineArgs, RunArgs, ShootArgs};
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
 use crate::redact::Credentials;
@@ -68,6 +68,55 @@ pub enum SettingsError {
     Threshold(f64),
     #[error("--ignore: {0}")]
     Ignore(crate::diff_command::InvalidRegion),
+    #[error("`{url}` is not a page address ({reason}); expected something like https://palette.example.com/system or file:///path/trace.html")]
+    OutlineUrl { url: String, reason: String },
+    #[error("--webdriver: `{url}` is not a WebDriver server's URL ({reason}); expected something like http://127.0.0.1:4444")]
+    WebdriverUrl { url: String, reason: String },
+}
+
+/// `outline`: the page to outline and the browser to do it with.
+pub struct OutlineSettings {
+    pub url: String,
+    pub browser: BrowserOptions,
+}
+
+/// `outline URL`: an http, https or file URL; `--webdriver`, when given, an http(s) URL.
+pub fn resolve_outline(args: &OutlineArgs) -> Result<OutlineSettings, SettingsError> {
+    let page = url::Url::parse(&args.url).map_err(|error| SettingsError::OutlineUrl {
+        url: args.url.clone(),
+        reason: error.to_string(),
+    })?;
+    if !matches!(page.scheme(), "http" | "https" | "file") {
+        return Err(SettingsError::OutlineUrl {
+            url: args.url.clone(),
+            reason: format!("the scheme is {}, not http, https or file", page.scheme()),
+        });
+    }
+    if let Some(webdriver) = &args.webdriver {
+        let parsed = url::Url::parse(webdriver).map_err(|error| SettingsError::WebdriverUrl {
+            url: webdriver.clone(),
+            reason: error.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(SettingsError::WebdriverUrl {
+                url: webdriver.clone(),
+                reason: format!("the scheme is {}, not http or https", parsed.scheme()),
+            });
+        }
+    }
+    Ok(OutlineSettings {
+        url: args.url.clone(),
+        browser: BrowserOptions {
+            webdriver_url: args.webdriver.clone(),
+            chromedriver: args.chromedriver.clone(),
+            certificates: if args.insecure {
+                CertificateTrust::AcceptAny
+            } else {
+                CertificateTrust::Verify
+            },
+            ..BrowserOptions::default()
+        },
+    })
 }
 
 /// How `check` and `docs check` print their verdicts.
@@ -490,6 +539,43 @@ mod tests {
             crate::cli::Command::Run(args) => args,
             other => panic!("not a run: {other:?}"),
         }
+    }
+
+    fn outline_args(line: &[&str]) -> OutlineArgs {
+        let mut full = vec!["palette-harness", "outline"];
+        full.extend_from_slice(line);
+        match crate::cli::Cli::parse_from(full).command {
+            crate::cli::Command::Outline(args) => args,
+            other => panic!("not an outline: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn outline_takes_web_and_file_pages_and_names_a_bad_address_or_driver() {
+        let page = resolve_outline(&outline_args(&["file:///tmp/trace.html", "--insecure"]))
+            .expect("a file page");
+        assert_eq!(page.url, "file:///tmp/trace.html");
+        assert_eq!(page.browser.certificates, CertificateTrust::AcceptAny);
+        let error = resolve_outline(&outline_args(&["palette.example.com/system"]))
+            .err()
+            .expect("no scheme");
+        assert!(
+            error
+                .to_string()
+                .starts_with("`palette.example.com/system` is not a page address"),
+            "{error}"
+        );
+        let error = resolve_outline(&outline_args(&[
+            "https://h/system",
+            "--webdriver",
+            "ftp://grid",
+        ]))
+        .err()
+        .expect("no http driver");
+        assert!(
+            error.to_string().starts_with("--webdriver: `ftp://grid`"),
+            "{error}"
+        );
     }
 
     #[test]
