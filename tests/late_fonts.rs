@@ -4,17 +4,14 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::time::Duration;
 
 use common::*;
 
 /// `/system` is a page whose text uses a web font; the font's request is read and never
-/// answered (the connection stays open until the test ends).
+/// answered. The font is asked for once the page has loaded (a font requested while the page
+/// loads would hold up the load itself).
 fn serve_page_with_a_font_that_never_arrives() -> String {
-    // The font is asked for once the page has loaded (a font requested while the page loads
-    // would hold up the load itself).
     let html = r#"<!doctype html><html><head><title>Console</title></head>
 <body><main><h1>Summary</h1><p>Palette 4.8.21</p></main><script>
 addEventListener("load", () => {
@@ -23,33 +20,7 @@ addEventListener("load", () => {
   document.head.append(style);
 });
 </script></body></html>"#;
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut buffer = [0u8; 8192];
-            let read = stream.read(&mut buffer).unwrap_or(0);
-            let request = String::from_utf8_lossy(&buffer[..read]);
-            if request.starts_with("GET /fonts/") {
-                held.push(stream);
-                continue;
-            }
-            let (status, body) = if request.starts_with("GET /system ") {
-                ("200 OK", html)
-            } else {
-                ("404 Not Found", "not found")
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
-    format!("http://{address}/system")
+    serve_page_leaving_unanswered(html.to_string(), Some("/fonts/"))
 }
 
 #[test]

@@ -149,13 +149,27 @@ impl Drop for ConsoleProcess {
 
 /// Serves one HTML page for every path on a loopback port, from a thread, until the test ends.
 pub fn serve_page(html: String) -> String {
+    serve_page_leaving_unanswered(html, None)
+}
+
+/// [`serve_page`], except that a request for a path starting with `unanswered` is read and
+/// never answered (its connection stays open until the test ends).
+pub fn serve_page_leaving_unanswered(html: String, unanswered: Option<&'static str>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     std::thread::spawn(move || {
+        let mut held = Vec::new();
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut buffer = [0u8; 8192];
-            let _ = stream.read(&mut buffer);
+            let read = stream.read(&mut buffer).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buffer[..read]);
+            if let Some(path) = unanswered {
+                if request.starts_with(&format!("GET {path}")) {
+                    held.push(stream);
+                    continue;
+                }
+            }
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 html.len()
