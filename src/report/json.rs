@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::file::ReportFiles;
-use super::model::{ScenarioModel, StepModel, StepStatus};
+use super::model::{Rehearsal, ScenarioModel, StepModel, StepStatus};
 use crate::event::{
-    ArtifactKind, Event, Fact, KeptRow, Outcome, Reporter, SnapshotCheck, StepFailure,
-    UnwrittenReport,
+    ArtifactKind, Event, Outcome, Reporter, SnapshotCheck, StepFailure, UnwrittenReport,
 };
 
 #[derive(Serialize)]
@@ -39,66 +38,6 @@ struct Report {
     /// This attempt failed and was not run again although retries were allowed, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     not_retried: Option<String>,
-}
-
-/// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
-#[derive(Serialize, Default, Clone)]
-pub(super) struct Rehearsal {
-    /// The installed and offered versions and the preflight's verdict.
-    pub preflight: Option<Fact>,
-    /// How the console's certificate was trusted.
-    pub certificate: Option<String>,
-    pub lock: Option<Fact>,
-    pub backups: Vec<Fact>,
-    /// Per layer, every difference between current and incoming configuration, classified.
-    pub customizations: Vec<Fact>,
-    /// Layer, key, before, after, kept.
-    pub preservation: Vec<KeptRow>,
-    /// Steps whose `when` did not hold, with why.
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Serialize, Clone)]
-pub(super) struct Skipped {
-    pub step: String,
-    pub reason: String,
-}
-
-impl Rehearsal {
-    /// Takes in what an event establishes; false when it establishes nothing.
-    pub(super) fn absorb(&mut self, event: &Event) -> bool {
-        match event {
-            Event::Fact(fact @ Fact::Preflight { .. }) => self.preflight = Some(fact.clone()),
-            Event::Fact(fact @ Fact::Lock { .. }) => self.lock = Some(fact.clone()),
-            Event::Fact(fact @ Fact::Backup { layer, .. }) => {
-                // A layer backed up again (a retried step) replaces its earlier record.
-                self.backups.retain(
-                    |other| !matches!(other, Fact::Backup { layer: other, .. } if other == layer),
-                );
-                self.backups.push(fact.clone());
-            }
-            Event::Fact(fact @ Fact::Proposal { layer, .. }) => {
-                self.customizations.retain(
-                    |other| !matches!(other, Fact::Proposal { layer: other, .. } if other == layer),
-                );
-                self.customizations.push(fact.clone());
-            }
-            Event::Fact(Fact::Preserved { rows }) => {
-                for row in rows {
-                    self.preservation
-                        .retain(|other| !(other.layer == row.layer && other.key == row.key));
-                    self.preservation.push(row.clone());
-                }
-            }
-            Event::Fact(Fact::Certificate { verdict }) => self.certificate = Some(verdict.clone()),
-            Event::StepSkipped { step, reason } => self.skipped.push(Skipped {
-                step: step.clone(),
-                reason: reason.clone(),
-            }),
-            _ => return false,
-        }
-        true
-    }
 }
 
 #[derive(Serialize)]

@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 
 use super::interruption::{name_promoted, Interruption};
-use super::json::Rehearsal;
 use super::slots::Slots;
-use crate::event::{ArtifactKind, Event, Outcome, SnapshotCheck, StepFailure};
+use serde::Serialize;
+
+use crate::event::{ArtifactKind, Event, Fact, KeptRow, Outcome, SnapshotCheck, StepFailure};
 
 /// Every scenario attempt of a run, in the order they started, and which one the event at
 /// hand is about (`--workers` interleaves them).
@@ -401,6 +402,66 @@ impl ScenarioModel {
             if step.status == StepStatus::Running {
                 step.status = StepStatus::Interrupted;
             }
+        }
+        true
+    }
+}
+
+/// The facts of a rehearsal, gathered from `Event::Fact`s as they come.
+#[derive(Serialize, Default, Clone)]
+pub(super) struct Rehearsal {
+    /// The installed and offered versions and the preflight's verdict.
+    pub preflight: Option<Fact>,
+    /// How the console's certificate was trusted.
+    pub certificate: Option<String>,
+    pub lock: Option<Fact>,
+    pub backups: Vec<Fact>,
+    /// Per layer, every difference between current and incoming configuration, classified.
+    pub customizations: Vec<Fact>,
+    /// Layer, key, before, after, kept.
+    pub preservation: Vec<KeptRow>,
+    /// Steps whose `when` did not hold, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct Skipped {
+    pub step: String,
+    pub reason: String,
+}
+
+impl Rehearsal {
+    /// Takes in what an event establishes; false when it establishes nothing.
+    pub(super) fn absorb(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Fact(fact @ Fact::Preflight { .. }) => self.preflight = Some(fact.clone()),
+            Event::Fact(fact @ Fact::Lock { .. }) => self.lock = Some(fact.clone()),
+            Event::Fact(fact @ Fact::Backup { layer, .. }) => {
+                // A layer backed up again (a retried step) replaces its earlier record.
+                self.backups.retain(
+                    |other| !matches!(other, Fact::Backup { layer: other, .. } if other == layer),
+                );
+                self.backups.push(fact.clone());
+            }
+            Event::Fact(fact @ Fact::Proposal { layer, .. }) => {
+                self.customizations.retain(
+                    |other| !matches!(other, Fact::Proposal { layer: other, .. } if other == layer),
+                );
+                self.customizations.push(fact.clone());
+            }
+            Event::Fact(Fact::Preserved { rows }) => {
+                for row in rows {
+                    self.preservation
+                        .retain(|other| !(other.layer == row.layer && other.key == row.key));
+                    self.preservation.push(row.clone());
+                }
+            }
+            Event::Fact(Fact::Certificate { verdict }) => self.certificate = Some(verdict.clone()),
+            Event::StepSkipped { step, reason } => self.skipped.push(Skipped {
+                step: step.clone(),
+                reason: reason.clone(),
+            }),
+            _ => return false,
         }
         true
     }
