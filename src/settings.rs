@@ -213,22 +213,31 @@ pub struct ConsoleAddress {
     pub port: u16,
 }
 
+/// Why a text is no console address.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidConsoleAddress(String);
+
 impl ConsoleAddress {
-    /// `None` for anything but an http or https URL with a host.
-    pub fn parse(url: &str) -> Option<ConsoleAddress> {
-        let parsed = url::Url::parse(url).ok()?;
+    /// An http or https URL with a host; the error says what is wrong with anything else.
+    pub fn parse(url: &str) -> Result<ConsoleAddress, InvalidConsoleAddress> {
+        let parsed =
+            url::Url::parse(url).map_err(|error| InvalidConsoleAddress(error.to_string()))?;
+        let not_a_console =
+            || InvalidConsoleAddress("it must be an http or https URL with a host".to_string());
         if !matches!(parsed.scheme(), "http" | "https") {
-            return None;
+            return Err(not_a_console());
         }
         let host = parsed
-            .host_str()?
+            .host_str()
+            .ok_or_else(not_a_console)?
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
-        Some(ConsoleAddress {
+        Ok(ConsoleAddress {
             url: url.to_string(),
             host,
-            port: parsed.port_or_known_default()?,
+            port: parsed.port_or_known_default().ok_or_else(not_a_console)?,
         })
     }
 
@@ -394,18 +403,10 @@ pub fn resolve(
             },
         ),
         Some(url) => {
-            let parsed = url::Url::parse(url).map_err(|error| SettingsError::ConsoleUrl {
-                url: url.clone(),
-                reason: error.to_string(),
-            })?;
-            let address = ConsoleAddress::parse(parsed.as_str())
-                .map(|address| ConsoleAddress {
+            let address =
+                ConsoleAddress::parse(url).map_err(|invalid| SettingsError::ConsoleUrl {
                     url: url.clone(),
-                    ..address
-                })
-                .ok_or_else(|| SettingsError::ConsoleUrl {
-                    url: url.clone(),
-                    reason: "it must be an http or https URL with a host".to_string(),
+                    reason: invalid.to_string(),
                 })?;
             let (Some(username), Some(password)) = (username, password) else {
                 return Err(SettingsError::MissingCredentials { url: url.clone() });

@@ -495,9 +495,9 @@ impl RunContext {
                     let running = console::start(config, 0)
                         .await
                         .map_err(HarnessError::ConsoleStart)?;
-                    let address = ConsoleAddress::parse(&running.url()).ok_or_else(|| {
+                    let address = ConsoleAddress::parse(&running.url()).map_err(|invalid| {
                         HarnessError::ConsoleStart(std::io::Error::other(format!(
-                            "it serves at {}, which is no console URL",
+                            "it serves at {}, which is no console URL: {invalid}",
                             running.url()
                         )))
                     })?;

@@ -172,8 +172,7 @@ impl<'a> Query<'a> {
 /// The elements of the level that missed a person would consider instead (same role, same
 /// scope, inside an open modal while one is open; see `locate::choose`), with the names read
 /// and their boxes; none when the look found the target.
-pub fn considered_instead(target: &Target, levels: &Levels) -> Vec<Considered> {
-    let query = Query::new(target);
+pub fn considered_instead(query: &Query<'_>, levels: &Levels) -> Vec<Considered> {
     let Err((depth, NoSingleMatch::NotFound { of_role, .. })) = resolve(&query.wanted(), levels)
     else {
         return Vec::new();

@@ -77,7 +77,7 @@ pub(super) async fn considered_instead(browser: &impl Page, targets: &[Target]) 
             .locate(&query.request(), LocateNeed::Present, Duration::ZERO)
             .await
         {
-            considered.extend(crate::locate::query::considered_instead(target, &levels));
+            considered.extend(crate::locate::query::considered_instead(&query, &levels));
         }
     }
     considered
