@@ -96,14 +96,24 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct OutlineArgs {
-    pub url: String,
+    /// The page to outline; without it, the built-in reference console (started for the
+    /// purpose, credentials from PALETTE_USERNAME/PALETTE_PASSWORD or admin/admin).
+    pub url: Option<String>,
+    /// An action to take, in the scenario language, before the outline is read, such as
+    /// `--do 'click menu item "Tenant Management"'`; repeat it for several, in order. A console
+    /// showing its login page is logged in first (PALETTE_USERNAME, PALETTE_PASSWORD).
+    #[arg(long = "do", value_name = "ACTION")]
+    pub actions: Vec<String>,
+    /// Let `--do` press a button that changes a console other than the built-in one.
+    #[arg(long)]
+    pub apply: bool,
     /// A running WebDriver server; without it chromedriver is started.
     #[arg(long, value_name = "URL")]
     pub webdriver: Option<String>,
     /// The chromedriver program to start.
     #[arg(long, value_name = "PATH", default_value = "chromedriver")]
     pub chromedriver: PathBuf,
-    /// Accept any certificate the page presents (a page outline types no credential).
+    /// Accept any certificate the page presents, even while logging in.
     #[arg(long)]
     pub insecure: bool,
 }

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             in_runtime(serve_console(args, config))
         }
         Command::Outline(args) => {
-            let settings = settings::resolve_outline(&args)?;
+            let settings = settings::resolve_outline(&args, environment)?;
             in_runtime(print_outline(settings))
         }
         Command::Diff(args) => {
@@ -184,10 +184,18 @@ async fn termination() -> Exit {
 
 async fn print_outline(settings: settings::OutlineSettings) -> anyhow::Result<Exit> {
     tokio::select! {
-        outline = harness::outline(&settings.url, &settings.browser) => {
-            let outline = outline.map_err(|error| UsageError(format!("{}: {error}", settings.url)))?;
-            say::line(&outline);
-            Ok(Exit::Passed)
+        read = harness::outline(&settings) => {
+            let read = read.map_err(|error| UsageError(format!("{}: {error}", settings.page.describe())))?;
+            match read {
+                harness::OutlineRead::Outline(outline) => {
+                    say::line(&outline);
+                    Ok(Exit::Passed)
+                }
+                harness::OutlineRead::ActionFailed(failure) => {
+                    say::error(&failure);
+                    Ok(Exit::Failed)
+                }
+            }
         }
         exit = termination() => Ok(exit),
     }

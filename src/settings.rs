@@ -9,7 +9,7 @@ use crate::cli::{ConsoleArgs, DiffArgs, OutlineArgs, RunArgs, ShootArgs};
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
 use crate::redact::Credentials;
-use crate::scenario::{parse_duration, scenario_files, NoScenarioFiles};
+use crate::scenario::{parse_duration, scenario_files, Action, Location, NoScenarioFiles};
 use crate::snapshot::policy::UpdatePolicy;
 
 pub const USERNAME_VARIABLE: &str = "PALETTE_USERNAME";
@@ -70,28 +70,70 @@ pub enum SettingsError {
     Ignore(crate::diff_command::InvalidRegion),
     #[error("`{url}` is not a page address ({reason}); expected something like https://palette.example.com/system or file:///path/trace.html")]
     OutlineUrl { url: String, reason: String },
+    #[error("{place}: `{text}`, column {column}: {message}")]
+    OutlineAction {
+        place: String,
+        text: String,
+        column: usize,
+        message: String,
+    },
+    #[error("{place}: `{text}` would change the console; outline only reads a console other than the built-in one unless --apply is given")]
+    OutlineMutates { place: String, text: String },
     #[error("--webdriver: `{url}` is not a WebDriver server's URL ({reason}); expected something like http://127.0.0.1:4444")]
     WebdriverUrl { url: String, reason: String },
 }
 
-/// `outline`: the page to outline and the browser to do it with.
+/// `outline`: the page to outline, what to do on it first and the browser to do it with.
 pub struct OutlineSettings {
-    pub url: String,
+    pub page: OutlinePage,
+    /// `--do`'s actions, in order, each located at its place on the command line.
+    pub actions: Vec<Action>,
+    /// Typed into a login form the page shows: from the environment, or the built-in console's.
+    pub credentials: Option<Credentials>,
+    /// `--do` may press a button that changes the console (the built-in one, or `--apply`).
+    pub may_mutate: bool,
     pub browser: BrowserOptions,
 }
 
-/// `outline URL`: an http, https or file URL; `--webdriver`, when given, an http(s) URL.
-pub fn resolve_outline(args: &OutlineArgs) -> Result<OutlineSettings, SettingsError> {
-    let page = url::Url::parse(&args.url).map_err(|error| SettingsError::OutlineUrl {
-        url: args.url.clone(),
-        reason: error.to_string(),
-    })?;
-    if !matches!(page.scheme(), "http" | "https" | "file") {
-        return Err(SettingsError::OutlineUrl {
-            url: args.url.clone(),
-            reason: format!("the scheme is {}, not http, https or file", page.scheme()),
-        });
+/// Which page `outline` reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutlinePage {
+    /// A fresh built-in reference console, started for the outline.
+    BuiltIn,
+    Address(String),
+}
+
+impl OutlinePage {
+    pub fn describe(&self) -> String {
+        match self {
+            OutlinePage::BuiltIn => "the built-in reference console".to_string(),
+            OutlinePage::Address(url) => url.clone(),
+        }
     }
+}
+
+/// `outline [URL] [--do ACTION]...`: an http, https or file URL (none: the built-in console);
+/// each action in the scenario language; `--webdriver`, when given, an http(s) URL.
+pub fn resolve_outline(
+    args: &OutlineArgs,
+    environment: impl Fn(&str) -> Option<String>,
+) -> Result<OutlineSettings, SettingsError> {
+    let page = match &args.url {
+        None => OutlinePage::BuiltIn,
+        Some(url) => {
+            let parsed = url::Url::parse(url).map_err(|error| SettingsError::OutlineUrl {
+                url: url.clone(),
+                reason: error.to_string(),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https" | "file") {
+                return Err(SettingsError::OutlineUrl {
+                    url: url.clone(),
+                    reason: format!("the scheme is {}, not http, https or file", parsed.scheme()),
+                });
+            }
+            OutlinePage::Address(url.clone())
+        }
+    };
     if let Some(webdriver) = &args.webdriver {
         let parsed = url::Url::parse(webdriver).map_err(|error| SettingsError::WebdriverUrl {
             url: webdriver.clone(),
@@ -104,8 +146,51 @@ pub fn resolve_outline(args: &OutlineArgs) -> Result<OutlineSettings, SettingsEr
             });
         }
     }
+    let may_mutate = page == OutlinePage::BuiltIn || args.apply;
+    let mut actions = Vec::new();
+    for (index, text) in args.actions.iter().enumerate() {
+        let place = format!("--do #{}", index + 1);
+        let kind = crate::scenario::action::parse_action(text).map_err(|error| {
+            SettingsError::OutlineAction {
+                place: place.clone(),
+                column: text[..error.offset.min(text.len())].chars().count() + 1,
+                text: text.clone(),
+                message: error.message,
+            }
+        })?;
+        let mutating = crate::scenario::action::is_mutating(&kind);
+        if mutating && !may_mutate {
+            return Err(SettingsError::OutlineMutates {
+                place,
+                text: text.clone(),
+            });
+        }
+        actions.push(Action {
+            kind,
+            text: text.clone(),
+            mutating,
+            location: Location {
+                file: PathBuf::from(place),
+                line: 1,
+                column: 1,
+            },
+        });
+    }
+    let username = environment(USERNAME_VARIABLE).filter(|value| !value.is_empty());
+    let password = environment(PASSWORD_VARIABLE).filter(|value| !value.is_empty());
+    let credentials = match (&page, username, password) {
+        (_, Some(username), Some(password)) => Some(Credentials { username, password }),
+        (OutlinePage::BuiltIn, username, password) => Some(Credentials {
+            username: username.unwrap_or_else(|| "admin".to_string()),
+            password: password.unwrap_or_else(|| "admin".to_string()),
+        }),
+        (OutlinePage::Address(_), _, _) => None,
+    };
     Ok(OutlineSettings {
-        url: args.url.clone(),
+        page,
+        actions,
+        credentials,
+        may_mutate,
         browser: BrowserOptions {
             webdriver_url: args.webdriver.clone(),
             chromedriver: args.chromedriver.clone(),

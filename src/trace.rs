@@ -59,6 +59,9 @@ pub struct Considered {
     pub origin: Option<String>,
     /// Its box in the viewport: left, top, width, height (CSS px).
     pub rect: Option<[i64; 4]>,
+    /// The failed action's line rewritten to find this element (`click menu item "Tenant
+    /// Management"`), for the user to paste into the scenario.
+    pub action_line: String,
 }
 
 /// What the trace shows; every text already has its secrets masked.
@@ -233,7 +236,7 @@ fn render_considered(html: &mut String, trace: &Trace<'_>) {
             let _ = write!(
                 html,
                 "<h3>Not found: {}. What a person would look at instead, boxed and numbered above:</h3>\
-                 <table class=\"legend\"><tr><th>#</th><th>element</th><th>name the harness read</th><th>where it read it</th></tr>",
+                 <table class=\"legend\"><tr><th>#</th><th>element</th><th>name the harness read</th><th>where it read it</th><th>the line that finds it</th></tr>",
                 escape(instead_of)
             );
         }
@@ -250,12 +253,13 @@ fn render_considered(html: &mut String, trace: &Trace<'_>) {
         };
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}{}</td><td>\"{}\"</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}{}</td><td>\"{}\"</td><td>{}</td><td><code>{}</code></td></tr>",
             number + 1,
             escape(&considered.role),
             shown,
             escape(&considered.name),
-            escape(considered.origin.as_deref().unwrap_or("its markup"))
+            escape(considered.origin.as_deref().unwrap_or("its markup")),
+            escape(&considered.action_line)
         );
     }
     html.push_str("</table>");
@@ -346,6 +350,7 @@ mod tests {
                 name: "Profile".to_string(),
                 origin: Some("its text".to_string()),
                 rect: Some([320, 80, 64, 40]),
+                action_line: "click tab \"Profile\"".to_string(),
             },
             Considered {
                 instead_of: "tab \"Profiles\"".to_string(),
@@ -353,6 +358,7 @@ mod tests {
                 name: "Nodes <b>".to_string(),
                 origin: None,
                 rect: Some([-500, 80, 64, 40]),
+                action_line: "click tab \"Nodes <b>\"".to_string(),
             },
         ];
         let html = render(&Trace {
@@ -384,7 +390,7 @@ mod tests {
             "the second is out of view"
         );
         assert!(html.contains("Not found: tab &quot;Profiles&quot;"));
-        assert!(html.contains("<td>1</td><td>tab</td><td>\"Profile\"</td><td>its text</td>"));
+        assert!(html.contains("<td>1</td><td>tab</td><td>\"Profile\"</td><td>its text</td><td><code>click tab &quot;Profile&quot;</code></td>"));
         assert!(html.contains("<td>2</td><td>tab (not in view: no box)</td><td>\"Nodes &lt;b&gt;\"</td><td>its markup</td>"));
     }
 }

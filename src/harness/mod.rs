@@ -2,7 +2,10 @@
 //! before a browser starts), starts the built-in console or checks the given one is reachable,
 //! opens one browser session per scenario, and gives each scenario its own output folder.
 
+mod outline;
 mod output;
+
+pub use outline::{outline, OutlineError, OutlineRead};
 mod trust;
 
 use std::path::PathBuf;
@@ -556,15 +559,4 @@ impl RunContext {
             reporters,
         ))
     }
-}
-
-/// The page outline of any URL, as a page snapshot would compare it (the `outline` command).
-pub async fn outline(url: &str, options: &BrowserOptions) -> Result<String, BrowserError> {
-    let browser = Browser::start(options).await?;
-    let outline = match browser.goto(url).await {
-        Ok(()) => browser.page_outline().await,
-        Err(error) => Err(error),
-    };
-    browser.close().await;
-    outline
 }

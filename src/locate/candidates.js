@@ -575,6 +575,15 @@ function candidatesOf(role, scope) {
         }
       }
       break;
+    case "cell":
+      // A cell of a data row, named by what it says and titled by its column's header (the
+      // header cell at its column in the table's header row).
+      for (const element of all("td, [role='cell'], [role='gridcell'], [role='rowheader']")) {
+        const header = columnHeaderOf(element);
+        add(element, [{ text: textOf(element), source: "text" }, markupName(element)]);
+        addTitles(element, [header ? { text: textOf(header), source: "column header" } : ""]);
+      }
+      break;
     case "dropdown":
       for (const element of all(DROPDOWN + ", select")) add(element, ownText(element));
       break;
@@ -615,6 +624,38 @@ function candidatesOf(role, scope) {
       fallback: fallback.has(element),
     };
   });
+}
+
+// The header cell over a data cell: the cell at the same column in the table's (or grid's) first
+// row of column headers; null where there is none.
+function columnHeaderOf(cell) {
+  const row = flatClosest(cell, "tr, [role='row']");
+  const table = row && flatParent(row) && flatClosest(flatParent(row), "table, [role='table'], [role='grid'], [role='treegrid']");
+  if (!table) return null;
+  const cellsOf = (node) => deepQueryAll(node, "td, th, [role='cell'], [role='gridcell'], [role='rowheader'], [role='columnheader']")
+    .filter((candidate) => flatClosest(candidate, "tr, [role='row']") === node);
+  const column = (cells, target) => {
+    let at = 0;
+    for (const candidate of cells) {
+      if (candidate === target) return at;
+      at += Number(candidate.getAttribute("colspan")) || 1;
+    }
+    return -1;
+  };
+  const at = column(cellsOf(row), cell);
+  const headerRow = deepQueryAll(table, "tr, [role='row']").find((candidate) => {
+    const cells = cellsOf(candidate);
+    return cells.length && cells.every((each) => each.matches("th, [role='columnheader']"));
+  });
+  if (!headerRow || at < 0) return null;
+  const headers = cellsOf(headerRow);
+  let start = 0;
+  for (const header of headers) {
+    const span = Number(header.getAttribute("colspan")) || 1;
+    if (at >= start && at < start + span) return header;
+    start += span;
+  }
+  return null;
 }
 
 // The candidates with `parent`: the index of the nearest one among them that contains each (or -1).

@@ -566,10 +566,19 @@ fn similarity(wanted: &str, text: &str) -> (std::cmp::Reverse<usize>, usize) {
             .map(str::to_string)
             .collect()
     };
+    // A word shared as it is or as its stem: "Tenants" shares "tenant" with "Tenant Management".
+    let same_word = |one: &str, other: &str| {
+        let (shorter, longer) = if one.len() <= other.len() {
+            (one, other)
+        } else {
+            (other, one)
+        };
+        shorter == longer || (shorter.chars().count() >= 4 && longer.starts_with(shorter))
+    };
     let wanted_words = words(wanted);
     let shared = words(text)
         .iter()
-        .filter(|word| wanted_words.contains(word))
+        .filter(|word| wanted_words.iter().any(|wanted| same_word(wanted, word)))
         .count();
     let distance = strsim::levenshtein(&wanted.to_lowercase(), &text.to_lowercase());
     (std::cmp::Reverse(shared), distance)

@@ -172,7 +172,13 @@ impl<'a> Query<'a> {
 /// The elements of the level that missed a person would consider instead (same role, same
 /// scope, inside an open modal while one is open; see `locate::choose`), with the names read
 /// and their boxes; none when the look found the target.
-pub fn considered_instead(query: &Query<'_>, levels: &Levels) -> Vec<Considered> {
+/// `action_text` is the failed action's line; each element comes with that line rewritten to
+/// find it.
+pub fn considered_instead(
+    query: &Query<'_>,
+    levels: &Levels,
+    action_text: &str,
+) -> Vec<Considered> {
     let Err((depth, NoSingleMatch::NotFound { of_role, .. })) = resolve(&query.wanted(), levels)
     else {
         return Vec::new();
@@ -182,6 +188,7 @@ pub fn considered_instead(query: &Query<'_>, levels: &Levels) -> Vec<Considered>
     of_role
         .into_iter()
         .map(|read| Considered {
+            action_line: action_line_finding(action_text, &missed, *role, &read.name),
             instead_of: missed.clone(),
             role: role.words().to_string(),
             name: read.name,
@@ -189,6 +196,27 @@ pub fn considered_instead(query: &Query<'_>, levels: &Levels) -> Vec<Considered>
             rect: read.rect,
         })
         .collect()
+}
+
+/// The action's line with the target it missed (`menu item "Tenants"`, as written) named as the
+/// element a person would pick instead (`menu item "Tenant Management"`); its scope and the rest
+/// of the line stay as they were.
+pub fn action_line_finding(action_text: &str, missed: &str, role: Role, name: &str) -> String {
+    let instead = Target {
+        role,
+        label: Some(name.replace('"', "\\\"")),
+        within: None,
+    }
+    .to_string();
+    match action_text.find(missed) {
+        Some(at) => format!(
+            "{}{instead}{}",
+            &action_text[..at],
+            &action_text[at + missed.len()..]
+        ),
+        // A bare `editor` or a line spaced otherwise: the target alone.
+        None => instead,
+    }
 }
 
 fn describe_without_scope(target: &Target) -> String {

@@ -295,3 +295,27 @@ fn a_miss_names_what_a_person_reads_and_where_the_harness_read_it() {
         "no editor \"Incoming config\" is visible; the page shows an editor that reads \"Incoming changes\" (from the caption row)"
     );
 }
+
+#[test]
+fn a_considered_element_comes_with_the_failed_line_rewritten_to_find_it() {
+    use crate::locate::query::action_line_finding;
+    use crate::scenario::Role;
+    assert_eq!(
+        action_line_finding(
+            r#"click button "Confirm" in dialog "Palette version update""#,
+            r#"button "Confirm""#,
+            Role::Button,
+            "Confirm update"
+        ),
+        r#"click button "Confirm update" in dialog "Palette version update""#
+    );
+    assert_eq!(
+        action_line_finding(
+            r#"screenshot "a.webp" highlighting row "spectro packs""#,
+            r#"row "spectro packs""#,
+            Role::Row,
+            "say \"hi\""
+        ),
+        r#"screenshot "a.webp" highlighting row "say \"hi\"""#
+    );
+}

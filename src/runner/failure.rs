@@ -37,12 +37,14 @@ impl<P: Page> ScenarioRun<'_, P> {
         let folder = self.settings.output_dir.join("failures");
         let png = self.browser.screenshot().await.ok();
         // What a person would look at instead of a target not found, as the screenshot shows it.
-        let considered = find::considered_instead(self.browser, &action.kind.targets()).await;
+        let considered =
+            find::considered_instead(self.browser, &action.kind.targets(), &action.text).await;
         let considered: Vec<Considered> = considered
             .into_iter()
             .map(|element| Considered {
                 instead_of: self.settings.redactor.redact(&element.instead_of),
                 name: self.settings.redactor.redact(&element.name),
+                action_line: self.settings.redactor.redact(&element.action_line),
                 ..element
             })
             .collect();
@@ -68,12 +70,20 @@ impl<P: Page> ScenarioRun<'_, P> {
             )
         });
         let redact = |text: &str| self.settings.redactor.redact(text);
+        // The closest element's line, ready to paste (the trace lists every element's).
+        let page_showed = match considered.first() {
+            Some(closest) => format!(
+                "{}; the line that finds the closest: {}",
+                failure.page_showed, closest.action_line
+            ),
+            None => failure.page_showed.clone(),
+        };
         let mut report = StepFailure {
             step: step.title(),
             location: action.location.to_string(),
             action: action.text.clone(),
             expected: redact(&failure.expected),
-            page_showed: redact(&failure.page_showed),
+            page_showed: redact(&page_showed),
             screenshot,
             page_html,
             trace: None,

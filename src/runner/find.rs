@@ -68,7 +68,11 @@ pub(super) async fn find(
 
 /// For each target the page does not show, what a person would consider instead
 /// (`locate::query::considered_instead`): one look, now, for the failure trace.
-pub(super) async fn considered_instead(browser: &impl Page, targets: &[Target]) -> Vec<Considered> {
+pub(super) async fn considered_instead(
+    browser: &impl Page,
+    targets: &[Target],
+    action_text: &str,
+) -> Vec<Considered> {
     let mut considered = Vec::new();
     // Every text of the page is no list a person would look through.
     for target in targets.iter().filter(|target| target.role != Role::Text) {
@@ -77,7 +81,11 @@ pub(super) async fn considered_instead(browser: &impl Page, targets: &[Target]) 
             .locate(&query.request(), LocateNeed::Present, Duration::ZERO)
             .await
         {
-            considered.extend(crate::locate::query::considered_instead(&query, &levels));
+            considered.extend(crate::locate::query::considered_instead(
+                &query,
+                &levels,
+                action_text,
+            ));
         }
     }
     considered

@@ -40,6 +40,8 @@ pub enum Role {
     Dropdown,
     /// A row of a table or grid (a registry, a tenant, a node), named by its cells.
     Row,
+    /// A cell of a table row, named by what it says and by its column's header.
+    Cell,
     Heading,
     Text,
 }
@@ -47,7 +49,7 @@ pub enum Role {
 impl Role {
     /// Every role with the words that name it in a scenario, longest first so that
     /// `menu item` wins over a future `menu`.
-    pub const ALL: [(Role, &'static str); 13] = [
+    pub const ALL: [(Role, &'static str); 14] = [
         (Role::MenuItem, "menu item"),
         (Role::Tab, "tab"),
         (Role::Button, "button"),
@@ -59,6 +61,7 @@ impl Role {
         (Role::Layer, "layer"),
         (Role::Dropdown, "dropdown"),
         (Role::Row, "row"),
+        (Role::Cell, "cell"),
         (Role::Heading, "heading"),
         (Role::Text, "text"),
     ];
@@ -85,6 +88,7 @@ impl Role {
             Role::Layer => "layer",
             Role::Dropdown => "dropdown",
             Role::Row => "row",
+            Role::Cell => "cell",
             Role::Heading => "heading",
             Role::Text => "text",
         }

@@ -19,31 +19,111 @@ fn outline_args(line: &[&str]) -> OutlineArgs {
     }
 }
 
+fn no_environment(_: &str) -> Option<String> {
+    None
+}
+
 #[test]
 fn outline_takes_web_and_file_pages_and_names_a_bad_address_or_driver() {
-    let page = resolve_outline(&outline_args(&["file:///tmp/trace.html", "--insecure"]))
-        .expect("a file page");
-    assert_eq!(page.url, "file:///tmp/trace.html");
+    let page = resolve_outline(
+        &outline_args(&["file:///tmp/trace.html", "--insecure"]),
+        no_environment,
+    )
+    .expect("a file page");
+    assert_eq!(
+        page.page,
+        OutlinePage::Address("file:///tmp/trace.html".to_string())
+    );
     assert_eq!(page.browser.certificates, CertificateTrust::AcceptAny);
-    let error = resolve_outline(&outline_args(&["palette.example.com/system"]))
-        .err()
-        .expect("no scheme");
+    assert!(
+        page.credentials.is_none(),
+        "no credentials in the environment"
+    );
+    let error = resolve_outline(
+        &outline_args(&["palette.example.com/system"]),
+        no_environment,
+    )
+    .err()
+    .expect("no scheme");
     assert!(
         error
             .to_string()
             .starts_with("`palette.example.com/system` is not a page address"),
         "{error}"
     );
-    let error = resolve_outline(&outline_args(&[
-        "https://h/system",
-        "--webdriver",
-        "ftp://grid",
-    ]))
+    let error = resolve_outline(
+        &outline_args(&["https://h/system", "--webdriver", "ftp://grid"]),
+        no_environment,
+    )
     .err()
     .expect("no http driver");
     assert!(
         error.to_string().starts_with("--webdriver: `ftp://grid`"),
         "{error}"
+    );
+}
+
+#[test]
+fn outline_without_an_address_logs_in_to_the_built_in_console_and_takes_actions_in_order() {
+    let settings = resolve_outline(
+        &outline_args(&[
+            "--do",
+            r#"click menu item "Administration""#,
+            "--do",
+            r#"click tab "Pack Registries""#,
+        ]),
+        no_environment,
+    )
+    .expect("valid");
+    assert_eq!(settings.page, OutlinePage::BuiltIn);
+    let credentials = settings.credentials.expect("the built-in console's");
+    assert_eq!(credentials.username, "admin");
+    let texts: Vec<&str> = settings.actions.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            r#"click menu item "Administration""#,
+            r#"click tab "Pack Registries""#
+        ]
+    );
+    assert_eq!(settings.actions[1].location.to_string(), "--do #2:1:1");
+}
+
+#[test]
+fn outline_names_a_bad_action_and_refuses_to_change_a_real_console_without_apply() {
+    let error = resolve_outline(
+        &outline_args(&["--do", r#"clack button "Menu""#]),
+        no_environment,
+    )
+    .err()
+    .expect("not an action");
+    assert!(
+        error
+            .to_string()
+            .starts_with(r#"--do #1: `clack button "Menu"`, column 1: expected"#),
+        "{error}"
+    );
+    let real = |apply: bool| {
+        let mut line = vec![
+            "https://palette.example.com/system",
+            "--do",
+            r#"click button "Update""#,
+        ];
+        if apply {
+            line.push("--apply");
+        }
+        resolve_outline(&outline_args(&line), |name| Some(format!("{name}-value")))
+    };
+    let error = real(false).err().expect("it would change the console");
+    assert!(
+        error.to_string().contains("would change the console"),
+        "{error}"
+    );
+    let settings = real(true).expect("--apply");
+    assert!(settings.may_mutate);
+    assert_eq!(
+        settings.credentials.expect("from the environment").username,
+        "PALETTE_USERNAME-value"
     );
 }
 
