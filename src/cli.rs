@@ -70,9 +70,6 @@ pub struct DocsCheckArgs {
 pub struct ShootArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// The docs checkout (the folder holding `static/assets/docs/images`).
-    #[arg(long, value_name = "DIR")]
-    pub docs_root: PathBuf,
     /// Device pixels per CSS pixel: 2 for sharp images on high-density screens.
     #[arg(long, value_name = "N", default_value = "1")]
     pub scale: f64,
@@ -149,6 +146,16 @@ pub struct DiffArgs {
 pub struct RunArgs {
     /// Scenario files; default: every .toml file in ./scenarios.
     pub scenarios: Vec<PathBuf>,
+    /// The docs checkout: `shoot` writes the guides' images into its
+    /// `static/assets/docs/images` (required there); `--propose-fixes` patches its guides.
+    #[arg(long, value_name = "DIR")]
+    pub docs_root: Option<PathBuf>,
+    /// When a target is missing because the console renamed its label (its baseline page
+    /// snapshot had it where the page now shows one other name), write into DIR a patch for the
+    /// scenario, one for the guide (under --docs-root) and the images the rename makes stale.
+    /// Nothing is applied.
+    #[arg(long, value_name = "DIR")]
+    pub propose_fixes: Option<PathBuf>,
     /// The console URL as users know it, e.g. https://palette.example.com/system. Without it the
     /// built-in reference console starts on a free loopback port.
     #[arg(long, value_name = "URL")]
@@ -278,4 +285,8 @@ pub struct ConsoleArgs {
     /// How long a pack registry sync takes.
     #[arg(long, value_name = "SECONDS", default_value_t = 3)]
     pub sync_seconds: u64,
+    /// Show a label under another name, as a console whose UI renamed it since the baselines
+    /// were recorded: `--rename Update=Upgrade` (repeatable; whole texts only).
+    #[arg(long, value_name = "OLD=NEW")]
+    pub rename: Vec<String>,
 }

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod console;
 pub mod diff_command;
 pub mod docs;
+pub mod drift;
 pub mod event;
 pub mod exit;
 pub mod harness;

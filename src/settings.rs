@@ -58,6 +58,12 @@ pub enum SettingsError {
     Scale(f64),
     #[error("--max-diff-ratio: expected a fraction from 0 to 1 such as 0.001, found {0}")]
     MaxDiffRatio(f64),
+    #[error("--rename: expected OLD=NEW, such as Update=Upgrade, found `{0}`")]
+    Rename(String),
+    #[error("shoot needs --docs-root DIR: the docs checkout the guides' images are written into")]
+    NoDocsRoot,
+    #[error("--propose-fixes: expected a folder for the proposed fixes, found a file at {}", .0.display())]
+    ProposeFixes(PathBuf),
     #[error("--docs-root: expected the docs checkout's folder, found no folder at {}", .0.display())]
     DocsRoot(PathBuf),
     #[error("--fault: {0}")]
@@ -231,12 +237,12 @@ pub fn resolve_shoot(
     if !(0.0..=1.0).contains(&args.max_diff_ratio) {
         return Err(SettingsError::MaxDiffRatio(args.max_diff_ratio));
     }
-    if !args.docs_root.is_dir() {
-        return Err(SettingsError::DocsRoot(args.docs_root.clone()));
-    }
+    let Some(docs_root) = &args.run.docs_root else {
+        return Err(SettingsError::NoDocsRoot);
+    };
     let mut settings = resolve(&args.run, environment)?;
     settings.docs = Some(crate::docs::DocsOutput::new(
-        &args.docs_root,
+        docs_root,
         args.manifest.clone(),
         args.max_diff_ratio,
     ));
@@ -266,6 +272,16 @@ pub fn resolve_console(
         product: args.product.parse().map_err(SettingsError::Product)?,
         airgap: args.airgap,
         sync_duration: Duration::from_secs(args.sync_seconds),
+        renames: args
+            .rename
+            .iter()
+            .map(|pair| match pair.split_once('=') {
+                Some((old, new)) if !old.is_empty() && !new.is_empty() => {
+                    Ok((old.to_string(), new.to_string()))
+                }
+                _ => Err(SettingsError::Rename(pair.clone())),
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -378,6 +394,8 @@ pub struct RunSettings {
     pub trust: Trust,
     /// Docs mode (`shoot`): the guides' images go into a docs checkout.
     pub docs: Option<crate::docs::DocsOutput>,
+    /// `--propose-fixes DIR`: what a renamed label asks of the scenario, guide and images.
+    pub propose_fixes: Option<ProposeFixes>,
     /// `--junit PATH`: the run as JUnit XML.
     pub junit: Option<PathBuf>,
     pub reporter: ReporterKind,
@@ -385,6 +403,14 @@ pub struct RunSettings {
     pub workers: usize,
     /// `GITHUB_ACTIONS` is set: failures are also written as workflow annotations.
     pub github_actions: bool,
+}
+
+/// `--propose-fixes DIR [--docs-root DOCS]`: where a renamed label's patches go, and the docs
+/// checkout whose guide quotes it.
+#[derive(Clone, Debug)]
+pub struct ProposeFixes {
+    pub folder: PathBuf,
+    pub docs_root: Option<PathBuf>,
 }
 
 /// What goes to stdout while a run goes.
@@ -468,6 +494,16 @@ pub fn resolve(
         parse_duration(&args.scenario_timeout).map_err(SettingsError::ScenarioTimeout)?;
     let on_ci = environment("CI")
         .is_some_and(|value| !value.is_empty() && value != "false" && value != "0");
+    if let Some(docs_root) = args.docs_root.as_ref().filter(|root| !root.is_dir()) {
+        return Err(SettingsError::DocsRoot(docs_root.clone()));
+    }
+    if let Some(folder) = args
+        .propose_fixes
+        .as_ref()
+        .filter(|folder| folder.is_file())
+    {
+        return Err(SettingsError::ProposeFixes(folder.clone()));
+    }
     let update_snapshots = match &args.update_snapshots {
         Some(text) => text.parse().map_err(SettingsError::UpdateSnapshots)?,
         None if on_ci => UpdatePolicy::None,
@@ -576,6 +612,10 @@ pub fn resolve(
         support_values: args.support_values.clone(),
         trust,
         docs: None,
+        propose_fixes: args.propose_fixes.as_ref().map(|folder| ProposeFixes {
+            folder: folder.clone(),
+            docs_root: args.docs_root.clone(),
+        }),
         junit: args.junit.clone(),
         reporter,
         workers: args.workers,

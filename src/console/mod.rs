@@ -303,8 +303,23 @@ async fn handle(request: Request<Incoming>, state: &Mutex<ConsoleState>) -> Repl
         }
         (&Method::GET, "/favicon.ico") => reply(StatusCode::OK, "image/svg+xml", LOGO_SVG),
         (&Method::GET, page) if page == "/system" || page.starts_with("/system/") => {
-            let product = lock().product().name();
+            let (product, renames) = {
+                let state = lock();
+                let renames: serde_json::Map<String, serde_json::Value> = state
+                    .renames()
+                    .iter()
+                    .map(|(old, new)| (old.clone(), serde_json::Value::String(new.clone())))
+                    .collect();
+                (
+                    state.product().name(),
+                    serde_json::Value::Object(renames).to_string(),
+                )
+            };
             let html = INDEX_HTML
+                .replace(
+                    "data-renames=\"{}\"",
+                    &format!("data-renames=\"{}\"", crate::html::escape(&renames)),
+                )
                 .replace(
                     "data-product=\"Palette\"",
                     &format!("data-product=\"{product}\""),

@@ -25,6 +25,9 @@ pub struct ConsoleConfig {
     pub airgap: bool,
     /// How long a registry sync takes.
     pub sync_duration: Duration,
+    /// Labels the console shows under other names (`--rename Update=Upgrade`): a UI that
+    /// renamed a label since the baselines were recorded.
+    pub renames: Vec<(String, String)>,
 }
 
 /// Which product the console is.
@@ -73,6 +76,7 @@ impl Default for ConsoleConfig {
             product: Product::Palette,
             airgap: false,
             sync_duration: Duration::from_secs(3),
+            renames: Vec::new(),
         }
     }
 }
@@ -337,6 +341,11 @@ impl ConsoleState {
         self.config.product
     }
 
+    /// The labels shown under other names, old to new.
+    pub fn renames(&self) -> &[(String, String)] {
+        &self.config.renames
+    }
+
     /// The rows of **Pack Registries**.
     pub fn registries(&mut self, now: Instant) -> Vec<Registry> {
         self.tick(now);
@@ -512,6 +521,7 @@ mod tests {
         let config = ConsoleConfig {
             airgap: true,
             sync_duration: Duration::from_secs(3),
+            renames: Vec::new(),
             ..ConsoleConfig::default()
         };
         let mut state = ConsoleState::new(config, 7);

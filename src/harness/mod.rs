@@ -538,6 +538,7 @@ impl RunContext {
             support_values: settings.support_values.clone(),
             certificate: certificate_verdict.clone(),
             docs: settings.docs.clone(),
+            propose_fixes: settings.propose_fixes.clone(),
         };
         let mut reporters = ScenarioReporters {
             slot,

@@ -194,6 +194,7 @@ async fn take_actions(
         support_values: None,
         certificate: None,
         docs: None,
+        propose_fixes: None,
     };
     let mut failures = FailureCollector::default();
     runner::run_scenario(browser, &scenario, &runner_settings, &mut failures).await;

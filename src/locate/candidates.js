@@ -450,7 +450,10 @@ function candidatesOf(role, scope) {
         if (flatClosest(element, inNavigation)) addFallback(element, ownText(element));
         else add(element, ownText(element));
       }
-      clickableFallback(40);
+      // Anything clickable may be a button drawn without markup, but not in the navigation: an
+      // entry of the menu is a menu item to a person ("Update" is no button in "Update
+      // Management"); the navigation's real buttons (Logout) were listed above.
+      clickableFallback(40, (element) => !flatClosest(element, inNavigation));
       break;
     case "link":
       for (const element of all("a[href], [role='link']")) add(element, ownText(element));

@@ -69,15 +69,19 @@ impl<P: Page> ScenarioRun<'_, P> {
                 html.as_bytes(),
             )
         });
+        // The closest element's line, ready to paste (the trace lists every element's), and the
+        // rename the console's baselines explain the miss by.
+        let mut page_showed = failure.page_showed.clone();
+        if let Some(closest) = considered.first() {
+            page_showed.push_str(&format!(
+                "; the line that finds the closest: {}",
+                closest.action_line
+            ));
+            if let Some(drift) = self.label_drift(step, action).await {
+                page_showed.push_str(&format!("; {drift}"));
+            }
+        }
         let redact = |text: &str| self.settings.redactor.redact(text);
-        // The closest element's line, ready to paste (the trace lists every element's).
-        let page_showed = match considered.first() {
-            Some(closest) => format!(
-                "{}; the line that finds the closest: {}",
-                failure.page_showed, closest.action_line
-            ),
-            None => failure.page_showed.clone(),
-        };
         let mut report = StepFailure {
             step: step.title(),
             location: action.location.to_string(),

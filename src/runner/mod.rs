@@ -5,6 +5,7 @@
 //! Failures become a [`StepFailure`] with the scenario location, what was expected, what the
 //! page showed, a screenshot and the page's HTML. Secrets never reach an event or a file.
 
+mod drift;
 mod failure;
 #[cfg(test)]
 mod fake_page;
@@ -66,6 +67,9 @@ pub struct RunnerSettings {
     pub certificate: Option<String>,
     /// Docs mode (`shoot`): where the guides' images go.
     pub docs: Option<crate::docs::DocsOutput>,
+    /// `--propose-fixes`: where a renamed label's patches go, and the docs checkout whose guide
+    /// quotes it.
+    pub propose_fixes: Option<crate::settings::ProposeFixes>,
 }
 
 /// Why an action did not complete.
@@ -129,6 +133,7 @@ async fn run_scenario_on(
     }
     let mut run = ScenarioRun {
         browser,
+        scenario,
         settings,
         reporter,
         scenario_name: scenario.name(),
@@ -155,6 +160,7 @@ async fn run_scenario_on(
 
 struct ScenarioRun<'a, P: Page> {
     browser: &'a P,
+    scenario: &'a Scenario,
     settings: &'a RunnerSettings,
     reporter: &'a mut dyn Reporter,
     scenario_name: String,

@@ -39,6 +39,7 @@ fn settings(out: &Path, may_mutate: bool, retries: u32, step_timeout: Duration) 
         support_values: None,
         certificate: None,
         docs: None,
+        propose_fixes: None,
     }
 }
 

@@ -5,6 +5,8 @@
 const TOKEN_KEY = "lscache-loginauthToken";
 // "Palette" or "Palette VerteX", as the server was started (`console --product`).
 const PRODUCT = document.documentElement.dataset.product || "Palette";
+// Labels shown under other names (`console --rename OLD=NEW`): a UI that renamed a label.
+const RENAMES = JSON.parse(document.documentElement.dataset.renames || "{}");
 const MENU = [
   ["Summary", "summary", "M3 3h8v8H3zM13 3h8v5h-8zM13 10h8v11h-8zM3 13h8v8H3z"],
   ["Enterprise Cluster", "enterprise-cluster", "M12 2l9 5v10l-9 5-9-5V7zM12 7l-5 3v4l5 3 5-3v-4z"],
@@ -27,7 +29,8 @@ function h(tag, attributes, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    const text = child instanceof Node ? null : String(child);
+    element.append(child instanceof Node ? child : document.createTextNode(Object.hasOwn(RENAMES, text) ? RENAMES[text] : text));
   }
   return element;
 }
