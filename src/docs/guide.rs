@@ -72,7 +72,9 @@ struct Prose {
 impl Prose {
     fn push(&mut self, text: &str) {
         if !self.in_code_block {
-            self.paragraph.get_or_insert_with(String::new).push_str(text);
+            self.paragraph
+                .get_or_insert_with(String::new)
+                .push_str(text);
         }
     }
 
