@@ -211,10 +211,7 @@ fn the_guide_of_each_shipped_scenario_shows_every_image_docs_check_maps() {
             0,
         );
         let markdown = std::fs::read_to_string(&guide).expect("the guide is written");
-        assert!(
-            markdown.starts_with(&format!("---\nsidebar_label: ")),
-            "{markdown}"
-        );
+        assert!(markdown.starts_with("---\nsidebar_label: "), "{markdown}");
         assert!(markdown.contains(&format!("title: \"{}\"", shipped.title)));
         let json = run_expecting(
             binary()

@@ -90,7 +90,9 @@ impl Prose {
         }
         if let Some(kind) = words.strip_prefix(":::") {
             // `:::` closes; `:::info` opens, unless the whole admonition is this one paragraph.
-            self.in_admonition = !kind.is_empty() && !(kind.len() > 3 && kind.ends_with(":::"));
+            let closes = kind.is_empty();
+            let whole_admonition = kind.len() > 3 && kind.ends_with(":::");
+            self.in_admonition = !closes && !whole_admonition;
             return;
         }
         if let (false, Some(step)) = (self.in_admonition, step) {

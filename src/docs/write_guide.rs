@@ -250,3 +250,168 @@ fn starts_a_block(word: &str) -> bool {
 fn yaml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::{draft, guide};
+
+    fn scenario(toml: &str) -> Scenario {
+        crate::scenario::parse(std::path::Path::new("scenario.toml"), toml)
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn target(role: Role, label: &str) -> Target {
+        Target {
+            role,
+            label: Some(label.to_string()),
+            within: None,
+        }
+    }
+
+    #[test]
+    fn each_action_is_said_as_the_guides_say_it() {
+        let said = |kind: ActionKind| sentence_of(&kind, "Palette").unwrap_or_default();
+        assert_eq!(
+            said(ActionKind::Click(target(
+                Role::MenuItem,
+                "Enterprise Cluster"
+            ))),
+            "From the left **Main Menu**, select **Enterprise Cluster**."
+        );
+        assert_eq!(
+            said(ActionKind::Click(target(Role::Tab, "Profile"))),
+            "Select the **Profile** tab."
+        );
+        assert_eq!(
+            said(ActionKind::Click(target(Role::Button, "Update"))),
+            "Click **Update**."
+        );
+        assert_eq!(
+            said(ActionKind::Expect(target(Role::Text, "All good"))),
+            "Palette displays **All good**."
+        );
+        assert_eq!(
+            said(ActionKind::Click(Target {
+                within: Some(Box::new(target(Role::Dialog, "Palette version update"))),
+                ..target(Role::Button, "Confirm")
+            })),
+            "In the **Palette version update** dialog, click **Confirm**."
+        );
+        assert_eq!(
+            said(ActionKind::Type {
+                text: "ops".to_string(),
+                into: target(Role::Field, "Username"),
+            }),
+            "In the **Username** field, enter `ops`."
+        );
+        assert_eq!(
+            said(ActionKind::LogIn),
+            "Log in to the Palette system console."
+        );
+        assert_eq!(
+            sentence_of(
+                &ActionKind::Snapshot {
+                    name: "a".to_string()
+                },
+                "Palette"
+            ),
+            None
+        );
+        assert_eq!(
+            alt_text(
+                &[
+                    target(Role::Editor, "Incoming changes"),
+                    target(Role::Editor, "Current configuration")
+                ],
+                "Palette VerteX"
+            ),
+            "Self-hosted Palette VerteX system console with the Incoming changes editor and the Current configuration editor highlighted."
+        );
+    }
+
+    #[test]
+    fn steps_without_words_read_back_as_the_same_clicks() {
+        let toml = r#"
+title = "Round Trip"
+guide = "round/trip.md"
+
+[[step]]
+section = "Upgrade"
+number = 1
+guide = ""
+mutating = true
+do = [
+  'log in',
+  'click menu item "Administration"',
+  'click tab "Pack Registries"',
+  'click button "Menu"',
+  'click menu item "Sync"',
+  'screenshot "sync.webp" highlighting button "Menu"',
+  'expect text "Synced"',
+]
+
+[[step]]
+section = "Upgrade"
+number = 2
+guide = ""
+mutating = true
+do = [
+  'select layer "Kubernetes" in dialog "Palette version update"',
+  'click button "Confirm" in dialog "Palette version update"',
+  'wait until unlocked',
+]
+"#;
+        let original = scenario(toml);
+        let markdown = write(&original);
+        let read = guide::read(&markdown);
+        let drafted = draft::draft(&read, "Round Trip", "round/trip.md").expect("a draft");
+        let again = scenario(&drafted.toml);
+        let sentences = |scenario: &Scenario| -> Vec<Vec<String>> {
+            scenario
+                .steps
+                .iter()
+                .map(|step| {
+                    step.actions
+                        .iter()
+                        .filter(|action| !matches!(action.kind, ActionKind::Screenshot(_)))
+                        .map(|action| action.text.clone())
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(
+            sentences(&again),
+            sentences(&original),
+            "{markdown}\n{}",
+            drafted.toml
+        );
+        assert!(markdown.contains(
+            "![Self-hosted Palette system console with the Menu button highlighted.](/sync.webp)"
+        ));
+    }
+
+    #[test]
+    fn a_gap_in_the_numbers_ends_the_list_and_no_line_starts_a_block() {
+        let long = format!("{} select **A** > **B**.", "word ".repeat(21));
+        let toml = format!(
+            "title = \"T\"\n\n[[step]]\nsection = \"Upgrade\"\nnumber = 1\nguide = \"{long}\"\ndo = ['log in']\n\n\
+             [[step]]\nsection = \"Upgrade\"\nnumber = 4\nguide = \"Click **Go**.\"\nnote = \"Why.\"\ndo = ['click button \"Go\"']\n"
+        );
+        let markdown = write(&scenario(&toml));
+        assert!(
+            markdown
+                .lines()
+                .all(|line| !line.trim_start().starts_with('>')),
+            "{markdown}"
+        );
+        let read = guide::read(&markdown);
+        let numbers: Vec<u64> = read.steps.iter().map(|step| step.number).collect();
+        assert_eq!(numbers, [1, 4], "{markdown}");
+        assert!(
+            markdown.contains("\n   :::info\n\n   Why.\n\n   :::\n"),
+            "{markdown}"
+        );
+        assert_eq!(read.steps[0].bold, ["A", "B"]);
+    }
+}

@@ -227,9 +227,9 @@ fn shoot(step: &mut DraftStep, name: &str, alt: &str, bold: &[String]) {
         return;
     }
     let highlight = match rules::highlighted(alt, bold) {
-        None => Vec::new(),
-        Some(Ok(targets)) => targets,
-        Some(Err(())) => {
+        rules::Highlighted::Nothing => Vec::new(),
+        rules::Highlighted::Targets(targets) => targets,
+        rules::Highlighted::Unreadable => {
             step.todos.push(format!(
                 "TODO: the alt text of {name} says something is highlighted (\"{alt}\"): add `highlighting TARGET` if one names it"
             ));

@@ -461,16 +461,23 @@ pub fn outside_place(words: &str) -> Option<&'static str> {
         .map(|(_, place)| *place)
 }
 
-/// What an image's alt text says is highlighted, as targets: `None` when it says nothing is,
-/// `Some(Err(()))` when it says so in words no safe rule reads. A label must be one of the step's
-/// bold labels (`with the Update button highlighted`); only an editor or a dialog may go
-/// unnamed (`with the editor highlighted`).
-#[expect(
-    clippy::result_unit_err,
-    reason = "the caller only needs to know it was not read"
-)]
-pub fn highlighted(alt: &str, bold: &[String]) -> Option<Result<Vec<Target>, ()>> {
-    let end = alt.rfind(" highlighted")?;
+/// What an image's alt text says is highlighted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Highlighted {
+    /// The alt text says nothing is.
+    Nothing,
+    /// These, read safely: each label is one of the step's bold labels
+    /// (`with the Update button highlighted`); only an editor or a dialog may go unnamed
+    /// (`with the editor highlighted`).
+    Targets(Vec<Target>),
+    /// Something is, in words no safe rule reads (`with the highlighted profile values`).
+    Unreadable,
+}
+
+pub fn highlighted(alt: &str, bold: &[String]) -> Highlighted {
+    let Some(end) = alt.rfind(" highlighted") else {
+        return Highlighted::Nothing;
+    };
     let phrase = &alt[..end];
     let phrase = match phrase.rfind(" with ") {
         Some(at) => &phrase[at + " with ".len()..],
@@ -509,13 +516,13 @@ pub fn highlighted(alt: &str, bold: &[String]) -> Option<Result<Vec<Target>, ()>
                         label: Some(known.clone()),
                         within: None,
                     },
-                    _ => return Some(Err(())),
+                    _ => return Highlighted::Unreadable,
                 }
             }
             None if !targets.is_empty() => break,
-            None => return Some(Err(())),
+            None => return Highlighted::Unreadable,
         };
         targets.insert(0, target);
     }
-    Some(Ok(targets))
+    Highlighted::Targets(targets)
 }
