@@ -35,9 +35,12 @@ pub enum Command {
     /// Run scenarios in docs mode: every `screenshot` writes the guide's image (lossless WebP at
     /// its name) into DOCS_ROOT/static/assets/docs/images, only when its pixels changed.
     Shoot(ShootArgs),
-    /// Guides against scenarios: `docs check GUIDE.md...`.
+    /// Guides and scenarios: `docs check GUIDE.md...`, `docs draft GUIDE.md`.
     #[command(subcommand)]
     Docs(DocsCommand),
+    /// Write a scenario as a guide in the docs' Markdown: its steps numbered under their
+    /// sections, labels in bold, an image line for each screenshot.
+    Guide(GuideArgs),
     /// Check scenario files without running them (no browser): exit 0 when all are valid, 2 when
     /// one is not, each problem as file:line:column: expected ….
     Check(CheckArgs),
@@ -49,6 +52,31 @@ pub enum DocsCommand {
     /// shots, steps not accounted for, bold labels never targeted. Exit 1 when an image is
     /// missing.
     Check(DocsCheckArgs),
+    /// Draft a scenario from a guide's numbered steps: one [[step]] per step, the actions its
+    /// bold labels ask for, a screenshot for each image, TODOs where no rule applies.
+    Draft(DocsDraftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsDraftArgs {
+    /// The guide's Markdown file.
+    pub guide: PathBuf,
+    /// Write the scenario here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The guide's path in the docs repository, written as the scenario's `guide = "…"`;
+    /// default: the part of GUIDE after `docs-content/`, else GUIDE as given.
+    #[arg(long, value_name = "PATH")]
+    pub docs_path: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GuideArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Write the guide here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsComman
 use crate::exit::{Exit, UsageError};
 use crate::report::say;
 use crate::settings::{self, OutputFormat, RunSettings};
+use crate::settings::{DraftSettings, GuideSettings};
 use crate::snapshot::{SnapshotStore, StoreError};
 use crate::{console, diff_command, harness, review};
 
@@ -29,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             in_runtime(run_scenarios(settings))
         }
         Command::Docs(DocsCommand::Check(args)) => check_docs(&args),
+        Command::Docs(DocsCommand::Draft(args)) => draft_scenario(&settings::resolve_draft(&args)?),
+        Command::Guide(args) => write_guide(&settings::resolve_guide(&args)?),
         Command::Console(args) => {
             let config = settings::resolve_console(&args, environment)?;
             in_runtime(serve_console(args, config))
@@ -141,6 +144,76 @@ fn check_docs(args: &DocsCheckArgs) -> anyhow::Result<Exit> {
         OutputFormat::Text => say::out(&check.text),
     }
     Ok(Exit::passed_if(check.missing == 0))
+}
+
+/// `docs draft`: the guide's draft scenario on stdout (what became of the steps on stderr) or in
+/// `--out`. The draft is parsed as `check` would before it is written: one that does not pass is
+/// a bug of the draft's (exit 1), never a file left for the user to find out.
+fn draft_scenario(settings: &DraftSettings) -> anyhow::Result<Exit> {
+    let path = &settings.guide;
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        UsageError(format!("cannot read the guide {}: {error}", path.display()))
+    })?;
+    let guide = crate::docs::guide::read(&text);
+    let title = guide.title.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let draft =
+        crate::docs::draft::draft(&guide, &title, &settings.docs_path).map_err(|error| {
+            let line = guide.steps.first().map_or(1, |step| step.line);
+            UsageError(format!("{}:{line}: {error}", path.display()))
+        })?;
+    let named = settings.out.clone().unwrap_or_else(|| "the draft".into());
+    crate::scenario::parse(&named, &draft.toml)
+        .context("the draft does not pass `check`: a bug of `docs draft`, please report it")?;
+    let summary = format!(
+        "{}: {} steps drafted, {} click actions, {} outside the console, {} TODO steps, {} TODO sentences",
+        path.display(),
+        draft.steps,
+        draft.clicks,
+        draft.outside_steps,
+        draft.todo_steps,
+        draft.todo_sentences
+    );
+    written(settings.out.as_deref(), &draft.toml, &summary)
+}
+
+/// `guide`: the scenario as the docs write a guide, on stdout or in `--out`.
+fn write_guide(settings: &GuideSettings) -> anyhow::Result<Exit> {
+    let scenario = crate::scenario::load(&settings.scenario)?;
+    let markdown = crate::docs::write_guide::write(&scenario);
+    let images: usize = scenario
+        .steps
+        .iter()
+        .flat_map(|step| &step.actions)
+        .filter(|action| matches!(action.kind, crate::scenario::ActionKind::Screenshot(_)))
+        .count();
+    let summary = format!(
+        "{}: {} steps, {images} image lines",
+        settings.scenario.display(),
+        scenario.steps.len()
+    );
+    written(settings.out.as_deref(), &markdown, &summary)
+}
+
+/// Writes what an authoring command made: to `out` atomically (the summary on stdout), else to
+/// stdout (the summary on stderr, so that stdout holds the file alone).
+fn written(out: Option<&Path>, text: &str, summary: &str) -> anyhow::Result<Exit> {
+    match out {
+        Some(out) => {
+            crate::artifacts::write_atomically(out, text.as_bytes()).map_err(|error| {
+                UsageError(format!("--out: cannot write {}: {error}", out.display()))
+            })?;
+            say::line(&format!("{summary}; written to {}", out.display()));
+        }
+        None => {
+            say::out(text);
+            say::err_line(summary);
+        }
+    }
+    Ok(Exit::Passed)
 }
 
 /// `run` and `shoot`: the scenarios, stopped cleanly (browsers and drivers killed) on a signal.

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::browser::{BrowserKind, BrowserOptions, CertificateTrust};
-use crate::cli::{ConsoleArgs, DiffArgs, OutlineArgs, RunArgs, ShootArgs};
+use crate::cli::{
+    ConsoleArgs, DiffArgs, DocsDraftArgs, GuideArgs, OutlineArgs, RunArgs, ShootArgs,
+};
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
 use crate::redact::Credentials;
@@ -87,6 +89,10 @@ pub enum SettingsError {
     OutlineMutates { place: String, text: String },
     #[error("--webdriver: `{url}` is not a WebDriver server's URL ({reason}); expected something like http://127.0.0.1:4444")]
     WebdriverUrl { url: String, reason: String },
+    #[error("--out: expected a file to write, found the folder {}", .0.display())]
+    OutFolder(PathBuf),
+    #[error("--docs-path: expected the guide's path in the docs repository, such as enterprise-version/upgrade/upgrade-vmware/airgap.md, found `{0}`")]
+    DocsPath(String),
 }
 
 /// `outline`: the page to outline, what to do on it first and the browser to do it with.
@@ -248,6 +254,68 @@ pub fn resolve_shoot(
     ));
     settings.browser.device_scale = args.scale;
     Ok(settings)
+}
+
+/// `docs draft`: the guide to read, its path in the docs repository, where the draft goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftSettings {
+    pub guide: PathBuf,
+    /// Written as the scenario's `guide = "…"`, which `docs check` matches against the end of
+    /// a guide's path.
+    pub docs_path: String,
+    /// `None`: stdout.
+    pub out: Option<PathBuf>,
+}
+
+pub fn resolve_draft(args: &DocsDraftArgs) -> Result<DraftSettings, SettingsError> {
+    let docs_path = match &args.docs_path {
+        Some(given) => {
+            let trimmed = given.trim().trim_start_matches('/');
+            if trimmed.is_empty() || trimmed.contains('\\') {
+                return Err(SettingsError::DocsPath(given.clone()));
+            }
+            trimmed.to_string()
+        }
+        None => docs_path_of(&args.guide),
+    };
+    Ok(DraftSettings {
+        guide: args.guide.clone(),
+        docs_path,
+        out: out_file(args.out.as_ref())?,
+    })
+}
+
+/// A guide's path in the docs repository: what follows `docs-content/` in a librarium
+/// checkout, else the path as given (without `./`).
+fn docs_path_of(guide: &Path) -> String {
+    let text = guide.to_string_lossy().replace('\\', "/");
+    match text.rfind("docs-content/") {
+        Some(at) => text[at + "docs-content/".len()..].to_string(),
+        None => text.trim_start_matches("./").to_string(),
+    }
+}
+
+/// `guide`: the scenario to write as a guide and where the guide goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuideSettings {
+    pub scenario: PathBuf,
+    /// `None`: stdout.
+    pub out: Option<PathBuf>,
+}
+
+pub fn resolve_guide(args: &GuideArgs) -> Result<GuideSettings, SettingsError> {
+    Ok(GuideSettings {
+        scenario: args.scenario.clone(),
+        out: out_file(args.out.as_ref())?,
+    })
+}
+
+/// `--out FILE` of the authoring commands: a file, never a folder.
+fn out_file(out: Option<&PathBuf>) -> Result<Option<PathBuf>, SettingsError> {
+    match out {
+        Some(path) if path.is_dir() => Err(SettingsError::OutFolder(path.clone())),
+        other => Ok(other.cloned()),
+    }
 }
 
 /// The `console` command's reference console; credentials from `PALETTE_USERNAME` and

@@ -31,6 +31,74 @@ pub struct GuideStep {
     pub text: String,
     /// Text in bold: the UI labels the step names (and, in admonitions, emphasis).
     pub bold: Vec<String>,
+    /// The step's own words and images in reading order, for `docs draft`.
+    pub parts: Vec<StepPart>,
+}
+
+/// A piece of a step as a reader meets it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepPart {
+    /// A paragraph of the step's instructions (nested list items included), on one line, bold
+    /// written as `**…**` and inline code as `` `…` ``. Code blocks and admonitions (`:::info` …
+    /// `:::`) are left out: they show or explain, they do not instruct.
+    Words(String),
+    /// An image the step shows: an index into `Guide::images`.
+    Image(usize),
+}
+
+impl GuideStep {
+    /// The step's instructions, its paragraphs joined by a space, bold kept as `**…**`.
+    pub fn words(&self) -> String {
+        let paragraphs: Vec<&str> = self
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                StepPart::Words(words) => Some(words.as_str()),
+                StepPart::Image(_) => None,
+            })
+            .collect();
+        paragraphs.join(" ")
+    }
+}
+
+/// The paragraph being read for a step's `parts`, and whether it sits in an admonition.
+#[derive(Default)]
+struct Prose {
+    paragraph: Option<String>,
+    in_admonition: bool,
+    in_code_block: bool,
+}
+
+impl Prose {
+    fn push(&mut self, text: &str) {
+        if !self.in_code_block {
+            self.paragraph
+                .get_or_insert_with(String::new)
+                .push_str(text);
+        }
+    }
+
+    /// Ends the paragraph being read; an admonition's opening and closing lines (`:::tip`,
+    /// `:::`) and what lies between them are not a step's words.
+    fn end_paragraph(&mut self, step: Option<&mut GuideStep>) {
+        let Some(paragraph) = self.paragraph.take() else {
+            return;
+        };
+        let words = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+        if words.is_empty() {
+            return;
+        }
+        if let Some(kind) = words.strip_prefix(":::") {
+            // `:::` closes; `:::info` opens, unless the whole admonition is this one paragraph.
+            let closes = kind.is_empty();
+            let whole_admonition = kind.len() > 3 && kind.ends_with(":::");
+            self.in_admonition = !closes && !whole_admonition;
+            return;
+        }
+        if let (false, Some(step)) = (self.in_admonition, step) {
+            step.parts.push(StepPart::Words(words));
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -78,7 +146,20 @@ pub fn read(text: &str) -> Guide {
     let mut bold: Option<String> = None;
     let mut image: Option<(String, String, usize)> = None;
     let mut in_metadata = false;
+    let mut prose = Prose::default();
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        // A paragraph of a step ends where a block starts or ends (a paragraph, an item, a
+        // heading, a list); its words are the step's.
+        if current_step.is_some()
+            && matches!(
+                &event,
+                Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::List(_))
+                    | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::List(_))
+            )
+        {
+            let step = current_step.map(|index| &mut guide.steps[index]);
+            prose.end_paragraph(step);
+        }
         match event {
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
@@ -112,13 +193,26 @@ pub fn read(text: &str) -> Guide {
                             line: line_of(range.start),
                             text: String::new(),
                             bold: Vec::new(),
+                            parts: Vec::new(),
                         });
                         current_step = Some(guide.steps.len() - 1);
+                        // An admonition a step leaves open (the airgap guide's step 4) ends there.
+                        prose = Prose::default();
                     }
                 }
             }
-            Event::Start(Tag::Strong) => bold = Some(String::new()),
+            Event::Start(Tag::CodeBlock(_)) => prose.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => prose.in_code_block = false,
+            Event::Start(Tag::Strong) => {
+                bold = Some(String::new());
+                if image.is_none() {
+                    prose.push("**");
+                }
+            }
             Event::End(TagEnd::Strong) => {
+                if image.is_none() {
+                    prose.push("**");
+                }
                 if let (Some(label), Some(index)) = (bold.take(), current_step) {
                     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
                     if !label.is_empty() {
@@ -138,6 +232,14 @@ pub fn read(text: &str) -> Guide {
                             line,
                             step: current_step,
                         });
+                        if let Some(index) = current_step {
+                            // Words before the image in its paragraph come before it.
+                            prose.end_paragraph(Some(&mut guide.steps[index]));
+                            if !prose.in_admonition {
+                                let shown = StepPart::Image(guide.images.len() - 1);
+                                guide.steps[index].parts.push(shown);
+                            }
+                        }
                     }
                 }
             }
@@ -153,6 +255,12 @@ pub fn read(text: &str) -> Guide {
                         label.push_str(words);
                     }
                 }
+                if heading.is_none() && image.is_none() && current_step.is_some() {
+                    match event {
+                        Event::Code(_) => prose.push(&format!("`{words}`")),
+                        _ => prose.push(words),
+                    }
+                }
                 if let Some(index) = current_step {
                     let step = &mut guide.steps[index];
                     if !step.text.is_empty() && !step.text.ends_with(' ') {
@@ -165,6 +273,7 @@ pub fn read(text: &str) -> Guide {
                 if let Some(label) = bold.as_mut() {
                     label.push(' ');
                 }
+                prose.push(" ");
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(label) = attribute(&html, "<TabItem", "label") {
@@ -310,6 +419,20 @@ Between steps: **Warning Label**.
             ]
         );
         assert_eq!(guide.steps[3].bold, ["Update"], "bold in code is code");
+        assert_eq!(
+            upgrade_2.parts,
+            [
+                StepPart::Words(
+                    "From the left **Main Menu**, select **Enterprise Cluster** and then the \
+                     **Profile** tab."
+                        .to_string()
+                ),
+                StepPart::Words("A nested bullet with **Nested Label**.".to_string()),
+                StepPart::Image(1),
+            ],
+            "no code, no comment, no admonition; the image where it stands"
+        );
+        assert_eq!(guide.steps[3].words(), "Select `**code**` and **Update**.");
         assert_eq!(guide.steps[4].bold, ["Sync"]);
         let images: Vec<(&str, Option<String>)> = guide
             .images

@@ -6,9 +6,11 @@
 
 pub mod check;
 pub mod coverage;
+pub mod draft;
 pub mod guide;
 pub mod images;
 pub mod manifest;
+pub mod write_guide;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

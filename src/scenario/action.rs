@@ -249,24 +249,28 @@ const MUTATING_BUTTON_WORDS: [&str; 13] = [
     "upgrade", "remove", "reset", "install",
 ];
 
+/// Whether a label reads as a console-changing command (Update, `Confirm!`, `(Save)`): its first
+/// word is one of the mutating button words.
+pub fn is_mutating_label(label: &str) -> bool {
+    // `Confirm!` and `(Update)` are still Confirm and Update.
+    let first_word: String = label
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|character| character.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    MUTATING_BUTTON_WORDS.contains(&first_word.as_str())
+}
+
 pub fn is_mutating(kind: &ActionKind) -> bool {
     match kind {
         ActionKind::Click(Target {
             role: Role::Button,
             label: Some(label),
             ..
-        }) => {
-            // `Confirm!` and `(Update)` are still Confirm and Update.
-            let first_word: String = label
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .filter(|character| character.is_alphanumeric())
-                .collect::<String>()
-                .to_lowercase();
-            MUTATING_BUTTON_WORDS.contains(&first_word.as_str())
-        }
+        }) => is_mutating_label(label),
         // Pasting and saving a layer's values changes the console.
         ActionKind::ReplaceWithSupportValues { .. } => true,
         _ => false,

@@ -255,3 +255,30 @@ fn bad_flags_name_the_flag() {
             .starts_with("--console")
     );
 }
+
+fn draft_args(line: &[&str]) -> DocsDraftArgs {
+    let mut full = vec!["palette-harness", "docs", "draft"];
+    full.extend_from_slice(line);
+    match crate::cli::Cli::parse_from(full).command {
+        crate::cli::Command::Docs(crate::cli::DocsCommand::Draft(args)) => args,
+        other => panic!("not a docs draft: {other:?}"),
+    }
+}
+
+#[test]
+fn a_draft_names_its_guide_by_the_path_after_docs_content_unless_told() {
+    let settings = |line: &[&str]| resolve_draft(&draft_args(line)).map(|draft| draft.docs_path);
+    assert_eq!(
+        settings(&["/home/me/librarium/docs/docs-content/vertex/upgrade/a.md"]).unwrap(),
+        "vertex/upgrade/a.md"
+    );
+    assert_eq!(settings(&["./guides/a.md"]).unwrap(), "guides/a.md");
+    assert_eq!(
+        settings(&["a.md", "--docs-path", "/enterprise-version/a.md"]).unwrap(),
+        "enterprise-version/a.md"
+    );
+    assert!(settings(&["a.md", "--docs-path", " "])
+        .unwrap_err()
+        .to_string()
+        .starts_with("--docs-path"));
+}
