@@ -162,10 +162,6 @@ pub async fn record(
             say::line(&format!("webdriver: {}", browser.webdriver_url()));
             say::line(&format!("session: {session}"));
             say::line(&format!("console: {}", console.url));
-            say::line(&format!(
-                "recording into {}; press Ctrl-C or close the browser to stop",
-                settings.out_file.display()
-            ));
             let redactor = Redactor::new([run.credentials.password.clone()]);
             let session = Session {
                 browser: &browser,
@@ -310,6 +306,10 @@ impl Session<'_> {
         // The earlier steps alone are a scenario already.
         write(&recording)?;
         self.browser.start_recording().await?;
+        say::line(&format!(
+            "recording into {}; press Ctrl-C or close the browser to stop",
+            self.settings.out_file.display()
+        ));
         tokio::pin!(stop);
         let ended = loop {
             tokio::select! {
