@@ -311,9 +311,14 @@ impl Session<'_> {
             self.settings.out_file.display()
         ));
         tokio::pin!(stop);
+        let mut stopping = false;
         let ended = loop {
+            // Asked to stop, the page is drained once more: what was done right before counts.
+            if stopping {
+                break "stopped";
+            }
             tokio::select! {
-                () = &mut stop => break "stopped",
+                () = &mut stop => stopping = true,
                 () = tokio::time::sleep(POLL_PAUSE) => {}
             }
             let drained = match self.browser.drain_recording().await {

@@ -137,6 +137,8 @@ impl Recording {
 
     /// `expect dialog` for each dialog open now that was not before (none during the lock: its
     /// screen is no dialog of the guide's).
+    /// Only dialogs the markup makes dialogs count: a fixed box with a title (a login card) only
+    /// looks like one.
     fn dialogs_now(&mut self, dialogs: &[Candidate]) {
         let names: Vec<String> = dialogs
             .iter()
@@ -144,7 +146,7 @@ impl Recording {
             .collect();
         if !self.locked {
             for (index, name) in names.iter().enumerate() {
-                if !self.open_dialogs.contains(name) {
+                if !dialogs[index].fallback && !self.open_dialogs.contains(name) {
                     self.cut = true;
                     self.push(name_dialog(dialogs, index));
                 }
