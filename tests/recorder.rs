@@ -118,6 +118,30 @@ impl Recorder {
         last
     }
 
+    /// A person closing the browser window: the recorder ends as cleanly as on Ctrl-C, and
+    /// leaves neither its driver nor its browser behind.
+    fn close_the_browser(mut self) -> String {
+        self.call("DELETE", "/window", serde_json::Value::Null);
+        let last = self.wait_for_line("recording ended", Duration::from_secs(30));
+        let exit = self.child.wait().expect("the recorder exits");
+        assert_eq!(exit.code(), Some(0), "{:?}", self.said);
+        assert!(
+            std::net::TcpStream::connect(&self.webdriver).is_err(),
+            "the recorder's driver outlived it"
+        );
+        // Chromium runs with a profile folder named after the harness's pid.
+        let tag = format!("palette-harness-{}-", self.child.id());
+        let left: Vec<String> = std::fs::read_dir("/proc")
+            .expect("/proc")
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+            .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+            .filter(|cmdline| cmdline.contains(&tag))
+            .collect();
+        assert!(left.is_empty(), "processes outlived the recorder: {left:?}");
+        last
+    }
+
     fn call(&self, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
         let body = if body.is_null() {
             String::new()
@@ -405,7 +429,8 @@ fn from_a_scenario_at_a_step_replays_the_steps_before_it_and_keeps_them_as_writt
     recorder.click("//*[@role='dialog']//button[normalize-space()='Confirm']");
     recorder.find("//*[@role='alertdialog']");
     recorder.find("//input[@type='password']");
-    recorder.stop();
+    let ended = recorder.close_the_browser();
+    assert!(ended.contains("(the browser was closed)"), "{ended}");
     check(&file);
     let recorded = std::fs::read_to_string(&file).expect("written");
     let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SCENARIO))

@@ -171,7 +171,7 @@ impl DriverProcess {
 /// until the group's processes are gone, so that none writes into the folder any more, and
 /// removes `temp_dir`. `None` if `sh` cannot start; the group is then still killed on every exit
 /// but SIGKILL.
-fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
+pub(super) fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
     let mut command = Command::new("/bin/sh");
     command
         .args([

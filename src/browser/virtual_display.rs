@@ -13,6 +13,9 @@ pub struct VirtualDisplay {
     child: Child,
     /// `:N`, for the driver's `DISPLAY`.
     display: String,
+    /// Kills the display's group if this process dies without dropping it (SIGKILL), as the
+    /// driver's watchdog does for the driver (`driver::watch_group`).
+    watchdog: Option<Child>,
 }
 
 impl VirtualDisplay {
@@ -51,9 +54,12 @@ impl VirtualDisplay {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = sender.send(line);
         });
+        // Nothing to remove when it ends: Xvfb keeps no folder of its own.
+        let watchdog = super::driver::watch_group(child.id(), std::path::Path::new(""));
         let mut display = VirtualDisplay {
             child,
             display: String::new(),
+            watchdog,
         };
         match receiver.recv_timeout(Duration::from_secs(20)) {
             Ok(line) if line.trim().parse::<u32>().is_ok() => {
@@ -80,5 +86,9 @@ impl Drop for VirtualDisplay {
         crate::os::kill_process_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(watchdog) = &mut self.watchdog {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
     }
 }
