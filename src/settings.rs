@@ -83,6 +83,10 @@ pub struct RecordSettings {
     pub out_file: PathBuf,
     /// `--from` and `--at`: the scenario, and the step (section, number) recording starts at.
     pub from: Option<(PathBuf, String, u32)>,
+    /// The password came from the environment: the file is masked for it. The built-in
+    /// console's default (`admin`) is public, and masking it would cut labels such as
+    /// "admin email".
+    pub mask_password: bool,
 }
 
 /// `record`: `run`'s settings with every flag `record` does not have at its default, the
@@ -137,6 +141,7 @@ pub fn resolve_record(
         run: resolved,
         out_file: args.out.clone(),
         from,
+        mask_password: environment(PASSWORD_VARIABLE).is_some_and(|password| !password.is_empty()),
     })
 }
 

@@ -162,7 +162,11 @@ pub async fn record(
             say::line(&format!("webdriver: {}", browser.webdriver_url()));
             say::line(&format!("session: {session}"));
             say::line(&format!("console: {}", console.url));
-            let redactor = Redactor::new([run.credentials.password.clone()]);
+            let redactor = Redactor::new(
+                settings
+                    .mask_password
+                    .then(|| run.credentials.password.clone()),
+            );
             let session = Session {
                 browser: &browser,
                 settings: &settings,
@@ -181,7 +185,8 @@ pub async fn record(
                         scenario_attempt: 1,
                         credentials: run.credentials.clone(),
                         output_dir: run.out_dir.join(replay.scenario.name()),
-                        redactor: session.redactor.clone(),
+                        // As `run` masks it: in the replay's reports, always.
+                        redactor: Redactor::new([run.credentials.password.clone()]),
                         // Its own store: a replay records where it is, it is no regression check.
                         snapshots: SnapshotSettings {
                             store: SnapshotStore::new(run.out_dir.join("record-snapshots"))
