@@ -125,7 +125,7 @@ fn miss(label: &str, role: Role, candidates: &[Candidate], index: i64) -> String
 }
 
 /// The role a press means: the first (in the page's order of preference: tab, menu item,
-/// button, link, layer, row) that really has the role, a layer first where its label is a
+/// button, link, dropdown, layer, row) that really has the role, a layer first where its label is a
 /// profile layer's (OS, CNI, …), else the first look-alike.
 fn chosen_role(seen: &Seen) -> Option<&RoleSeen> {
     let real = |entry: &&RoleSeen| {

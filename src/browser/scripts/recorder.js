@@ -15,7 +15,7 @@
 // of it is stopped), and the event names the element or text under it. Typing is recorded at
 // `change`; anything done while a login form shows is a login, and no value typed then is kept.
 const RECORDING_KEY = "palette-harness-recording";
-const CLICK_ROLES = ["tab", "menuitem", "button", "link", "layer", "row"];
+const CLICK_ROLES = ["tab", "menuitem", "button", "link", "dropdown", "layer", "row"];
 const EXPECT_ROLES = ["button", "tab", "menuitem", "link", "heading"];
 
 // The locator's caches hold for one look; every event is a new look.
