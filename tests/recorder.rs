@@ -546,3 +546,19 @@ fn built(folder: &Path) -> PathBuf {
     }
     dist
 }
+
+#[test]
+fn a_step_the_scenario_lacks_is_refused_before_a_browser_starts() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let mut command = binary();
+    command
+        .args(["record", "--from", SCENARIO, "--at", "Upgrade 9", "--out"])
+        .arg(folder.path().join("never.toml"))
+        .args(["--webdriver", "http://127.0.0.1:9"]);
+    let stderr = stderr_expecting(&mut command, 2);
+    assert!(
+        stderr.contains("has no step \"Upgrade 9\"; its steps are \"Upgrade 1\", \"Upgrade 2\""),
+        "{stderr}"
+    );
+    assert!(!folder.path().join("never.toml").exists());
+}
