@@ -468,6 +468,11 @@ fn from_a_scenario_at_a_step_replays_the_steps_before_it_and_keeps_them_as_writt
         "{recorded}"
     );
     assert!(scenario.steps[4].mutating);
+    // The recorded step replaces the guide's step 5 and keeps its words.
+    let original =
+        palette_harness::scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(SCENARIO))
+            .expect("the shipped scenario");
+    assert_eq!(scenario.steps[4].guide_words, original.steps[4].guide_words);
 }
 
 /// A component-library console (tests/fixtures/component-consoles), built as

@@ -284,6 +284,7 @@ impl Session<'_> {
                     Numbering {
                         section: step.section.clone(),
                         first: step.number,
+                        first_guide: Some(step.guide_words.clone()),
                     },
                 )
             }
@@ -293,6 +294,7 @@ impl Session<'_> {
                 Numbering {
                     section: "Recorded".to_string(),
                     first: 1,
+                    first_guide: None,
                 },
             ),
         };

@@ -13,6 +13,8 @@ use crate::scenario::action::{is_mutating, parse_action};
 pub struct Numbering {
     pub section: String,
     pub first: u32,
+    /// The guide's words for the first recorded step: those of the `--at` step it replaces.
+    pub first_guide: Option<String>,
 }
 
 /// The head of a fresh recording against `console`.
@@ -62,7 +64,11 @@ pub fn render(
         text.push_str("[[step]]\n");
         text.push_str(&format!("section = {}\n", toml_string(&numbering.section)));
         text.push_str(&format!("number = {number}\n"));
-        text.push_str("guide = \"Recorded with palette-harness record.\"\n");
+        let guide = match (&numbering.first_guide, number == numbering.first) {
+            (Some(words), true) => words.as_str(),
+            _ => "Recorded with palette-harness record.",
+        };
+        text.push_str(&format!("guide = {}\n", toml_string(guide)));
         if mutating {
             text.push_str("mutating = true\n");
         }
@@ -195,6 +201,7 @@ mod tests {
         let numbering = Numbering {
             section: "Recorded".to_string(),
             first: 1,
+            first_guide: Some("Log in.".to_string()),
         };
         assert_eq!(
             render(&fresh_head("http://x/system"), false, &numbering, &[]),
@@ -206,6 +213,13 @@ mod tests {
         assert_eq!(scenario.steps.len(), 2);
         assert!(!scenario.steps[0].mutating && scenario.steps[1].mutating);
         assert_eq!(scenario.steps[1].number, 2);
+        assert_eq!(
+            (
+                scenario.steps[0].guide_words.as_str(),
+                scenario.steps[1].guide_words.as_str()
+            ),
+            ("Log in.", "Recorded with palette-harness record.")
+        );
         assert_eq!(
             scenario.steps[1].actions[1].text,
             "type \"it's\" into field \"Name\""
