@@ -125,13 +125,17 @@ function installRecorder() {
     event.preventDefault();
     event.stopImmediatePropagation();
   };
+  // Only what a person (or WebDriver's input, which is a person's to the page) does: a page's
+  // own `element.click()` is no action of theirs.
   window.addEventListener("pointerdown", (event) => {
+    if (!event.isTrusted) return;
     const target = pressed(event);
     pending = { target, described: describePress(target, event.altKey) };
     swallow(event);
   }, true);
   for (const type of ["mousedown", "pointerup", "mouseup", "auxclick", "dblclick"]) window.addEventListener(type, swallow, true);
   window.addEventListener("click", (event) => {
+    if (!event.isTrusted) return;
     const target = pressed(event);
     const samePress = pending && (pending.target === target || flatContains(target, pending.target) || flatContains(pending.target, target));
     // A click without a press before it (the keyboard's Enter) is named now.
