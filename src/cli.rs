@@ -44,6 +44,49 @@ pub enum Command {
     /// Check scenario files without running them (no browser): exit 0 when all are valid, 2 when
     /// one is not, each problem as file:line:column: expected ….
     Check(CheckArgs),
+    /// Open a headed browser at the console and write what a person does there as a scenario:
+    /// clicks, choices and typing as actions, Alt+click as expectations. Ctrl-C or closing the
+    /// browser stops it.
+    Record(RecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The console URL as users know it. Without it the built-in reference console starts on a
+    /// free loopback port.
+    #[arg(long, value_name = "URL")]
+    pub console: Option<String>,
+    /// The scenario file written as you go (rewritten after every action).
+    #[arg(long, value_name = "FILE", default_value = "recorded.toml")]
+    pub out: PathBuf,
+    /// A scenario whose steps before --at run first, in the same browser; the file written holds
+    /// them as they were and the recorded steps after them.
+    #[arg(long, value_name = "SCENARIO", requires = "at")]
+    pub from: Option<PathBuf>,
+    /// The step of --from recording starts at, as `SECTION NUMBER` (`"Upgrade 5"`).
+    #[arg(long, value_name = "STEP", requires = "from")]
+    pub at: Option<String>,
+    /// A running WebDriver server. Without it chromedriver is started.
+    #[arg(long, value_name = "URL")]
+    pub webdriver: Option<String>,
+    /// The chromedriver program to start.
+    #[arg(long, value_name = "PATH", default_value = "chromedriver")]
+    pub chromedriver: PathBuf,
+    /// Where the --from steps leave their screenshots, backups and merges.
+    #[arg(long, value_name = "DIR", default_value = "palette-harness-output")]
+    pub run_out: PathBuf,
+    /// How long the built-in console stays locked while it applies the upgrade.
+    #[arg(long, value_name = "SECONDS", default_value_t = 8)]
+    pub lock_seconds: u64,
+    /// Trust the console's certificate if it chains to this CA (or is this certificate), PEM.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_cert", "insecure"])]
+    pub ca_cert: Option<PathBuf>,
+    /// Trust exactly this certificate: sha256/BASE64 of its public key.
+    #[arg(long, value_name = "sha256/…", conflicts_with = "insecure")]
+    pub trust_cert: Option<String>,
+    /// Accept any certificate the console presents, unchecked.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Subcommand)]

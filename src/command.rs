@@ -47,6 +47,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::passed_if(!answer.different))
         }
         Command::Check(args) => check_scenarios(&args),
+        Command::Record(args) => {
+            let settings = settings::resolve_record(&args, environment)?;
+            in_runtime(record(settings))
+        }
         Command::Review(args) => {
             let store = recovered(&args.snapshots);
             say::out(&review::describe_pending(&store, args.filter.as_deref()));
@@ -253,6 +257,28 @@ async fn termination() -> Exit {
         _ = terminate.recv() => Exit::Terminated,
         _ = hang_up.recv() => Exit::HangUp,
     }
+}
+
+/// `record`: ends with 0 when stopped by a signal or by closing the browser, which is how a
+/// recording is meant to end; the file holds every action recorded until then.
+async fn record(settings: settings::RecordSettings) -> anyhow::Result<Exit> {
+    let stop = async {
+        termination().await;
+    };
+    let recorded = harness::record::record(settings, stop).await?;
+    let todos = match recorded.todos {
+        0 => String::new(),
+        1 => " and 1 TODO".to_string(),
+        todos => format!(" and {todos} TODOs"),
+    };
+    say::line(&format!(
+        "recording ended ({}): {} action{}{todos} written to {}",
+        recorded.ended,
+        recorded.actions,
+        if recorded.actions == 1 { "" } else { "s" },
+        recorded.file.display()
+    ));
+    Ok(Exit::Passed)
 }
 
 async fn print_outline(settings: settings::OutlineSettings) -> anyhow::Result<Exit> {

@@ -11,6 +11,7 @@
 
 use crate::compare::image::DiffError;
 use crate::docs::check::DocsCheckError;
+use crate::harness::record::RecordError;
 use crate::harness::HarnessError;
 use crate::image_file::ImageFileError;
 use crate::scenario::{NoScenarioFiles, ScenarioError};
@@ -65,6 +66,13 @@ pub fn of_error(error: &anyhow::Error) -> Exit {
     if let Some(harness) = error.downcast_ref::<HarnessError>() {
         return match harness {
             HarnessError::WorkerDied(_) => Exit::Failed,
+            _ => Exit::Usage,
+        };
+    }
+    if let Some(recording) = error.downcast_ref::<RecordError>() {
+        return match recording {
+            RecordError::Harness(HarnessError::WorkerDied(_)) => Exit::Failed,
+            RecordError::ReplayFailed { .. } => Exit::Failed,
             _ => Exit::Usage,
         };
     }

@@ -21,6 +21,7 @@ pub mod image_file;
 pub mod locate;
 pub mod os;
 pub mod preflight;
+pub mod record;
 pub mod redact;
 pub mod report;
 pub mod review;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::browser::{BrowserKind, BrowserOptions, CertificateTrust};
 use crate::cli::{
-    ConsoleArgs, DiffArgs, DocsDraftArgs, GuideArgs, OutlineArgs, RunArgs, ShootArgs,
+    ConsoleArgs, DiffArgs, DocsDraftArgs, GuideArgs, OutlineArgs, RecordArgs, RunArgs, ShootArgs,
 };
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
@@ -93,6 +93,77 @@ pub enum SettingsError {
     OutFolder(PathBuf),
     #[error("--docs-path: expected the guide's path in the docs repository, such as enterprise-version/upgrade/upgrade-vmware/airgap.md, found `{0}`")]
     DocsPath(String),
+    #[error("--at: expected a step as SECTION NUMBER, such as \"Upgrade 5\", found `{0}`")]
+    At(String),
+}
+
+/// `record`: the console and browser as `run` would have them (headed), the file to write, and
+/// the scenario and step recording starts at.
+pub struct RecordSettings {
+    pub run: RunSettings,
+    pub out_file: PathBuf,
+    /// `--from` and `--at`: the scenario, and the step (section, number) recording starts at.
+    pub from: Option<(PathBuf, String, u32)>,
+    /// The password came from the environment: the file is masked for it. The built-in
+    /// console's default (`admin`) is public, and masking it would cut labels such as
+    /// "admin email".
+    pub mask_password: bool,
+}
+
+/// `record`: `run`'s settings with every flag `record` does not have at its default, the
+/// browser headed. Without `--from`, nothing logs in for the person, so a `--console` needs no
+/// credentials.
+pub fn resolve_record(
+    args: &RecordArgs,
+    environment: impl Fn(&str) -> Option<String>,
+) -> Result<RecordSettings, SettingsError> {
+    use clap::{Args as _, FromArgMatches as _};
+    let defaults = RunArgs::augment_args(clap::Command::new("record"))
+        .no_binary_name(true)
+        .try_get_matches_from(std::iter::empty::<String>())
+        .and_then(|matches| RunArgs::from_arg_matches(&matches));
+    let Ok(mut run) = defaults else {
+        unreachable!("every flag of `run` has a default");
+    };
+    // `run` would list ./scenarios without one: the recording's own list is set below.
+    run.scenarios = vec![args.out.clone()];
+    run.console = args.console.clone();
+    run.webdriver = args.webdriver.clone();
+    run.chromedriver = args.chromedriver.clone();
+    run.out = args.run_out.clone();
+    run.headed = true;
+    run.apply = true;
+    run.lock_seconds = args.lock_seconds;
+    run.ca_cert = args.ca_cert.clone();
+    run.trust_cert = args.trust_cert.clone();
+    run.insecure = args.insecure;
+    let replays = args.from.is_some();
+    let credentials = |name: &str| {
+        environment(name).or_else(|| {
+            let credential = name == USERNAME_VARIABLE || name == PASSWORD_VARIABLE;
+            (credential && !replays).then(|| "(typed by the person recording)".to_string())
+        })
+    };
+    let mut resolved = resolve(&run, credentials)?;
+    resolved.scenarios = args.from.iter().cloned().collect();
+    let from = match (&args.from, &args.at) {
+        (Some(file), Some(at)) => {
+            let (section, number) = at
+                .trim()
+                .rsplit_once(' ')
+                .and_then(|(section, number)| Some((section.trim(), number.parse().ok()?)))
+                .filter(|(section, _)| !section.is_empty())
+                .ok_or_else(|| SettingsError::At(at.clone()))?;
+            Some((file.clone(), section.to_string(), number))
+        }
+        _ => None,
+    };
+    Ok(RecordSettings {
+        run: resolved,
+        out_file: args.out.clone(),
+        from,
+        mask_password: environment(PASSWORD_VARIABLE).is_some_and(|password| !password.is_empty()),
+    })
 }
 
 /// `outline`: the page to outline, what to do on it first and the browser to do it with.

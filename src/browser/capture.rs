@@ -22,7 +22,9 @@ const SET_HIDDEN_SCRIPT: &str = include_str!("scripts/set_hidden.js");
 /// in less than half the time, for a PNG twice the size that the harness decodes anyway.
 const FAST_SCREENSHOT: SessionPost = SessionPost {
     path: "goog/cdp/execute",
-    body: r#"{"cmd":"Page.captureScreenshot","params":{"format":"png","optimizeForSpeed":true}}"#,
+    body: std::borrow::Cow::Borrowed(
+        r#"{"cmd":"Page.captureScreenshot","params":{"format":"png","optimizeForSpeed":true}}"#,
+    ),
 };
 
 impl Browser {

@@ -8,7 +8,7 @@ use super::{Browser, BrowserError, ConsoleEntry, FailedRequest, SessionPost};
 /// chromedriver's log endpoint.
 const BROWSER_LOG: SessionPost = SessionPost {
     path: "se/log",
-    body: r#"{"type":"browser"}"#,
+    body: std::borrow::Cow::Borrowed(r#"{"type":"browser"}"#),
 };
 
 /// The page's failed requests, from its Resource Timing entries.

@@ -28,10 +28,11 @@ impl DriverProcess {
         program: &Path,
         kind: super::BrowserKind,
         temp_dir: PathBuf,
+        display: Option<&str>,
     ) -> Result<DriverProcess, BrowserError> {
         let mut attempt = 1;
         loop {
-            match DriverProcess::start_once(program, kind, temp_dir.clone()) {
+            match DriverProcess::start_once(program, kind, temp_dir.clone(), display) {
                 Err(BrowserError::DriverSilent { .. }) if attempt < 3 => attempt += 1,
                 other => return other,
             }
@@ -42,6 +43,7 @@ impl DriverProcess {
         program: &Path,
         kind: super::BrowserKind,
         temp_dir: PathBuf,
+        display: Option<&str>,
     ) -> Result<DriverProcess, BrowserError> {
         std::fs::create_dir_all(&temp_dir).map_err(|source| BrowserError::TempDir {
             path: temp_dir.clone(),
@@ -71,6 +73,10 @@ impl DriverProcess {
                     .arg(&temp_dir)
                     .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");
             }
+        }
+        // The browser opens its window on the virtual display the session started, if any.
+        if let Some(display) = display {
+            command.env("DISPLAY", display);
         }
         command
             .env("TMPDIR", &temp_dir)
@@ -165,7 +171,7 @@ impl DriverProcess {
 /// until the group's processes are gone, so that none writes into the folder any more, and
 /// removes `temp_dir`. `None` if `sh` cannot start; the group is then still killed on every exit
 /// but SIGKILL.
-fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
+pub(super) fn watch_group(group: u32, temp_dir: &Path) -> Option<Child> {
     let mut command = Command::new("/bin/sh");
     command
         .args([

@@ -29,7 +29,9 @@ mod input;
 mod locating;
 mod owed;
 mod page_status;
+mod recording;
 mod session;
+mod virtual_display;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -92,6 +94,11 @@ pub enum BrowserError {
     Command(#[from] fantoccini::error::CmdError),
     #[error("the page returned something the harness did not expect: {0}")]
     UnexpectedReply(String),
+    #[error(
+        "a headed browser needs a display, and this machine has none (DISPLAY is not set): {message}. \
+         Install xvfb (`webdriver/install.sh`), or set DISPLAY"
+    )]
+    VirtualDisplay { message: String },
     #[error("cannot prepare the Firefox profile {} that trusts the console's certificate: {message}", dir.display())]
     FirefoxProfile { dir: PathBuf, message: String },
 }
@@ -182,7 +189,7 @@ impl Default for BrowserOptions {
 #[derive(Debug)]
 struct SessionPost {
     path: &'static str,
-    body: &'static str,
+    body: std::borrow::Cow<'static, str>,
 }
 
 impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
@@ -238,9 +245,13 @@ pub struct Browser {
     fast_screenshots: std::sync::atomic::AtomicBool,
     /// A hold-still gave up waiting for web fonts (2 s) since the runner last asked.
     fonts_late: std::sync::atomic::AtomicBool,
+    /// The WebDriver server's URL: the driver this session started, or `--webdriver`.
+    webdriver_url: String,
     // Declared after the client so the session closes before the driver is killed.
     driver: Option<DriverProcess>,
     user_data_dir: Option<PathBuf>,
+    // Declared after the driver so the browser is gone before its display.
+    virtual_display: Option<virtual_display::VirtualDisplay>,
 }
 
 /// The element a command named is gone from the page, by the WebDriver error code (the words

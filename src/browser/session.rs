@@ -9,6 +9,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
 use super::driver::DriverProcess;
+use super::virtual_display::VirtualDisplay;
 use super::{
     bidi, firefox_profile, owed, Browser, BrowserError, BrowserKind, BrowserOptions,
     CertificateTrust, DEFAULT_CAPABILITIES, DEFAULT_FIREFOX_CAPABILITIES,
@@ -24,6 +25,11 @@ impl Browser {
                 .map(|elapsed| elapsed.as_nanos())
                 .unwrap_or(0)
         ));
+        // A headed browser on a machine without a display gets a virtual one (Xvfb).
+        let virtual_display =
+            (options.headed && options.webdriver_url.is_none() && VirtualDisplay::needed())
+                .then(VirtualDisplay::start)
+                .transpose()?;
         let (driver, url, user_data_dir) = match &options.webdriver_url {
             Some(url) => (None, url.trim_end_matches('/').to_string(), None),
             None => {
@@ -31,6 +37,7 @@ impl Browser {
                     &options.chromedriver,
                     options.browser,
                     session_dir.clone(),
+                    virtual_display.as_ref().map(VirtualDisplay::display),
                 )?;
                 let url = driver.url();
                 let profile = driver.temp_dir().join("profile");
@@ -79,8 +86,10 @@ impl Browser {
             owed: owed::OwedCleanup::default(),
             fast_screenshots: std::sync::atomic::AtomicBool::new(chromium),
             fonts_late: std::sync::atomic::AtomicBool::new(false),
+            webdriver_url: url.clone(),
             driver,
             user_data_dir,
+            virtual_display,
         };
         // On the start page (about:blank, as webdriver/chromium.json asks) this takes a few
         // milliseconds; on a browser's new-tab page it waits for that page to load.
@@ -116,6 +125,16 @@ impl Browser {
     /// The browser's name and full version: `("chrome", "156.0.8078.114")`.
     pub fn name_and_version(&self) -> (&str, &str) {
         (&self.name_and_version.0, &self.name_and_version.1)
+    }
+
+    /// The WebDriver server this session runs on, for another client to drive the same browser.
+    pub fn webdriver_url(&self) -> &str {
+        &self.webdriver_url
+    }
+
+    /// The WebDriver session's id, for another client to drive the same browser.
+    pub async fn session_id(&self) -> Result<String, BrowserError> {
+        Ok(self.client.session_id().await?.unwrap_or_default())
     }
 
     /// Browser, major version and viewport, e.g. `chrome156-1280x800`.
@@ -155,6 +174,7 @@ impl Browser {
         if let Some(dir) = self.user_data_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
+        self.virtual_display.take();
     }
 }
 

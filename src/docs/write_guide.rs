@@ -175,7 +175,7 @@ fn click_sentence(target: &Target) -> String {
         Role::Button => format!("Click **{label}**."),
         Role::Link => format!("Click the **{label}** link."),
         Role::Dropdown => format!("Open the **{label}** drop-down."),
-        Role::Tab | Role::Layer | Role::Row | Role::Field => {
+        Role::Tab | Role::Layer | Role::Row | Role::Cell | Role::Field => {
             format!("Select the **{label}** {}.", target.role.words())
         }
         Role::Dialog | Role::Pane | Role::Editor | Role::Heading | Role::Text => {

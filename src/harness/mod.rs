@@ -4,9 +4,10 @@
 
 mod outline;
 mod output;
+pub mod record;
+mod trust;
 
 pub use outline::{outline, OutlineError, OutlineRead};
-mod trust;
 
 use std::path::PathBuf;
 
@@ -483,28 +484,8 @@ impl RunContext {
                     (address.clone(), settings.apply, None, trust.clone())
                 }
                 (ConsoleTarget::BuiltIn { lock }, None) => {
-                    let config = ConsoleConfig {
-                        lock_duration: *lock,
-                        username: settings.credentials.username.clone(),
-                        password: settings.credentials.password.clone(),
-                        product: if scenario.reference_console.vertex {
-                            Product::Vertex
-                        } else {
-                            Product::Palette
-                        },
-                        airgap: scenario.reference_console.airgap,
-                        ..ConsoleConfig::default()
-                    };
-                    let running = console::start(config, 0)
-                        .await
-                        .map_err(HarnessError::ConsoleStart)?;
-                    let address = ConsoleAddress::parse(&running.url()).map_err(|invalid| {
-                        HarnessError::ConsoleStart(std::io::Error::other(format!(
-                            "it serves at {}, which is no console URL: {invalid}",
-                            running.url()
-                        )))
-                    })?;
-                    let trust = establish_trust(&address, &settings.trust).await?;
+                    let (running, address, trust) =
+                        start_built_in(settings, *lock, scenario.reference_console).await?;
                     (address, true, Some(running), trust)
                 }
                 (ConsoleTarget::External { .. }, None) => unreachable!("checked above"),
@@ -560,4 +541,43 @@ impl RunContext {
             reporters,
         ))
     }
+}
+
+/// A fresh built-in console imitating `reference` (VerteX, airgap), locking for `lock` while it
+/// upgrades, with the run's credentials; its address and how its certificate is trusted.
+async fn start_built_in(
+    settings: &RunSettings,
+    lock: std::time::Duration,
+    reference: scenario::ReferenceConsole,
+) -> Result<
+    (
+        console::RunningConsole,
+        ConsoleAddress,
+        (CertificateTrust, Option<String>),
+    ),
+    HarnessError,
+> {
+    let config = ConsoleConfig {
+        lock_duration: lock,
+        username: settings.credentials.username.clone(),
+        password: settings.credentials.password.clone(),
+        product: if reference.vertex {
+            Product::Vertex
+        } else {
+            Product::Palette
+        },
+        airgap: reference.airgap,
+        ..ConsoleConfig::default()
+    };
+    let running = console::start(config, 0)
+        .await
+        .map_err(HarnessError::ConsoleStart)?;
+    let address = ConsoleAddress::parse(&running.url()).map_err(|invalid| {
+        HarnessError::ConsoleStart(std::io::Error::other(format!(
+            "it serves at {}, which is no console URL: {invalid}",
+            running.url()
+        )))
+    })?;
+    let trust = establish_trust(&address, &settings.trust).await?;
+    Ok((running, address, trust))
 }

@@ -282,3 +282,57 @@ fn a_draft_names_its_guide_by_the_path_after_docs_content_unless_told() {
         .to_string()
         .starts_with("--docs-path"));
 }
+
+fn record_args(line: &[&str]) -> RecordArgs {
+    let mut full = vec!["palette-harness", "record"];
+    full.extend_from_slice(line);
+    match crate::cli::Cli::parse_from(full).command {
+        crate::cli::Command::Record(args) => args,
+        other => panic!("not a record: {other:?}"),
+    }
+}
+
+#[test]
+fn record_is_a_headed_run_that_needs_credentials_only_to_replay_steps() {
+    let none = |_: &str| None;
+    let fresh = resolve_record(
+        &record_args(&["--console", "https://palette.example.com/system"]),
+        none,
+    )
+    .expect("a person logs in by hand");
+    assert!(fresh.run.browser.headed && fresh.run.scenarios.is_empty() && !fresh.mask_password);
+    assert_eq!(fresh.out_file, PathBuf::from("recorded.toml"));
+    let replaying = record_args(&[
+        "--console",
+        "https://palette.example.com/system",
+        "--from",
+        "scenarios/upgrade-vmware-non-airgap.toml",
+        "--at",
+        "Upgrade 5",
+    ]);
+    assert!(matches!(
+        resolve_record(&replaying, none),
+        Err(SettingsError::MissingCredentials { .. })
+    ));
+    let with_credentials = |name: &str| Some(format!("{name}-value"));
+    let settings = resolve_record(&replaying, with_credentials).expect("credentials given");
+    assert_eq!(
+        settings.from,
+        Some((
+            PathBuf::from("scenarios/upgrade-vmware-non-airgap.toml"),
+            "Upgrade".to_string(),
+            5
+        ))
+    );
+    assert!(settings.mask_password);
+    let error = resolve_record(
+        &record_args(&["--from", "a.toml", "--at", "Upgrade"]),
+        with_credentials,
+    )
+    .err()
+    .expect("no number");
+    assert_eq!(
+        error.to_string(),
+        "--at: expected a step as SECTION NUMBER, such as \"Upgrade 5\", found `Upgrade`"
+    );
+}
