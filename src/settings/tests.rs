@@ -1,4 +1,5 @@
 use super::*;
+use crate::cli::{DocsDraftArgs, OutlineArgs, RecordArgs};
 use clap::Parser;
 
 fn args(line: &[&str]) -> RunArgs {
