@@ -10,11 +10,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::corpus::{built, corpus};
 use common::*;
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -485,10 +486,8 @@ struct ComponentConsole {
 
 impl ComponentConsole {
     fn start(name: &str) -> ComponentConsole {
-        let corpus =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/component-consoles");
-        let folder = corpus.join(name);
-        let dist = built(&folder);
+        let corpus = corpus();
+        let dist = built(name);
         let mut command = Command::new("python3");
         command
             .arg(corpus.join("backend.py"))
@@ -522,34 +521,6 @@ impl Drop for ComponentConsole {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The console's build: `npm ci` and `node build.mjs` unless its `dist/` is there (a build
-/// stamped by tests/component_consoles.rs, which checks its sources).
-fn built(folder: &Path) -> PathBuf {
-    let dist = folder.join("dist");
-    if !dist.join("index.html").is_file() {
-        for (program, args) in [
-            (
-                "npm",
-                &["ci", "--no-audit", "--no-fund", "--loglevel=error"][..],
-            ),
-            ("node", &["build.mjs"][..]),
-        ] {
-            let output = Command::new(program)
-                .args(args)
-                .current_dir(folder)
-                .stdin(Stdio::null())
-                .output()
-                .unwrap_or_else(|error| panic!("{program} could not start: {error}"));
-            assert!(
-                output.status.success(),
-                "{program}: {}",
-                text(&output.stderr)
-            );
-        }
-    }
-    dist
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses its own subset of these helpers.
 
+pub mod corpus;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
