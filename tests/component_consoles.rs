@@ -406,7 +406,8 @@ struct WebDriver {
 }
 
 impl WebDriver {
-    fn start() -> WebDriver {
+    /// chromedriver on a free port, and the port it took; `None` when it exits before saying.
+    fn start_driver() -> Option<(Child, u16)> {
         let mut command = Command::new("chromedriver");
         command
             .arg("--port=0")
@@ -418,7 +419,6 @@ impl WebDriver {
             .spawn()
             .expect("chromedriver starts (webdriver/install.sh)");
         let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut port = None;
         for _ in 0..20 {
             let mut line = String::new();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -426,15 +426,23 @@ impl WebDriver {
             }
             // "Starting ChromeDriver … on port 0", then "… started successfully on port N."
             if let Some(rest) = line.split("successfully on port ").nth(1) {
-                port = rest.trim().trim_end_matches('.').parse::<u16>().ok();
+                if let Ok(port) = rest.trim().trim_end_matches('.').parse::<u16>() {
+                    return Some((child, port));
+                }
                 break;
             }
         }
-        let Some(port) = port else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromedriver did not print the port it took");
-        };
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
+    fn start() -> WebDriver {
+        // A chromedriver that exits before saying its port is started again, three times in
+        // all, as the harness's own driver start does.
+        let (child, port) = (1..=3)
+            .find_map(|_| WebDriver::start_driver())
+            .expect("chromedriver did not print the port it took, three times");
         let address = format!("127.0.0.1:{port}");
         let profile = tempfile::tempdir().expect("profile");
         let mut capabilities: serde_json::Value =
