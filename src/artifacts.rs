@@ -44,6 +44,20 @@ pub fn slug(label: &str) -> String {
     }
 }
 
+/// `text` (a path, say) as one shell word, so a printed command works when copied: as it is
+/// where it needs no quoting, else in single quotes.
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "/._-+:@,=".contains(character));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +81,16 @@ mod tests {
         assert_eq!(slug("vSphere CSI"), "vsphere-csi");
         assert_eq!(slug("Kubernetes"), "kubernetes");
         assert_eq!(slug("  "), "unnamed");
+    }
+
+    #[test]
+    fn a_shell_word_is_quoted_only_where_a_shell_would_split_or_expand_it() {
+        assert_eq!(
+            shell_word("snapshots/reference-console"),
+            "snapshots/reference-console"
+        );
+        assert_eq!(shell_word("/tmp/my snaps"), "'/tmp/my snaps'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
     }
 }

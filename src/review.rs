@@ -54,7 +54,12 @@ pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>) -> String {
             }
         }
     }
-    let _ = writeln!(out, "\naccept with `palette-harness accept [FILTER]`, reject with `palette-harness reject [FILTER]`");
+    // The hint works when copied as printed: it names the folder this review read.
+    let folder = crate::artifacts::shell_word(&store.root().display().to_string());
+    let _ = writeln!(
+        out,
+        "\naccept with `palette-harness accept --snapshots {folder} [FILTER]`, reject with `palette-harness reject --snapshots {folder} [FILTER]`"
+    );
     out
 }
 

@@ -29,6 +29,37 @@ fn run_against(console: &ConsoleProcess, out: &Path, store: &Path, extra: &[&str
     command
 }
 
+/// A `palette-harness …` command as the harness printed it, between `start` and `end`, its
+/// optional `[FILTER]` left out.
+struct PrintedCommand {
+    words: Vec<String>,
+}
+
+impl PrintedCommand {
+    fn command(&self) -> Command {
+        let mut command = binary();
+        command.args(&self.words);
+        command
+    }
+}
+
+fn printed_command(output: &str, start: &str, end: &str) -> PrintedCommand {
+    let from = output
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in {output}"))
+        + start.len();
+    let text = &output[from..];
+    let text = &text[..text.find(end).unwrap_or(text.len())];
+    let mut words = text.split_whitespace();
+    assert_eq!(words.next(), Some("palette-harness"), "{text}");
+    PrintedCommand {
+        words: words
+            .filter(|word| *word != "[FILTER]")
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
 #[test]
 fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_diffs() {
     let store = tempfile::tempdir().expect("store");
@@ -96,6 +127,21 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
         stdout.contains("✗ image snapshot \"validate-2-summary\" changed:"),
         "{stdout}"
     );
+    // The snapshot action is marked failed where it happens, and the scenario's end says why it
+    // failed with commands that work as printed.
+    assert!(
+        stdout.contains("    ✗ snapshot \"validate-2-summary\" (")
+            && !stdout.contains("✓ snapshot \"validate-2-summary\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  FAILED: 6 snapshot check(s) did not match their baselines")
+            && stdout.contains("    at Validate 2: page snapshot \"validate-2-summary\" changed"),
+        "{stdout}"
+    );
+    let hinted_review = printed_command(&stdout, "review: ", ";");
+    let listed = run_expecting(&mut hinted_review.command(), 0);
+    assert!(listed.contains("6 pending snapshot(s)"), "{listed}");
     assert_eq!(
         std::fs::read_to_string(&summary_baseline).expect("baseline"),
         baseline_text,
@@ -148,10 +194,10 @@ fn a_recorded_run_passes_again_and_a_reworded_summary_fails_with_text_and_image_
         ),
         "{review}"
     );
-    let accepted = run_expecting(
-        binary().arg("accept").arg("--snapshots").arg(store.path()),
-        0,
-    );
+    // Accepted with the command the review prints, as printed (its FILTER left out).
+    let accept = printed_command(&review, "accept with `", "`");
+    assert_eq!(accept.words[..2], ["accept", "--snapshots"], "{review}");
+    let accepted = run_expecting(&mut accept.command(), 0);
     assert_eq!(accepted.lines().count(), 6, "{accepted}");
     let reworded_again = ConsoleProcess::start(&["--fault", "reworded-summary"]);
     let stdout = run_expecting(

@@ -2,6 +2,7 @@
 //! lines otherwise (CI logs, pipes).
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::event::{Event, Fact, Outcome, Reporter, StepFailure, Verdict};
@@ -13,6 +14,13 @@ pub struct TerminalReporter {
     output: Box<dyn Write + Send>,
     /// Before every line: the scenario's name when several run at once (`--workers`).
     prefix: String,
+    /// The running action's snapshots that failed (`page`, `image`): the action is marked ✗.
+    action_snapshot_failures: Vec<&'static str>,
+    /// The scenario's failed snapshots, for the closing `FAILED` lines: step, what, the store
+    /// folder holding its pending file.
+    snapshot_failures: Vec<(String, String, Option<PathBuf>)>,
+    /// A step of the scenario failed (its `FAILED at` line is printed).
+    step_failed: bool,
 }
 
 impl TerminalReporter {
@@ -23,6 +31,36 @@ impl TerminalReporter {
             last_plain_wait: None,
             output,
             prefix: String::new(),
+            action_snapshot_failures: Vec::new(),
+            snapshot_failures: Vec::new(),
+            step_failed: false,
+        }
+    }
+
+    /// Why a scenario whose every step passed failed: its snapshots that differ from their
+    /// baselines, each at its step, and the commands (as they work when copied) to review them.
+    fn snapshots_failed(&mut self) {
+        let failures = std::mem::take(&mut self.snapshot_failures);
+        if failures.is_empty() {
+            return;
+        }
+        self.line(&format!(
+            "  FAILED: {} snapshot check(s) did not match their baselines",
+            failures.len()
+        ));
+        for (step, what, _) in &failures {
+            self.line(&format!("    at {step}: {what}"));
+        }
+        let mut folders: Vec<&PathBuf> = failures
+            .iter()
+            .filter_map(|(_, _, folder)| folder.as_ref())
+            .collect();
+        folders.dedup();
+        for folder in folders {
+            let folder = crate::artifacts::shell_word(&folder.display().to_string());
+            self.line(&format!(
+                "    review: palette-harness review --snapshots {folder}; accept: palette-harness accept --snapshots {folder} [FILTER]; reject: palette-harness reject --snapshots {folder} [FILTER]"
+            ));
         }
     }
 
@@ -93,7 +131,7 @@ impl Reporter for TerminalReporter {
             Event::StepStarted { step, guide_words } => {
                 self.line(&format!("  {step}  {}", guide_words.replace("**", "")));
             }
-            Event::ActionStarted { .. } => {}
+            Event::ActionStarted { .. } => self.action_snapshot_failures.clear(),
             Event::Waiting {
                 action,
                 waiting_for,
@@ -134,7 +172,14 @@ impl Reporter for TerminalReporter {
                     .as_deref()
                     .map(|note| format!(" — {note}"))
                     .unwrap_or_default();
-                self.line(&format!("    ✓ {action} ({}){note}", seconds(elapsed)));
+                // A snapshot that differs fails the scenario at its end, not the step: its
+                // action is marked failed where it happens.
+                let mark = if self.action_snapshot_failures.is_empty() {
+                    "✓"
+                } else {
+                    "✗"
+                };
+                self.line(&format!("    {mark} {action} ({}){note}", seconds(elapsed)));
             }
             Event::ArtifactWritten { .. } => {}
             Event::NewSnapshotsSettled {
@@ -158,6 +203,25 @@ impl Reporter for TerminalReporter {
             }
             Event::SnapshotChecked(check) => {
                 let kind = check.kind.word();
+                if matches!(
+                    check.verdict,
+                    Verdict::Changed | Verdict::Missing | Verdict::NotRecorded
+                ) {
+                    self.action_snapshot_failures.push(kind);
+                    self.snapshot_failures.push((
+                        check.step.clone(),
+                        format!(
+                            "{kind} snapshot \"{}\" {}",
+                            check.name,
+                            check.verdict.word()
+                        ),
+                        check
+                            .stored
+                            .as_ref()
+                            .and_then(|path| path.parent())
+                            .map(PathBuf::from),
+                    ));
+                }
                 let stored = check
                     .stored
                     .as_ref()
@@ -210,6 +274,7 @@ impl Reporter for TerminalReporter {
                 attempts,
                 not_retried,
             } => {
+                self.step_failed = true;
                 self.line(&format!("    ✗ {}", failure.action));
                 let attempt = if *attempts > 1 {
                     format!(", attempt {attempts}")
@@ -270,6 +335,11 @@ impl Reporter for TerminalReporter {
                     Outcome::Failed => "FAILED",
                     Outcome::StoppedBeforeMutation => "stopped before changing the console",
                 };
+                if *outcome == Outcome::Failed && !self.step_failed {
+                    self.snapshots_failed();
+                }
+                self.snapshot_failures.clear();
+                self.step_failed = false;
                 self.line(&format!("■ {scenario} {verdict} in {}", seconds(elapsed)));
             }
             Event::ScenarioRetrying {
