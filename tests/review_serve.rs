@@ -196,6 +196,7 @@ impl Drop for Review {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill")
             .args(["-s", "KILL", "--", &group])
+            .stderr(Stdio::null())
             .status();
         let _ = self.child.wait();
     }
@@ -408,6 +409,69 @@ fn a_reject_keeps_the_baseline_byte_for_byte_and_an_undo_puts_back_every_file() 
         "return document.querySelectorAll('article.snapshot[data-status=pending]').length === 2",
     );
     assert_eq!(workspace.files(), before, "the undo of an accept");
+
+    // Another site's page in the same browser, holding even the token: the browser says where
+    // the request comes from, and nothing is rejected.
+    let base = format!("http://{}", review.address);
+    let foreign = serve_page("<!doctype html><title>elsewhere</title><p>elsewhere</p>".to_string());
+    driver.post("/url", serde_json::json!({ "url": foreign }));
+    let sent = driver.post(
+        "/execute/async",
+        serde_json::json!({
+            "script": "const [base, token, done] = arguments; \
+                fetch(`${base}/api/reject?token=${token}`, { method: 'POST', mode: 'no-cors', \
+                  headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ scenario: 'test-console/summary-three' }) }) \
+                .then(() => done('sent'), (error) => done(String(error)));",
+            "args": [base, review.token],
+        }),
+    );
+    assert_eq!(sent, "sent");
+    // The page without its token, and an image outside the folder with it: refused.
+    driver.post("/url", serde_json::json!({ "url": format!("{base}/") }));
+    let text = driver.execute("return document.body.innerText", serde_json::json!([]));
+    assert!(
+        text.as_str()
+            .is_some_and(|text| text.contains("the review token is missing or wrong")),
+        "{text}"
+    );
+    driver.post(
+        "/url",
+        serde_json::json!({ "url": format!("{base}/api/image?id=..%2F..%2Ffirst%2Freport.html&which=new&token={}", review.token) }),
+    );
+    let text = driver.execute("return document.body.innerText", serde_json::json!([]));
+    assert!(
+        text.as_str()
+            .is_some_and(|text| text.contains("no pending snapshot is named")),
+        "{text}"
+    );
+    let (_, listing) = review.api("GET", "/api/pending", "");
+    assert_eq!(
+        listing["snapshots"]
+            .as_array()
+            .map(|all| all.iter().filter(|s| s["status"] == "pending").count()),
+        Some(2),
+        "{listing}"
+    );
+    assert_eq!(
+        workspace.files(),
+        before,
+        "nothing changed from another site"
+    );
+}
+
+/// Each snapshot's version in a listing, as an action sends them back.
+fn versions_of(listing: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    listing["snapshots"]
+        .as_array()
+        .expect("snapshots")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or("").to_string(),
+                s["version"].clone(),
+            )
+        })
+        .collect()
 }
 
 /// A PNG of `width`×`height` pixels of one colour.
@@ -510,7 +574,11 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
     let foreign_host = format!("evil.example:{port}");
     let localhost = format!("localhost:{port}");
 
-    // Without the token, with a wrong one, with a foreign Host or Origin: 403.
+    // Without the token, with a wrong one, with a foreign Host or Origin: 403, even for an
+    // accept that names the right versions.
+    let (_, early) = review.api("GET", "/api/pending", "");
+    let would_accept =
+        serde_json::json!({ "scenario": "upgrade", "versions": versions_of(&early) }).to_string();
     let refused = [
         review.request("GET", "/api/pending", &[("Host", host.as_str())], ""),
         review.request("GET", "/", &[("Host", host.as_str())], ""),
@@ -541,7 +609,7 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
                 ("Origin", "http://evil.example"),
                 ("Content-Type", "application/json"),
             ],
-            r#"{"scenario":"upgrade"}"#,
+            &would_accept,
         ),
     ];
     for (status, body) in &refused {
@@ -649,20 +717,7 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
     assert!(picture_png.starts_with("\u{FFFD}PNG"), "a PNG");
 
     // A version the page was not shown: 409 naming the file, nothing written.
-    let versions = |listing: &serde_json::Value| {
-        listing["snapshots"]
-            .as_array()
-            .expect("snapshots")
-            .iter()
-            .map(|s| {
-                (
-                    s["id"].as_str().unwrap_or("").to_string(),
-                    s["version"].clone(),
-                )
-            })
-            .collect::<serde_json::Map<_, _>>()
-    };
-    let shown = versions(&listing);
+    let shown = versions_of(&listing);
     std::fs::write(
         store.path(&page, Slot::Pending),
         "---\n---\n- text: \"newer\"\n",
@@ -695,7 +750,8 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
     let (status, accepted) = review.api(
         "POST",
         "/api/accept",
-        &serde_json::json!({ "scenario": "upgrade", "versions": versions(&listing) }).to_string(),
+        &serde_json::json!({ "scenario": "upgrade", "versions": versions_of(&listing) })
+            .to_string(),
     );
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["done"].as_array().map(Vec::len), Some(2));
@@ -758,6 +814,7 @@ impl WebDriver {
         let group = format!("-{}", child.id());
         let _ = Command::new("kill")
             .args(["-s", "KILL", "--", &group])
+            .stderr(Stdio::null())
             .status();
         let _ = child.wait();
         None
@@ -877,6 +934,7 @@ impl Drop for WebDriver {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill")
             .args(["-s", "KILL", "--", &group])
+            .stderr(Stdio::null())
             .status();
         let _ = self.child.wait();
     }
