@@ -237,7 +237,14 @@ fn raw_request(
 #[test]
 fn one_group_accept_in_the_page_makes_every_alike_change_a_baseline_and_the_next_run_passes() {
     let workspace = Workspace::with_six_alike_changes();
-    let review = Review::start(&workspace.store(), &[]);
+    let out = workspace.dir.path().join("second");
+    let review = Review::start(&workspace.store(), &["--out", &out.to_string_lossy()]);
+    let (_, listing) = review.api("GET", "/api/pending", "");
+    assert_eq!(
+        listing["report"].as_str().map(PathBuf::from),
+        Some(out.join("report.html")),
+        "--out names the run's report"
+    );
     let driver = WebDriver::start();
     driver.post("/url", serde_json::json!({ "url": review.url }));
     driver.wait_for(
@@ -764,6 +771,20 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
     for (path, bytes) in &before_accept {
         assert_eq!(&std::fs::read(path).ok(), bytes, "{}", path.display());
     }
+
+    // A --out that is no folder is a usage error, said before anything listens.
+    let stderr = stderr_expecting(
+        binary()
+            .args(["review", "--serve", "--out"])
+            .arg(dir.path().join("no-such-run"))
+            .arg("--snapshots")
+            .arg(&root),
+        2,
+    );
+    assert!(
+        stderr.contains("--out: expected a run's output folder"),
+        "{stderr}"
+    );
 
     // SIGTERM ends it as it ends every command: 143.
     let mut review = review;

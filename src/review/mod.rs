@@ -109,7 +109,7 @@ pub fn describe_pending(store: &SnapshotStore, filter: Option<&str>, exact: bool
             }
         }
     }
-    let _ = writeln!(out, "\naccept with `palette-harness accept [FILTER]`, reject with `palette-harness reject [FILTER]`");
+    let _ = writeln!(out, "\naccept with `palette-harness accept [FILTER]`, reject with `palette-harness reject [FILTER]`, or review them in the browser with `palette-harness review --serve`");
     out
 }
 
