@@ -26,8 +26,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the page outline a page snapshot would compare, for a URL (to write masks against).
     Outline(OutlineArgs),
-    /// List pending snapshots with their changes against the baselines.
-    Review(ReviewArgs),
+    /// List pending snapshots with their changes against the baselines; with --serve, review
+    /// them in the browser (accept, reject, undo) on 127.0.0.1 until Ctrl-C.
+    Review(ReviewServeArgs),
     /// Make pending snapshots (all, or those whose name contains FILTER) the baselines.
     Accept(ReviewArgs),
     /// Delete pending snapshots (all, or those whose name contains FILTER).
@@ -193,6 +194,26 @@ pub struct ReviewArgs {
     /// The snapshot folder.
     #[arg(long, value_name = "DIR", default_value = "snapshots")]
     pub snapshots: PathBuf,
+    /// FILTER is a snapshot's whole id (its path in the snapshot folder without `.snap.new`),
+    /// as report.html's and the review page's commands name it.
+    #[arg(long, requires = "filter")]
+    pub exact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewServeArgs {
+    #[command(flatten)]
+    pub select: ReviewArgs,
+    /// Serve the review page and its JSON API on 127.0.0.1 (the URL with its token is printed)
+    /// until Ctrl-C.
+    #[arg(long)]
+    pub serve: bool,
+    /// The run's output folder, whose report.html the page names.
+    #[arg(long, value_name = "DIR", requires = "serve")]
+    pub out: Option<PathBuf>,
+    /// The port to serve on (0, the default, picks a free one).
+    #[arg(long, value_name = "PORT", requires = "serve")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand};
+use crate::cli::{CheckArgs, Cli, Command, ConsoleArgs, DocsCheckArgs, DocsCommand, ReviewArgs};
 use crate::exit::{Exit, UsageError};
 use crate::report::say;
 use crate::settings::{self, OutputFormat, RunSettings};
@@ -51,18 +51,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             let settings = settings::resolve_record(&args, environment)?;
             in_runtime(record(settings))
         }
+        Command::Review(args) if args.serve => {
+            let settings = settings::resolve_review_serve(&args)?;
+            in_runtime(serve_review(settings))
+        }
         Command::Review(args) => {
-            let store = recovered(&args.snapshots);
-            say::out(&review::describe_pending(&store, args.filter.as_deref()));
+            let ReviewArgs {
+                filter,
+                snapshots,
+                exact,
+            } = &args.select;
+            let store = recovered(snapshots);
+            say::out(&review::describe_pending(&store, filter.as_deref(), *exact));
             Ok(Exit::Passed)
         }
         Command::Accept(args) => print_lines(review::accept(
             &recovered(&args.snapshots),
             args.filter.as_deref(),
+            args.exact,
         )),
         Command::Reject(args) => print_lines(review::reject(
             &recovered(&args.snapshots),
             args.filter.as_deref(),
+            args.exact,
         )),
     }
 }
@@ -333,6 +344,35 @@ async fn serve_console(args: ConsoleArgs, config: console::ConsoleConfig) -> any
     }
     let _ = tokio::signal::ctrl_c().await;
     Ok(Exit::Passed)
+}
+
+/// `review --serve`: the review page until Ctrl-C, `kill` or a closed terminal, which end it
+/// as they end every command. Its URL (with the token) is the first line on stdout.
+async fn serve_review(settings: settings::ReviewServeSettings) -> anyhow::Result<Exit> {
+    // What an interrupted run left half done is finished first, said on stderr: stdout's first
+    // line is the URL, for whoever started the server to read.
+    let store = SnapshotStore::new(&settings.snapshots).with_notices(say::err_line);
+    for line in store.recover() {
+        say::err_line(&line);
+    }
+    let port = settings.port;
+    let server = review::serve::start(review::serve::ServeOptions {
+        store,
+        filter: settings.filter,
+        report: settings.report,
+        port,
+    })
+    .await
+    .map_err(|error| {
+        UsageError(format!(
+            "cannot listen on 127.0.0.1:{port}: {error}; pick another --port (0 picks a free one)"
+        ))
+    })?;
+    say::line(&server.url());
+    say::err_line("review the pending snapshots at the URL above; Ctrl-C stops the server");
+    let exit = termination().await;
+    drop(server);
+    Ok(exit)
 }
 
 fn print_lines(result: Result<Vec<String>, StoreError>) -> anyhow::Result<Exit> {

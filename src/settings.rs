@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::browser::{BrowserKind, BrowserOptions, CertificateTrust};
-use crate::cli::{ConsoleArgs, DiffArgs, RunArgs, ShootArgs};
+use crate::cli::{ConsoleArgs, DiffArgs, ReviewServeArgs, RunArgs, ShootArgs};
 use crate::console::{ConsoleConfig, Fault};
 use crate::diff_command::{parse_region, DiffRequest};
 use crate::redact::Credentials;
@@ -68,6 +68,10 @@ pub enum SettingsError {
     DocsRoot(PathBuf),
     #[error("--fault: {0}")]
     Fault(crate::console::state::UnknownFault),
+    #[error("--out: expected a run's output folder, found no folder at {}", .0.display())]
+    ReviewOut(PathBuf),
+    #[error("--exact: not with --serve, whose page shows every pending snapshot FILTER matches")]
+    ExactWithServe,
     #[error("--product: {0}")]
     Product(crate::console::state::UnknownProduct),
     #[error("--threshold must be between 0 and 1, found {0}")]
@@ -167,6 +171,35 @@ pub fn resolve_console(
                 _ => Err(SettingsError::Rename(pair.clone())),
             })
             .collect::<Result<_, _>>()?,
+    })
+}
+
+/// `review --serve`: the snapshot folder, which pending snapshots, the run's report and port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewServeSettings {
+    pub snapshots: PathBuf,
+    pub filter: Option<String>,
+    /// `--out`'s report.html, where the run left one.
+    pub report: Option<PathBuf>,
+    pub port: u16,
+}
+
+pub fn resolve_review_serve(args: &ReviewServeArgs) -> Result<ReviewServeSettings, SettingsError> {
+    if args.select.exact {
+        return Err(SettingsError::ExactWithServe);
+    }
+    let report = match &args.out {
+        Some(out) if !out.is_dir() => return Err(SettingsError::ReviewOut(out.clone())),
+        Some(out) => Some(out.join("report.html"))
+            .filter(|report| report.is_file())
+            .map(|report| std::path::absolute(&report).unwrap_or(report)),
+        None => None,
+    };
+    Ok(ReviewServeSettings {
+        snapshots: args.select.snapshots.clone(),
+        filter: args.select.filter.clone(),
+        report,
+        port: args.port.unwrap_or(0),
     })
 }
 

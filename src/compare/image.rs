@@ -487,5 +487,27 @@ pub fn paint_box(rgba: &mut [u8], width: u32, height: u32, region: Region, [r, g
     }
 }
 
+/// The smallest box holding every pixel a diff image painted in `color` (the options'
+/// `diff_color`, with `diff_color_darker` the same): where two images differ. `None` when none do.
+pub fn changed_box(diff_rgba: &[u8], width: u32, [r, g, b]: [u8; 3]) -> Option<Region> {
+    let (mut left, mut top, mut right, mut bottom) = (u32::MAX, u32::MAX, 0, 0);
+    let width_pixels = width.max(1) as usize;
+    for (index, pixel) in diff_rgba.chunks_exact(4).enumerate() {
+        if pixel == [r, g, b, 255] {
+            let (x, y) = ((index % width_pixels) as u32, (index / width_pixels) as u32);
+            left = left.min(x);
+            top = top.min(y);
+            right = right.max(x);
+            bottom = bottom.max(y);
+        }
+    }
+    (left <= right).then(|| Region {
+        x: left,
+        y: top,
+        width: right - left + 1,
+        height: bottom - top + 1,
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,10 @@
 //! with [`Slot::Baseline`] is only called for recording, an explicit update, or `accept`, as
 //! [`policy::decide`] says.
 
+mod locked;
 pub mod policy;
+
+pub use locked::LockedStore;
 
 use std::path::{Path, PathBuf};
 
@@ -251,7 +254,8 @@ impl SnapshotStore {
         found
     }
 
-    /// Every file under the store.
+    /// Every file under the store. A symbolic link to a folder is not followed: nothing outside
+    /// the store's folder is listed, recovered or accepted through one.
     fn files(&self) -> Vec<PathBuf> {
         let mut files = Vec::new();
         let mut folders = vec![self.root.clone()];
@@ -261,7 +265,7 @@ impl SnapshotStore {
             };
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.is_dir() {
+                if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
                     folders.push(path);
                 } else {
                     files.push(path);
@@ -315,15 +319,7 @@ impl SnapshotStore {
     }
 
     pub fn reject(&self, pending: &Pending) -> Result<(), StoreError> {
-        let _lock = self.lock_baselines()?;
-        if let Some(image) = &pending.image {
-            let _ = std::fs::remove_file(image);
-        }
-        std::fs::remove_file(&pending.path).map_err(|source| StoreError {
-            action: "reject",
-            path: pending.path.clone(),
-            source,
-        })
+        self.while_locked(|locked| locked.reject(pending))?
     }
 }
 

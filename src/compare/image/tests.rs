@@ -219,3 +219,37 @@ fn bands_across_threads_count_the_same_as_one_pass() {
     .unwrap();
     assert_eq!(counts.different, u64::from(height.div_ceil(7)));
 }
+
+#[test]
+fn the_changed_box_holds_every_differing_pixel_and_nothing_else() {
+    let left = canvas(10, 8, [255, 255, 255]);
+    let mut right = left.clone();
+    set(&mut right, 10, 2, 3, [0, 0, 0]);
+    set(&mut right, 10, 6, 5, [0, 0, 0]);
+    let options = DiffOptions::default();
+    let mut output = vec![0; left.len()];
+    let counts = diff(
+        image(10, 8, &left),
+        image(10, 8, &right),
+        &options,
+        Some(&mut output),
+    )
+    .unwrap();
+    assert_eq!(counts.different, 2);
+    let expected = Region {
+        x: 2,
+        y: 3,
+        width: 5,
+        height: 3,
+    };
+    assert_eq!(changed_box(&output, 10, options.diff_color), Some(expected));
+    let mut same = vec![0; left.len()];
+    diff(
+        image(10, 8, &left),
+        image(10, 8, &left),
+        &options,
+        Some(&mut same),
+    )
+    .unwrap();
+    assert_eq!(changed_box(&same, 10, options.diff_color), None);
+}

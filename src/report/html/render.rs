@@ -7,6 +7,7 @@ use super::HtmlReport;
 use crate::event::{Fact, Outcome, SnapshotCheck, SnapshotKind, StepFailure, Verdict};
 use crate::html::escape;
 use crate::report::model::{ScenarioModel, StepModel, StepStatus};
+use crate::review::accept_command_for;
 
 /// A step's status as the report's CSS classes and words know it.
 fn status_word(status: &StepStatus) -> &'static str {
@@ -375,6 +376,14 @@ impl HtmlReport {
                 html,
                 "<p class=\"muted\">written: <code>{}</code></p>",
                 escape(&stored.to_string_lossy())
+            );
+        }
+        // A pending snapshot says how to make it the baseline, folder and all.
+        if let Some(command) = check.stored.as_deref().and_then(accept_command_for) {
+            let _ = write!(
+                html,
+                "<p class=\"muted\">accept it with <code class=\"accept\">{}</code></p>",
+                escape(&command)
             );
         }
         match check.kind {
