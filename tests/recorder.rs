@@ -9,13 +9,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::corpus::{built, corpus};
+use common::webdriver::*;
 use common::*;
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -254,31 +255,6 @@ impl Drop for Recorder {
             let _ = self.child.wait();
         }
     }
-}
-
-/// One WebDriver request; the answer's body, read to its Content-Length.
-fn webdriver_http(address: &str, method: &str, path: &str, body: &str) -> String {
-    let mut stream = std::net::TcpStream::connect(address).expect("the recorder's driver answers");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).expect("request sent");
-    let mut reader = BufReader::new(stream);
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("header");
-        if line.trim().is_empty() {
-            break;
-        }
-        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = value.trim().parse().expect("length");
-        }
-    }
-    let mut answer = vec![0; length];
-    reader.read_exact(&mut answer).expect("body");
-    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// `(verb role label)` of every click, select and expect action, in order: what a recording can

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // Each test file uses its own subset of these helpers.
 
 pub mod corpus;
+pub mod webdriver;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
