@@ -204,7 +204,7 @@ pub fn considered_instead(
 pub fn action_line_finding(action_text: &str, missed: &str, role: Role, name: &str) -> String {
     let instead = Target {
         role,
-        label: Some(name.replace('"', "\\\"")),
+        label: Some(name.to_string()),
         within: None,
     }
     .to_string();

@@ -4,6 +4,7 @@
 
 use crate::locate::{choose, layer_aliases, Candidate, NoSingleMatch};
 use crate::scenario::action::parse_action;
+pub use crate::scenario::action::quoted;
 use crate::scenario::Role;
 
 /// The longest label a recorded sentence uses: longer names are paragraphs, not labels.
@@ -73,11 +74,6 @@ fn role_of(script_name: &str) -> Option<Role> {
         .iter()
         .map(|(role, _)| *role)
         .find(|role| role.script_name() == script_name)
-}
-
-/// A label inside a sentence's double quotes.
-pub fn quoted(label: &str) -> String {
-    format!("\"{}\"", label.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn candidate_at(candidates: &[Candidate], index: i64) -> Option<&Candidate> {

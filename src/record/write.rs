@@ -7,6 +7,7 @@
 use super::naming::Line;
 use super::recording::RecordedStep;
 use crate::scenario::action::{is_mutating, parse_action};
+use crate::scenario::toml_text::toml_string;
 
 /// What the recorded steps are called.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,28 +106,6 @@ fn comment(line: &Line) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A TOML string: a literal one (`'…'`, as the shipped scenarios write actions) where the text
-/// allows it, else a basic one with escapes.
-pub fn toml_string(text: &str) -> String {
-    if !text.contains('\'') && !text.chars().any(char::is_control) {
-        return format!("'{text}'");
-    }
-    let mut quoted = String::from("\"");
-    for character in text.chars() {
-        match character {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            other if other.is_control() => quoted.push_str(&format!("\\u{:04X}", other as u32)),
-            other => quoted.push(other),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 /// Why a `--from` scenario's text cannot be kept up to a step.

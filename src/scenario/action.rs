@@ -110,10 +110,16 @@ pub struct Target {
     pub within: Option<Box<Target>>,
 }
 
+/// A label as a sentence writes it: in double quotes, a quote inside it as `\"` and a
+/// backslash as `\\`, so the sentence reads back as the same label.
+pub fn quoted(label: &str) -> String {
+    format!("\"{}\"", label.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.label {
-            Some(label) => write!(f, "{} \"{}\"", self.role, label)?,
+            Some(label) => write!(f, "{} {}", self.role, quoted(label))?,
             None => write!(f, "{}", self.role)?,
         }
         if let Some(within) = &self.within {

@@ -10,6 +10,7 @@ pub mod action;
 mod duration;
 mod parse;
 pub mod source;
+pub mod toml_text;
 
 use std::fmt;
 use std::path::PathBuf;

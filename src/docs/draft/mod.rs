@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use super::guide::{Guide, GuideStep, StepPart};
 use crate::scenario::action::is_mutating_label;
+use crate::scenario::toml_text::{toml_basic_string, toml_string};
 use crate::scenario::{Role, Target};
 use rules::{Drafted, StepContext};
 
@@ -294,35 +295,6 @@ fn shot_sentence(name: &str, highlight: &[Target]) -> String {
         let _ = write!(text, " highlighting {}", targets.join(" and "));
     }
     text
-}
-
-/// A TOML string: literal (`'…'`) when it can be, as the shipped scenarios write actions, else
-/// basic with escapes.
-pub fn toml_string(text: &str) -> String {
-    if !text.contains(['\'', '\n', '\r', '\t']) && !text.chars().any(char::is_control) {
-        return format!("'{text}'");
-    }
-    toml_basic_string(text)
-}
-
-/// A TOML basic string (`"…"`) with every character that needs it escaped.
-pub fn toml_basic_string(text: &str) -> String {
-    let mut quoted = String::from("\"");
-    for character in text.chars() {
-        match character {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            other if other.is_control() => {
-                let _ = write!(quoted, "\\u{:04X}", u32::from(other));
-            }
-            other => quoted.push(other),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 /// A comment, one line (a guide sentence never needs two).

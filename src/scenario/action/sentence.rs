@@ -44,8 +44,9 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Spanned>, ActionSyntaxError> {
                         })
                     }
                     Some('"') => break,
-                    Some('\\') if characters.get(index + 1) == Some(&'"') => {
-                        value.push('"');
+                    // `\"` is a quote inside the label, `\\` a backslash.
+                    Some('\\') if matches!(characters.get(index + 1), Some('"' | '\\')) => {
+                        value.push(characters[index + 1]);
                         index += 2;
                     }
                     Some(other) => {

@@ -201,3 +201,30 @@ fn buttons_that_change_the_console_are_mutating() {
         "Update Management"
     ))));
 }
+
+#[test]
+fn a_target_written_out_reads_back_as_the_same_label_whatever_it_holds() {
+    for label in [
+        "Update",
+        r#"Say "hi""#,
+        r"C:\path\",
+        r#"ends with \""#,
+        "tab\tand spaces",
+    ] {
+        let target = Target {
+            role: Role::Button,
+            label: Some(label.to_string()),
+            within: Some(Box::new(Target {
+                role: Role::Dialog,
+                label: Some(label.to_string()),
+                within: None,
+            })),
+        };
+        let written = format!("click {target}");
+        assert_eq!(
+            parse_action(&written),
+            Ok(ActionKind::Click(target.clone())),
+            "{written}"
+        );
+    }
+}
