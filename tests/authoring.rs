@@ -292,3 +292,89 @@ fn bad_input_to_the_authoring_commands_exits_2_and_says_where() {
         "{stderr}"
     );
 }
+
+/// A step's title and a layer's name.
+type LayerInStep = (String, String);
+
+/// Every `back up layer`, and every `replace layer … with support values`, with its step.
+fn layer_actions(scenario: &Scenario) -> (Vec<LayerInStep>, Vec<LayerInStep>) {
+    let (mut backups, mut replaced) = (Vec::new(), Vec::new());
+    for step in &scenario.steps {
+        for action in &step.actions {
+            match &action.kind {
+                ActionKind::BackUpLayer { layer } => backups.push((step.title(), layer.clone())),
+                ActionKind::ReplaceWithSupportValues { layer } => {
+                    assert!(
+                        step.mutating,
+                        "{}: pasting support's values changes the console",
+                        step.title()
+                    );
+                    replaced.push((step.title(), layer.clone()))
+                }
+                _ => {}
+            }
+        }
+    }
+    (backups, replaced)
+}
+
+#[test]
+fn a_draft_backs_up_the_layers_the_guide_copies_and_replaces_them_where_support_sent_values() {
+    let out = tempfile::tempdir().expect("temp dir");
+    for (guide, scenario_file, _) in SHIPPED {
+        let draft = out.path().join("draft.toml");
+        run_expecting(
+            binary().args(["docs", "draft", guide, "--out"]).arg(&draft),
+            0,
+        );
+        let drafted = scenario::load(&draft).expect("the draft loads");
+        let shipped = scenario::load(Path::new(scenario_file)).expect("shipped scenario");
+        let (drafted_backups, drafted_replaced) = layer_actions(&drafted);
+        let (shipped_backups, shipped_replaced) = layer_actions(&shipped);
+        // The guide copies "your CSI, CNI, and Kubernetes layers"; the scenario also the OS one.
+        let layers: Vec<&str> = drafted_backups
+            .iter()
+            .map(|(_, layer)| layer.as_str())
+            .collect();
+        assert_eq!(layers, ["CSI", "CNI", "Kubernetes"], "{guide}");
+        for backup in &drafted_backups {
+            assert!(
+                shipped_backups.contains(backup),
+                "{guide}: {backup:?} in {shipped_backups:?}"
+            );
+        }
+        for replaced in &drafted_replaced {
+            assert!(
+                shipped_replaced.contains(replaced),
+                "{guide}: {replaced:?} in {shipped_replaced:?}"
+            );
+        }
+        // The guide's step that says so is drafted wherever the scenario has it.
+        assert_eq!(
+            drafted_replaced.is_empty(),
+            shipped_replaced.is_empty(),
+            "{guide}: {drafted_replaced:?}"
+        );
+        // The configuration values' image highlights the editor, as the scenario does.
+        let shot_of_backups = |scenario: &Scenario| {
+            scenario
+                .steps
+                .iter()
+                .filter(|step| {
+                    step.actions
+                        .iter()
+                        .any(|a| matches!(a.kind, ActionKind::BackUpLayer { .. }))
+                })
+                .flat_map(|step| &step.actions)
+                .find_map(|action| match &action.kind {
+                    ActionKind::Screenshot(shot) => Some(shot.clone()),
+                    _ => None,
+                })
+        };
+        assert_eq!(
+            shot_of_backups(&drafted),
+            shot_of_backups(&shipped),
+            "{guide}"
+        );
+    }
+}

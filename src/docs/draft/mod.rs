@@ -13,7 +13,7 @@ mod tests;
 use std::fmt::Write as _;
 
 use super::guide::{Guide, GuideStep, StepPart};
-use crate::scenario::action::is_mutating_label;
+use crate::scenario::action::{is_mutating_label, quoted};
 use crate::scenario::toml_text::{toml_basic_string, toml_string};
 use crate::scenario::{Role, Target};
 use rules::{Drafted, StepContext};
@@ -82,10 +82,12 @@ pub fn draft(guide: &Guide, title: &str, docs_path: &str) -> Result<Draft, Draft
         return Err(DraftError::NoSteps);
     }
     let places = outside_places(&done);
+    // The layers named for backup carry from step to step ("each layer" later means them).
+    let mut layers = Vec::new();
     let mut steps: Vec<DraftStep> = done
         .iter()
         .zip(places)
-        .map(|(step, place)| draft_step(guide, step, place))
+        .map(|(step, place)| draft_step(guide, step, place, &mut layers))
         .collect();
     let mut todo_steps = 0;
     for step in &mut steps {
@@ -172,7 +174,12 @@ fn same_terminal_as_before(places: &mut [Option<String>]) {
     }
 }
 
-fn draft_step(guide: &Guide, step: &GuideStep, outside: Option<String>) -> DraftStep {
+fn draft_step(
+    guide: &Guide,
+    step: &GuideStep,
+    outside: Option<String>,
+    layers: &mut Vec<String>,
+) -> DraftStep {
     let mut drafted = DraftStep {
         section: match &step.tab {
             Some(tab) => format!("{} ({tab})", step.section),
@@ -187,7 +194,10 @@ fn draft_step(guide: &Guide, step: &GuideStep, outside: Option<String>) -> Draft
     if drafted.outside.is_some() {
         return drafted;
     }
-    let mut context = StepContext::default();
+    let mut context = StepContext {
+        dialog: None,
+        layers: std::mem::take(layers),
+    };
     for part in &step.parts {
         match part {
             StepPart::Words(words) => {
@@ -212,6 +222,7 @@ fn draft_step(guide: &Guide, step: &GuideStep, outside: Option<String>) -> Draft
             }
         }
     }
+    *layers = context.layers;
     drafted
 }
 
@@ -262,14 +273,7 @@ fn shoot(step: &mut DraftStep, name: &str, alt: &str, bold: &[String]) {
 
 /// A target in the action language: `button "Confirm" in dialog "Palette version update"`.
 pub fn target_sentence(target: &Target) -> String {
-    let mut text = target.role.words().to_string();
-    if let Some(label) = &target.label {
-        let _ = write!(text, " \"{}\"", label.replace('"', "\\\""));
-    }
-    if let Some(within) = &target.within {
-        let _ = write!(text, " in {}", target_sentence(within));
-    }
-    text
+    target.to_string()
 }
 
 /// An action sentence: layers are selected, everything else clicked, as the guides say.
@@ -282,9 +286,13 @@ pub fn action_sentence(action: &Drafted) -> String {
         Drafted::Click(target) | Drafted::Navigate(target) => {
             format!("click {}", target_sentence(target))
         }
-        Drafted::ExpectText(text) => format!("expect text \"{}\"", text.replace('"', "\\\"")),
+        Drafted::ExpectText(text) => format!("expect text {}", quoted(text)),
         Drafted::TypeInto(target) => format!("type \"TODO\" into {}", target_sentence(target)),
         Drafted::WaitUntilUnlocked => "wait until unlocked".to_string(),
+        Drafted::BackUpLayer(layer) => format!("back up layer {}", quoted(layer)),
+        Drafted::ReplaceWithSupportValues(layer) => {
+            format!("replace layer {} with support values", quoted(layer))
+        }
     }
 }
 
@@ -335,6 +343,8 @@ fn render(title: &str, docs_path: &str, steps: &[DraftStep]) -> String {
             Item::Action(Drafted::Click(target)) => {
                 target.label.as_deref().is_some_and(is_mutating_label)
             }
+            // Pasting support's values and saving changes the console.
+            Item::Action(Drafted::ReplaceWithSupportValues(_)) => true,
             _ => false,
         });
         if mutating {

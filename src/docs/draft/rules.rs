@@ -4,9 +4,11 @@
 //! `field`, `modal`), and the phrase that leads to it (`from the left **Main Menu**`, `>`). The
 //! tables below are that reading, as data; [`translate`] applies them to one sentence. Pure.
 //!
-//! What it does not do: guess a value to type (it writes `TODO`), tell which layer "each layer"
-//! means, or translate what happens off the page (copying to a comparison tool): those stay
-//! TODOs for the person reviewing the draft.
+//! The rehearsal's own steps are read too: layers the guide copies "for backup" become `back up
+//! layer`, and "replace … each … layer … with the values … from our support team" becomes
+//! `replace layer … with support values` for the layers backed up before. What it does not do:
+//! guess a value to type (it writes `TODO`), or translate what happens off the page (copying to
+//! a comparison tool): those stay TODOs for the person reviewing the draft.
 
 use crate::scenario::{Role, Target};
 
@@ -22,6 +24,11 @@ pub enum Drafted {
     /// `type "TODO" into field "X"`: the guide says what to enter, never a value.
     TypeInto(Target),
     WaitUntilUnlocked,
+    /// `back up layer "CSI"`: the guide asks for a layer's configuration to be kept for backup.
+    BackUpLayer(String),
+    /// `replace layer "CSI" with support values`: the guide asks for each layer's configuration
+    /// to be replaced with what support sent.
+    ReplaceWithSupportValues(String),
 }
 
 /// What the verb before a bold label asks for.
@@ -170,10 +177,81 @@ pub struct Translation {
     pub untranslated: bool,
 }
 
-/// What carries from one sentence of a step to the next: the dialog the step works in.
+/// What carries from one sentence of a step to the next: the dialog the step works in, and the
+/// profile layers the guide named for backup so far (for "each layer" later on).
 #[derive(Clone, Debug, Default)]
 pub struct StepContext {
     pub dialog: Option<String>,
+    pub layers: Vec<String>,
+}
+
+/// The layers a sentence lists before the word `layers` (`your CSI, CNI, and Kubernetes layers`
+/// → CSI, CNI, Kubernetes); none where it lists none.
+pub fn layers_listed(sentence: &str) -> Vec<String> {
+    let lower = sentence.to_lowercase();
+    let Some(at) = lower.find(" layers") else {
+        return Vec::new();
+    };
+    let before = &sentence[..at];
+    let lower_before = &lower[..at];
+    let start = ["your ", "the "]
+        .iter()
+        .filter_map(|word| lower_before.rfind(word).map(|found| found + word.len()))
+        .max()
+        .unwrap_or(0);
+    let names: Vec<String> = before[start..]
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|name| name.trim().trim_start_matches("and ").trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
+    // A list of layer names is a few short names, each starting with a capital (`CSI`,
+    // `Kubernetes`), not words such as "all Enterprise Cluster Profile".
+    let plausible = names.iter().all(|name| {
+        name.split_whitespace().count() <= 2 && name.chars().next().is_some_and(char::is_uppercase)
+    });
+    if plausible {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+/// The rehearsal's own steps, as a guide says them: layers copied for backup become `back up
+/// layer`, each layer replaced with support's values becomes `replace layer … with support
+/// values` (for the layers named for backup before). `None` for any other sentence.
+fn rehearsal_actions(
+    lower: &str,
+    sentence: &str,
+    context: &mut StepContext,
+) -> Option<Vec<Drafted>> {
+    if lower.contains("layers") && (lower.contains("backup") || lower.contains("back up")) {
+        let layers = layers_listed(sentence);
+        if layers.is_empty() {
+            return None;
+        }
+        for layer in &layers {
+            if !context.layers.contains(layer) {
+                context.layers.push(layer.clone());
+            }
+        }
+        return Some(layers.into_iter().map(Drafted::BackUpLayer).collect());
+    }
+    if lower.contains("replace")
+        && lower.contains("support")
+        && lower.contains("layer")
+        && !context.layers.is_empty()
+    {
+        return Some(
+            context
+                .layers
+                .iter()
+                .cloned()
+                .map(Drafted::ReplaceWithSupportValues)
+                .collect(),
+        );
+    }
+    None
 }
 
 /// A sentence as text and bold labels, in order.
@@ -259,6 +337,10 @@ fn continues_list(text: &str) -> bool {
 pub fn translate(sentence: &str, context: &mut StepContext) -> Translation {
     let mut translation = Translation::default();
     let lower = sentence.to_lowercase();
+    if let Some(actions) = rehearsal_actions(&lower, sentence, context) {
+        translation.actions = actions;
+        return translation;
+    }
     if lower.starts_with("log in") && lower.contains("console") {
         translation.actions.push(Drafted::LogIn);
     }
@@ -478,6 +560,14 @@ pub fn highlighted(alt: &str, bold: &[String]) -> Highlighted {
     let Some(end) = alt.rfind(" highlighted") else {
         return Highlighted::Nothing;
     };
+    // `with the highlighted … configuration values`: a layer's values are what its editor shows.
+    if alt.to_lowercase().contains("configuration values") {
+        return Highlighted::Targets(vec![Target {
+            role: Role::Editor,
+            label: None,
+            within: None,
+        }]);
+    }
     let phrase = &alt[..end];
     let phrase = match phrase.rfind(" with ") {
         Some(at) => &phrase[at + " with ".len()..],

@@ -270,3 +270,46 @@ fn a_label_with_quotes_is_escaped_in_its_action_sentence() {
         }])
     );
 }
+
+#[test]
+fn layers_copied_for_backup_are_backed_up_and_each_is_later_replaced_with_supports_values() {
+    assert_eq!(
+        rules::layers_listed(
+            "Copy the configurations for your CSI, CNI, and Kubernetes layers to an external location for backup."
+        ),
+        ["CSI", "CNI", "Kubernetes"]
+    );
+    assert!(rules::layers_listed(
+        "Make sure to transfer the configuration changes and additions in all Enterprise Cluster Profile layers to preserve them."
+    )
+    .is_empty());
+    let mut context = StepContext::default();
+    let backed_up = rules::translate(
+        "Copy the configurations for your OS and Kubernetes layers to an external location for backup.",
+        &mut context,
+    );
+    assert_eq!(
+        backed_up.actions,
+        [
+            Drafted::BackUpLayer("OS".to_string()),
+            Drafted::BackUpLayer("Kubernetes".to_string())
+        ]
+    );
+    let replaced = rules::translate(
+        "Open each Enterprise Cluster profile layer and replace their configurations with the values you received from our support team.",
+        &mut context,
+    );
+    assert_eq!(
+        replaced.actions,
+        [
+            Drafted::ReplaceWithSupportValues("OS".to_string()),
+            Drafted::ReplaceWithSupportValues("Kubernetes".to_string())
+        ]
+    );
+    // Without layers named before, "each layer" is no one the draft can name.
+    let unknown = rules::translate(
+        "Open each Enterprise Cluster profile layer and replace their configurations with the values you received from our support team.",
+        &mut StepContext::default(),
+    );
+    assert!(unknown.actions.is_empty() && unknown.untranslated);
+}
