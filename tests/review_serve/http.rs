@@ -383,11 +383,7 @@ fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_out
     assert_eq!(status, 200);
     let set_cookie = head
         .lines()
-        .find_map(|line| {
-            line.to_ascii_lowercase()
-                .starts_with("set-cookie:")
-                .then_some(line)
-        })
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
         .unwrap_or_else(|| panic!("no Set-Cookie: {head}"));
     assert_eq!(
         set_cookie.split_once(':').map(|(_, value)| value.trim()),
