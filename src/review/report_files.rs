@@ -4,6 +4,8 @@
 //! and never the run's lock. Reads the file system (each component's `symlink_metadata`) but
 //! serves nothing itself.
 
+use std::io::Read as _;
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Component, Path, PathBuf};
 
 /// `--out`'s lock file (`harness::output`), which says which process holds the folder: not a
@@ -95,6 +97,25 @@ pub fn confined(root: &Path, raw: &str) -> Result<PathBuf, Unserved> {
     Ok(canonical)
 }
 
+/// The file `raw` names (as `confined` checks it) and its bytes. The file is opened without
+/// following a link in its last component, so one swapped in after the check is refused, not
+/// read.
+pub fn read_confined(root: &Path, raw: &str) -> Result<(PathBuf, Vec<u8>), Unserved> {
+    let path = confined(root, raw)?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|_| Unserved::Missing)?;
+    if !file.metadata().is_ok_and(|metadata| metadata.is_file()) {
+        return Err(Unserved::Missing);
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|_| Unserved::Missing)?;
+    Ok((path, bytes))
+}
+
 /// The content type a file of the report is sent with, by its extension; anything else is
 /// bytes to save, never content a browser guesses at.
 pub fn content_type(path: &Path) -> &'static str {
@@ -142,6 +163,14 @@ mod tests {
         );
         assert_eq!(confined(&out, "nothing.png"), Err(Unserved::Missing));
         assert_eq!(confined(&out, "summary%20three"), Err(Unserved::Missing));
+        assert_eq!(
+            read_confined(&out, "report.html"),
+            Ok((root.join("report.html"), b"<html>".to_vec()))
+        );
+        assert_eq!(
+            read_confined(&out, "summary%20three"),
+            Err(Unserved::Missing)
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use super::guard::{
     Refused, Token,
 };
 use super::journal::Act;
-use super::report_files::{confined, content_type};
+use super::report_files::{content_type, read_confined};
 use crate::snapshot::SnapshotStore;
 
 const PAGE: &str = include_str!("page.html");
@@ -243,8 +243,8 @@ async fn answer(request: Request<Incoming>, shared: &Arc<Shared>) -> Response<Fu
 async fn report_file(out: Option<PathBuf>, relative: String) -> Response<Full<Bytes>> {
     let read = tokio::task::spawn_blocking(move || {
         let out = out.ok_or_else(|| "no --out was given: there is no report".to_string())?;
-        let path = confined(&out, &relative).map_err(|unserved| unserved.to_string())?;
-        let body = std::fs::read(&path).map_err(|_| "the file cannot be read".to_string())?;
+        let (path, body) =
+            read_confined(&out, &relative).map_err(|unserved| unserved.to_string())?;
         let top_report = relative == "report.html";
         Ok::<_, String>((content_type(&path), body, top_report))
     })
