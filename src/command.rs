@@ -359,7 +359,7 @@ async fn serve_review(settings: settings::ReviewServeSettings) -> anyhow::Result
     let server = review::serve::start(review::serve::ServeOptions {
         store,
         filter: settings.filter,
-        report: settings.report,
+        out: settings.out,
         port,
     })
     .await

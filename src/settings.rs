@@ -179,8 +179,8 @@ pub fn resolve_console(
 pub struct ReviewServeSettings {
     pub snapshots: PathBuf,
     pub filter: Option<String>,
-    /// `--out`'s report.html, where the run left one.
-    pub report: Option<PathBuf>,
+    /// `--out`: the run's output folder, whose report the server serves.
+    pub out: Option<PathBuf>,
     pub port: u16,
 }
 
@@ -188,17 +188,15 @@ pub fn resolve_review_serve(args: &ReviewServeArgs) -> Result<ReviewServeSetting
     if args.select.exact {
         return Err(SettingsError::ExactWithServe);
     }
-    let report = match &args.out {
+    let out = match &args.out {
         Some(out) if !out.is_dir() => return Err(SettingsError::ReviewOut(out.clone())),
-        Some(out) => Some(out.join("report.html"))
-            .filter(|report| report.is_file())
-            .map(|report| std::path::absolute(&report).unwrap_or(report)),
+        Some(out) => Some(std::path::absolute(out).unwrap_or_else(|_| out.clone())),
         None => None,
     };
     Ok(ReviewServeSettings {
         snapshots: args.select.snapshots.clone(),
         filter: args.select.filter.clone(),
-        report,
+        out,
         port: args.port.unwrap_or(0),
     })
 }

@@ -210,6 +210,18 @@ fn raw_request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, String) {
+    let (status, _, body) = raw_exchange(address, method, target, headers, body);
+    (status, body)
+}
+
+/// One HTTP request: the status, the response's header lines and its body (lossy UTF-8).
+fn raw_exchange(
+    address: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
     let mut stream = std::net::TcpStream::connect(address).expect("server reachable");
     let mut request = format!("{method} {target} HTTP/1.1\r\n");
     for (name, value) in headers {
@@ -228,11 +240,8 @@ fn raw_request(
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_string(), body.to_string())
 }
 
 #[test]
@@ -250,6 +259,45 @@ fn one_group_accept_in_the_page_makes_every_alike_change_a_baseline_and_the_next
     driver.post("/url", serde_json::json!({ "url": review.url }));
     driver.wait_for(
         "six pending snapshots",
+        "return document.querySelectorAll('article.snapshot[data-status=pending]').length === 6",
+    );
+    // The run's report, served by the review server: the page's link followed in the same
+    // browser. The report's images are relative links, which carry no token: only the cookie
+    // the review page was given lets them load.
+    let report_link = driver.find("a#report");
+    driver.post(
+        &format!("/element/{report_link}/click"),
+        serde_json::json!({}),
+    );
+    driver.wait_for(
+        "the run's report, every image loaded or failed",
+        "return location.pathname === '/report/report.html' && document.title === 'palette-harness report' && document.images.length > 0 && [...document.images].every((image) => image.complete)",
+    );
+    let report = driver.execute(
+        "return { search: location.search, cookie: document.cookie, pending: [...document.querySelectorAll('div.snapshot')].filter((s) => s.querySelector('code.accept')).map((s) => [...s.querySelectorAll('img')].map((i) => [i.getAttribute('src'), i.naturalWidth])) }",
+        serde_json::json!([]),
+    );
+    assert_eq!(report["search"], "", "the report's URL carries no token");
+    assert_eq!(report["cookie"], "", "HttpOnly: no script reads the token");
+    let pending = report["pending"].as_array().expect("pending snapshots");
+    assert_eq!(pending.len(), 6, "one per pending snapshot: {report}");
+    let images: Vec<&serde_json::Value> = pending
+        .iter()
+        .flat_map(|snapshot| snapshot.as_array().expect("its images"))
+        .collect();
+    assert!(
+        images.len() >= 9,
+        "the three pending images' baseline, actual and diff: {report}"
+    );
+    assert!(
+        images
+            .iter()
+            .all(|image| image[1].as_u64().is_some_and(|width| width > 0)),
+        "every image of a pending snapshot decoded: {report}"
+    );
+    driver.post("/back", serde_json::json!({}));
+    driver.wait_for(
+        "the review page again, six pending snapshots",
         "return document.querySelectorAll('article.snapshot[data-status=pending]').length === 6",
     );
     // The three page snapshots changed the same lines, the three images the same pixels.
@@ -467,331 +515,6 @@ fn a_reject_keeps_the_baseline_byte_for_byte_and_an_undo_puts_back_every_file() 
     );
 }
 
-/// Each snapshot's version in a listing, as an action sends them back.
-fn versions_of(listing: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    listing["snapshots"]
-        .as_array()
-        .expect("snapshots")
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().unwrap_or("").to_string(),
-                s["version"].clone(),
-            )
-        })
-        .collect()
-}
-
-/// A PNG of `width`×`height` pixels of one colour.
-fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let image =
-        image::RgbaImage::from_pixel(width, height, image::Rgba([rgb[0], rgb[1], rgb[2], 255]));
-    let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("PNG");
-    bytes
-}
-
-#[test]
-fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside_the_folder() {
-    use palette_harness::snapshot::{Metadata, Slot, SnapshotId, SnapshotStore};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("store");
-    let store = SnapshotStore::new(&root);
-    let id = |name: &str, variant: Option<&str>| SnapshotId {
-        scenario: "upgrade".to_string(),
-        name: name.to_string(),
-        variant: variant.map(str::to_string),
-    };
-    let page = id("summary", None);
-    store
-        .write_text(
-            &page,
-            Slot::Baseline,
-            &Metadata::default(),
-            "- text: \"old\"",
-        )
-        .expect("baseline");
-    store
-        .write_text(
-            &page,
-            Slot::Pending,
-            &Metadata::default(),
-            "- text: \"new\"",
-        )
-        .expect("pending");
-    let picture = id("summary", Some("chrome-4x4"));
-    store
-        .write_image(
-            &picture,
-            Slot::Baseline,
-            &Metadata::default(),
-            &png(4, 4, [255, 255, 255]),
-        )
-        .expect("image baseline");
-    store
-        .write_image(
-            &picture,
-            Slot::Pending,
-            &Metadata::default(),
-            &png(4, 4, [0, 0, 0]),
-        )
-        .expect("pending image");
-    // Outside the folder: a secret, and a pending snapshot reached through a symbolic link.
-    let outside = dir.path().join("outside");
-    std::fs::create_dir_all(&outside).expect("outside");
-    std::fs::write(outside.join("secret.txt"), "TOP-SECRET-BYTES").expect("secret");
-    let leak = SnapshotStore::new(&outside);
-    leak.write_image(
-        &id("leak", Some("v")),
-        Slot::Pending,
-        &Metadata::default(),
-        b"TOP-SECRET-BYTES",
-    )
-    .expect("outside snapshot");
-    std::os::unix::fs::symlink(&outside, root.join("linked")).expect("symlink");
-    let before: BTreeMap<PathBuf, Vec<u8>> = [
-        store.path(&page, Slot::Baseline),
-        store.path(&page, Slot::Pending),
-        store.image_path(&picture, Slot::Baseline),
-        store.image_path(&picture, Slot::Pending),
-        store.path(&picture, Slot::Pending),
-        store.path(&picture, Slot::Baseline),
-    ]
-    .into_iter()
-    .map(|path| {
-        let bytes = std::fs::read(&path).expect("written");
-        (path, bytes)
-    })
-    .collect();
-    let unchanged = || {
-        before
-            .iter()
-            .all(|(path, bytes)| std::fs::read(path).ok().as_ref() == Some(bytes))
-    };
-
-    let review = Review::start(&root, &[]);
-    let host = review.address.clone();
-    let token = review.token.clone();
-    let own_origin = format!("http://{host}");
-    let port = host.split(':').nth(1).unwrap_or("").to_string();
-    let foreign_host = format!("evil.example:{port}");
-    let localhost = format!("localhost:{port}");
-
-    // Without the token, with a wrong one, with a foreign Host or Origin: 403, even for an
-    // accept that names the right versions.
-    let (_, early) = review.api("GET", "/api/pending", "");
-    let would_accept =
-        serde_json::json!({ "scenario": "upgrade", "versions": versions_of(&early) }).to_string();
-    let refused = [
-        review.request("GET", "/api/pending", &[("Host", host.as_str())], ""),
-        review.request("GET", "/", &[("Host", host.as_str())], ""),
-        review.request(
-            "GET",
-            &format!("/?token={}", "0".repeat(64)),
-            &[("Host", host.as_str())],
-            "",
-        ),
-        review.request(
-            "GET",
-            "/api/pending",
-            &[("Host", host.as_str()), ("X-Review-Token", "guess")],
-            "",
-        ),
-        review.request(
-            "GET",
-            &format!("/api/pending?token={token}"),
-            &[("Host", foreign_host.as_str())],
-            "",
-        ),
-        review.request(
-            "POST",
-            "/api/accept",
-            &[
-                ("Host", host.as_str()),
-                ("X-Review-Token", token.as_str()),
-                ("Origin", "http://evil.example"),
-                ("Content-Type", "application/json"),
-            ],
-            &would_accept,
-        ),
-    ];
-    for (status, body) in &refused {
-        assert_eq!(*status, 403, "{body}");
-    }
-    assert!(unchanged(), "nothing changed by a refused request");
-    // With the token in the query, the page; from its own origin, the API.
-    let (status, html) = review.request(
-        "GET",
-        &format!("/?token={token}"),
-        &[("Host", host.as_str())],
-        "",
-    );
-    assert_eq!(status, 200);
-    assert!(html.contains("palette-harness review") && !html.contains(&token));
-    let (status, _) = review.request(
-        "GET",
-        "/api/pending",
-        &[
-            ("Host", localhost.as_str()),
-            ("X-Review-Token", token.as_str()),
-            ("Origin", own_origin.as_str()),
-        ],
-        "",
-    );
-    assert_eq!(status, 200);
-    // Changes only by POST with JSON.
-    let (status, _) = review.request(
-        "GET",
-        &format!("/api/accept?token={token}"),
-        &[("Host", host.as_str())],
-        "",
-    );
-    assert_eq!(status, 405);
-    let (status, _) = review.request(
-        "POST",
-        &format!("/api/reject?token={token}"),
-        &[
-            ("Host", host.as_str()),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        "scenario=upgrade",
-    );
-    assert_eq!(status, 415);
-    assert!(unchanged());
-
-    // The listing: the two snapshots, not the one behind the link.
-    let (status, listing) = review.api("GET", "/api/pending", "");
-    assert_eq!(status, 200, "{listing}");
-    let snapshots = listing["snapshots"].as_array().expect("snapshots");
-    let ids: Vec<&str> = snapshots.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(
-        ids,
-        ["upgrade__summary", "upgrade__summary@chrome-4x4"],
-        "{listing}"
-    );
-    let image = &snapshots[1]["image"];
-    assert_eq!(image["different"], 16, "{listing}");
-    assert_eq!(
-        image["box"],
-        serde_json::json!({"x": 0, "y": 0, "width": 4, "height": 4})
-    );
-    assert_eq!(
-        snapshots[0]["accept_command"],
-        format!(
-            "palette-harness accept --snapshots {} --exact upgrade__summary",
-            root.display()
-        )
-    );
-
-    // Traversal: ids are looked up in the listing, never joined to a path.
-    let secret = outside.join("secret.txt");
-    for target in [
-        "/api/image?id=../outside/secret.txt&which=new".to_string(),
-        "/api/image?id=%2e%2e%2foutside%2fsecret.txt&which=baseline".to_string(),
-        format!("/api/image?id={}&which=new", secret.display()),
-        "/api/image?id=linked/upgrade__leak@v&which=new".to_string(),
-        "/api/image?id=linked%2fupgrade__leak%40v&which=new".to_string(),
-        "/api/image/../../outside/secret.txt".to_string(),
-        "/..%2f..%2foutside%2fsecret.txt".to_string(),
-        "/api/image?id=upgrade__summary@chrome-4x4&which=../../outside/secret.txt".to_string(),
-    ] {
-        let (status, body) = review.request(
-            "GET",
-            &target,
-            &[("Host", host.as_str()), ("X-Review-Token", token.as_str())],
-            "",
-        );
-        assert!(matches!(status, 400 | 404), "{target}: {status} {body}");
-        assert!(!body.contains("TOP-SECRET"), "{target}: {body}");
-    }
-    let (status, body) = review.api(
-        "POST",
-        "/api/accept",
-        r#"{"ids":["linked/upgrade__leak@v"],"versions":{}}"#,
-    );
-    assert_eq!(status, 404, "{body}");
-    let (status, picture_png) = review.request(
-        "GET",
-        "/api/image?id=upgrade__summary%40chrome-4x4&which=new",
-        &[("Host", host.as_str()), ("X-Review-Token", token.as_str())],
-        "",
-    );
-    assert_eq!(status, 200);
-    assert!(picture_png.starts_with("\u{FFFD}PNG"), "a PNG");
-
-    // A version the page was not shown: 409 naming the file, nothing written.
-    let shown = versions_of(&listing);
-    std::fs::write(
-        store.path(&page, Slot::Pending),
-        "---\n---\n- text: \"newer\"\n",
-    )
-    .expect("changed underneath");
-    let (status, conflict) = review.api(
-        "POST",
-        "/api/accept",
-        &serde_json::json!({ "scenario": "upgrade", "versions": shown }).to_string(),
-    );
-    assert_eq!(status, 409, "{conflict}");
-    assert!(
-        conflict["file"]
-            .as_str()
-            .is_some_and(|file| file.ends_with("upgrade__summary.snap.new")),
-        "{conflict}"
-    );
-    assert_eq!(
-        std::fs::read(store.path(&picture, Slot::Baseline)).expect("baseline"),
-        before[&store.path(&picture, Slot::Baseline)],
-        "nothing accepted"
-    );
-
-    // A bot's accept of the scenario with fresh versions, then its undo.
-    let before_accept: Vec<(PathBuf, Option<Vec<u8>>)> = before
-        .keys()
-        .map(|path| (path.clone(), std::fs::read(path).ok()))
-        .collect();
-    let (_, listing) = review.api("GET", "/api/pending", "");
-    let (status, accepted) = review.api(
-        "POST",
-        "/api/accept",
-        &serde_json::json!({ "scenario": "upgrade", "versions": versions_of(&listing) })
-            .to_string(),
-    );
-    assert_eq!(status, 200, "{accepted}");
-    assert_eq!(accepted["done"].as_array().map(Vec::len), Some(2));
-    assert_eq!(
-        std::fs::read(store.image_path(&picture, Slot::Baseline)).expect("accepted"),
-        before[&store.image_path(&picture, Slot::Pending)]
-    );
-    let (status, undone) = review.api("POST", "/api/undo", "{}");
-    assert_eq!(status, 200, "{undone}");
-    for (path, bytes) in &before_accept {
-        assert_eq!(&std::fs::read(path).ok(), bytes, "{}", path.display());
-    }
-
-    // A --out that is no folder is a usage error, said before anything listens.
-    let stderr = stderr_expecting(
-        binary()
-            .args(["review", "--serve", "--out"])
-            .arg(dir.path().join("no-such-run"))
-            .arg("--snapshots")
-            .arg(&root),
-        2,
-    );
-    assert!(
-        stderr.contains("--out: expected a run's output folder"),
-        "{stderr}"
-    );
-
-    // SIGTERM ends it as it ends every command: 143.
-    let mut review = review;
-    let _ = Command::new("kill")
-        .args(["-s", "TERM", &review.child.id().to_string()])
-        .status();
-    let status = review.child.wait().expect("the server ends");
-    assert_eq!(status.code(), Some(143));
-}
+/// The API and the report over plain HTTP, with no browser.
+#[path = "review_serve/http.rs"]
+mod http;

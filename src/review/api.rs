@@ -51,8 +51,8 @@ struct Shown {
 pub struct ReviewState {
     store: SnapshotStore,
     filter: Option<String>,
-    /// The run's `report.html`, when `--out` names a run's output folder that has one.
-    report: Option<PathBuf>,
+    /// The run's output folder (`--out`), whose `report.html` the page links to.
+    out: Option<PathBuf>,
     journal: Journal,
     measured: HashMap<String, (String, Arc<Analysis>)>,
 }
@@ -70,11 +70,11 @@ struct Selection {
 }
 
 impl ReviewState {
-    pub fn new(store: SnapshotStore, filter: Option<String>, report: Option<PathBuf>) -> Self {
+    pub fn new(store: SnapshotStore, filter: Option<String>, out: Option<PathBuf>) -> Self {
         ReviewState {
             store,
             filter,
-            report,
+            out,
             journal: Journal::default(),
             measured: HashMap::new(),
         }
@@ -186,11 +186,18 @@ impl ReviewState {
                 json!({ "id": id, "count": members.len(), "pending": pending, "members": members })
             })
             .collect();
+        // The report as the run left it, and where this server serves it.
+        let report = self
+            .out
+            .as_ref()
+            .map(|out| out.join("report.html"))
+            .filter(|report| report.is_file());
         Reply::json(
             StatusCode::OK,
             &json!({
                 "folder": root,
-                "report": self.report,
+                "report": report,
+                "report_url": report.as_ref().map(|_| "/report/report.html"),
                 "snapshots": snapshots,
                 "groups": groups,
             }),

@@ -1,5 +1,5 @@
-//! Who may talk to `review --serve`: only a client that holds the token printed with the URL,
-//! that addressed this server by its own loopback name (a DNS-rebinding page names another
+//! Who may talk to `review --serve`: only a client that holds the token printed with the URL
+//! (or the cookie a page loaded with it was given, which relative links carry), that addressed this server by its own loopback name (a DNS-rebinding page names another
 //! host), and whose page, if a browser says where it came from, is this server's own. Pure but
 //! for reading the token's randomness from the kernel.
 
@@ -93,16 +93,61 @@ pub fn origin_allowed(origin: Option<&str>, port: u16) -> Result<(), Refused> {
     }
 }
 
-/// The token a request carries: the `X-Review-Token` header, else the `token` query parameter.
+/// How a request carried a token that matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Carrier {
+    /// `X-Review-Token`, as the page's own `fetch` and a bot send it.
+    Header,
+    /// `?token=`, as in the URL printed: the response sets the cookie.
+    Query,
+    /// The cookie a page loaded with `?token=` set, which the report's relative links carry.
+    Cookie,
+}
+
+/// The token a request carries: the `X-Review-Token` header, else the `token` query parameter,
+/// else the cookie. The first one present decides; a wrong one is not rescued by another.
 pub fn token_allowed(
     token: &Token,
     header: Option<&str>,
     query: Option<&str>,
-) -> Result<(), Refused> {
-    match header.or(query) {
-        Some(candidate) if token.matches(candidate) => Ok(()),
-        _ => Err(Refused::Token),
+    cookie: Option<&str>,
+) -> Result<Carrier, Refused> {
+    let (carrier, candidate) = match (header, query, cookie) {
+        (Some(header), _, _) => (Carrier::Header, header),
+        (None, Some(query), _) => (Carrier::Query, query),
+        (None, None, Some(cookie)) => (Carrier::Cookie, cookie),
+        (None, None, None) => return Err(Refused::Token),
+    };
+    if token.matches(candidate) {
+        Ok(carrier)
+    } else {
+        Err(Refused::Token)
     }
+}
+
+/// The cookie's name. Browsers do not tell ports apart for cookies, so the port is in the name:
+/// two review servers on one machine do not overwrite each other's.
+pub fn cookie_name(port: u16) -> String {
+    format!("palette_review_{port}")
+}
+
+/// The `Set-Cookie` value that holds the token for this server's later requests: never read by
+/// a script (`HttpOnly`), never sent from another site's page (`SameSite=Strict`), for every
+/// path of the server. No `Secure`: the server speaks plain http on loopback.
+pub fn set_cookie(token: &Token, port: u16) -> String {
+    format!(
+        "{}={}; HttpOnly; SameSite=Strict; Path=/",
+        cookie_name(port),
+        token.reveal()
+    )
+}
+
+/// The value of the cookie `name` in a `Cookie` header (`a=1; b=2`), the first if repeated.
+pub fn cookie_value<'a>(header: Option<&'a str>, name: &str) -> Option<&'a str> {
+    header?.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then_some(value)
+    })
 }
 
 #[cfg(test)]
@@ -125,16 +170,47 @@ mod tests {
     }
 
     #[test]
-    fn the_token_comes_from_the_header_or_the_query() {
+    fn the_token_comes_from_the_header_the_query_or_the_cookie() {
         let token = Token::from_secret("s3cret");
-        assert_eq!(token_allowed(&token, Some("s3cret"), None), Ok(()));
-        assert_eq!(token_allowed(&token, None, Some("s3cret")), Ok(()));
-        assert_eq!(token_allowed(&token, None, None), Err(Refused::Token));
+        let allowed = |header, query, cookie| token_allowed(&token, header, query, cookie);
+        assert_eq!(allowed(Some("s3cret"), None, None), Ok(Carrier::Header));
+        assert_eq!(allowed(None, Some("s3cret"), None), Ok(Carrier::Query));
+        assert_eq!(allowed(None, None, Some("s3cret")), Ok(Carrier::Cookie));
+        assert_eq!(allowed(None, None, None), Err(Refused::Token));
+        assert_eq!(allowed(None, None, Some("s3cre")), Err(Refused::Token));
         assert_eq!(
-            token_allowed(&token, Some("guess"), Some("s3cret")),
+            allowed(Some("guess"), Some("s3cret"), Some("s3cret")),
             Err(Refused::Token),
-            "a wrong header is not rescued by the query"
+            "a wrong header is not rescued by the query or the cookie"
         );
+        assert_eq!(
+            allowed(None, Some("guess"), Some("s3cret")),
+            Err(Refused::Token),
+            "a wrong query is not rescued by the cookie"
+        );
+    }
+
+    #[test]
+    fn the_cookie_holds_the_token_under_the_ports_name_and_is_read_back_from_the_header() {
+        let token = Token::from_secret("s3cret");
+        assert_eq!(
+            set_cookie(&token, 4100),
+            "palette_review_4100=s3cret; HttpOnly; SameSite=Strict; Path=/"
+        );
+        let name = cookie_name(4100);
+        assert_eq!(
+            cookie_value(Some("a=1; palette_review_4100=s3cret; b=2"), &name),
+            Some("s3cret")
+        );
+        assert_eq!(
+            cookie_value(Some("palette_review_4101=s3cret"), &name),
+            None
+        );
+        assert_eq!(
+            cookie_value(Some("xpalette_review_4100=s3cret"), &name),
+            None
+        );
+        assert_eq!(cookie_value(None, &name), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod group;
 pub mod guard;
 pub mod journal;
 pub mod listing;
+pub mod report_files;
 pub mod serve;
 
 use std::fmt::Write as _;

@@ -1,7 +1,10 @@
 //! `review --serve`: the review page and its JSON API over HTTP on 127.0.0.1, for one person's
 //! browser or a CI bot. Every request is checked before it is read (`guard`: the token, the
 //! Host, the Origin); what is read is answered by `api`, off the async threads since it reads
-//! files and compares images. Serves until dropped.
+//! files and compares images. With `--out`, the run's report and the files its relative links
+//! reach are served read-only under `/report/` (`report_files` says which); a page loaded with
+//! `?token=` is given the token as a cookie, since those links cannot carry it. Serves until
+//! dropped.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -17,8 +20,12 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::api::{Reply, ReviewState};
-use super::guard::{host_allowed, origin_allowed, token_allowed, Refused, Token};
+use super::guard::{
+    cookie_name, cookie_value, host_allowed, origin_allowed, set_cookie, token_allowed, Carrier,
+    Refused, Token,
+};
 use super::journal::Act;
+use super::report_files::{content_type, read_confined};
 use crate::snapshot::SnapshotStore;
 
 const PAGE: &str = include_str!("page.html");
@@ -30,8 +37,8 @@ const MAX_BODY: usize = 1 << 20;
 pub struct ServeOptions {
     pub store: SnapshotStore,
     pub filter: Option<String>,
-    /// The run's `report.html`, shown on the page for reference.
-    pub report: Option<PathBuf>,
+    /// The run's output folder (`--out`), whose `report.html` and linked files are served.
+    pub out: Option<PathBuf>,
     /// 0 picks a free port.
     pub port: u16,
 }
@@ -63,6 +70,7 @@ impl Drop for ReviewServer {
 struct Shared {
     token: Token,
     port: u16,
+    out: Option<PathBuf>,
     state: Mutex<ReviewState>,
 }
 
@@ -74,11 +82,8 @@ pub async fn start(options: ServeOptions) -> std::io::Result<ReviewServer> {
     let shared = Arc::new(Shared {
         token: token.clone(),
         port: address.port(),
-        state: Mutex::new(ReviewState::new(
-            options.store,
-            options.filter,
-            options.report,
-        )),
+        out: options.out.clone(),
+        state: Mutex::new(ReviewState::new(options.store, options.filter, options.out)),
     });
     let server = tokio::spawn(async move {
         loop {
@@ -119,8 +124,8 @@ fn header<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
         .and_then(|value| value.to_str().ok())
 }
 
-/// Who may ask, before anything else is read.
-fn admitted(request: &Request<Incoming>, shared: &Shared) -> Result<(), Refused> {
+/// Who may ask, before anything else is read; and how the token came.
+fn admitted(request: &Request<Incoming>, shared: &Shared) -> Result<Carrier, Refused> {
     host_allowed(header(request, "host"), shared.port)?;
     origin_allowed(header(request, "origin"), shared.port)?;
     let query = query_value(request.uri().query(), "token");
@@ -128,15 +133,40 @@ fn admitted(request: &Request<Incoming>, shared: &Shared) -> Result<(), Refused>
         &shared.token,
         header(request, "x-review-token"),
         query.as_deref(),
+        cookie_value(header(request, "cookie"), &cookie_name(shared.port)),
     )
 }
 
 async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
-    if let Err(refused) = admitted(&request, &shared) {
-        return respond(Reply::error(StatusCode::FORBIDDEN, &refused.to_string()));
+    let carrier = match admitted(&request, &shared) {
+        Ok(carrier) => carrier,
+        Err(refused) => return respond(Reply::error(StatusCode::FORBIDDEN, &refused.to_string())),
+    };
+    let mut response = answer(request, &shared).await;
+    // A page loaded from the printed URL keeps the token for the links that cannot carry it.
+    if carrier == Carrier::Query {
+        if let Ok(cookie) = HeaderValue::from_str(&set_cookie(&shared.token, shared.port)) {
+            response
+                .headers_mut()
+                .insert(hyper::header::SET_COOKIE, cookie);
+        }
     }
+    response
+}
+
+/// The answer to an admitted request.
+async fn answer(request: Request<Incoming>, shared: &Arc<Shared>) -> Response<Full<Bytes>> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    if let Some(relative) = path.strip_prefix("/report/") {
+        if method != Method::GET {
+            return respond(Reply::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "the report's files are read with GET",
+            ));
+        }
+        return report_file(shared.out.clone(), relative.to_string()).await;
+    }
     let query = request.uri().query().map(str::to_string);
     let json_body = header(&request, "content-type")
         .is_some_and(|kind| kind.trim().starts_with("application/json"));
@@ -181,6 +211,7 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Ful
             ))
         }
     };
+    let shared = Arc::clone(shared);
     let answered = tokio::task::spawn_blocking(move || {
         // A poisoned lock means an answer panicked; the journal itself is still consistent.
         let mut state = shared
@@ -207,6 +238,65 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Ful
     }))
 }
 
+/// `GET /report/<relative>`: a file of the output folder, or 404 with no file's content for
+/// what is missing, refused, or asked without `--out`.
+async fn report_file(out: Option<PathBuf>, relative: String) -> Response<Full<Bytes>> {
+    let read = tokio::task::spawn_blocking(move || {
+        let out = out.ok_or_else(|| "no --out was given: there is no report".to_string())?;
+        let (path, body) =
+            read_confined(&out, &relative).map_err(|unserved| unserved.to_string())?;
+        let top_report = relative == "report.html";
+        Ok::<_, String>((content_type(&path), body, top_report))
+    })
+    .await;
+    match read {
+        Ok(Ok((content_type, body, top_report))) => {
+            let reply = Reply {
+                status: StatusCode::OK,
+                content_type,
+                body,
+            };
+            let policy = if top_report {
+                REPORT_POLICY
+            } else {
+                REPORT_FILE_POLICY
+            };
+            with_policy(respond(reply), policy, "SAMEORIGIN")
+        }
+        Ok(Err(why)) => respond(Reply::error(
+            StatusCode::NOT_FOUND,
+            &format!("not served: {why}"),
+        )),
+        Err(error) => respond(Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("the answer failed: {error}"),
+        )),
+    }
+}
+
+/// The review page's policy: its own inline script, and requests to this server only.
+const PAGE_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// report.html's: its images, its overlay slider's inline script, a trace in a frame; no request
+/// a script could make (`connect-src 'none'`), so nothing in a report can call the API.
+const REPORT_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
+/// Every other file of the folder (a trace, a failed page's saved HTML shown in the trace's
+/// frame): no script at all, since a saved console page is not ours.
+const REPORT_FILE_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; connect-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
+/// `response` with another content security policy and framing rule than the page's.
+fn with_policy(
+    mut response: Response<Full<Bytes>>,
+    policy: &'static str,
+    frame_options: &'static str,
+) -> Response<Full<Bytes>> {
+    let headers = response.headers_mut();
+    headers.insert("content-security-policy", HeaderValue::from_static(policy));
+    headers.insert("x-frame-options", HeaderValue::from_static(frame_options));
+    response
+}
+
 fn respond(reply: Reply) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = reply.status;
@@ -221,10 +311,7 @@ fn respond(reply: Reply) -> Response<Full<Bytes>> {
         ("referrer-policy", "no-referrer"),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
-        (
-            "content-security-policy",
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        ),
+        ("content-security-policy", PAGE_POLICY),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
