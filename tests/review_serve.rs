@@ -262,8 +262,8 @@ fn one_group_accept_in_the_page_makes_every_alike_change_a_baseline_and_the_next
         "return document.querySelectorAll('article.snapshot[data-status=pending]').length === 6",
     );
     // The run's report, served by the review server: the page's link followed in the same
-    // browser. The report's images are relative links, which carry no token: only the cookie
-    // the review page was given lets them load.
+    // browser. The report is served under /report/<token>/, so its relative links (its images)
+    // keep the token in their path.
     let report_link = driver.find("a#report");
     driver.post(
         &format!("/element/{report_link}/click"),
@@ -271,14 +271,22 @@ fn one_group_accept_in_the_page_makes_every_alike_change_a_baseline_and_the_next
     );
     driver.wait_for(
         "the run's report, every image loaded or failed",
-        "return location.pathname === '/report/report.html' && document.title === 'palette-harness report' && document.images.length > 0 && [...document.images].every((image) => image.complete)",
+        "return location.pathname.startsWith('/report/') && location.pathname.endsWith('/report.html') && document.title === 'palette-harness report' && document.images.length > 0 && [...document.images].every((image) => image.complete)",
     );
     let report = driver.execute(
-        "return { search: location.search, cookie: document.cookie, pending: [...document.querySelectorAll('div.snapshot')].filter((s) => s.querySelector('code.accept')).map((s) => [...s.querySelectorAll('img')].map((i) => [i.getAttribute('src'), i.naturalWidth])) }",
+        "return { search: location.search, path: location.pathname, cookie: document.cookie, pending: [...document.querySelectorAll('div.snapshot')].filter((s) => s.querySelector('code.accept')).map((s) => [...s.querySelectorAll('img')].map((i) => [i.getAttribute('src'), i.naturalWidth])) }",
         serde_json::json!([]),
     );
-    assert_eq!(report["search"], "", "the report's URL carries no token");
-    assert_eq!(report["cookie"], "", "HttpOnly: no script reads the token");
+    assert_eq!(report["search"], "", "the report's URL has no query");
+    assert_eq!(
+        report["path"],
+        format!("/report/{}/report.html", review.token),
+        "the report's path holds the token"
+    );
+    assert_eq!(
+        report["cookie"], "",
+        "no cookie: it would go to every port of 127.0.0.1"
+    );
     let pending = report["pending"].as_array().expect("pending snapshots");
     assert_eq!(pending.len(), 6, "one per pending snapshot: {report}");
     let images: Vec<&serde_json::Value> = pending

@@ -53,6 +53,8 @@ pub struct ReviewState {
     filter: Option<String>,
     /// The run's output folder (`--out`), whose `report.html` the page links to.
     out: Option<PathBuf>,
+    /// Where the server serves the output folder (`/report/<token>`), for the report's URL.
+    report_base: Option<String>,
     journal: Journal,
     measured: HashMap<String, (String, Arc<Analysis>)>,
 }
@@ -75,9 +77,16 @@ impl ReviewState {
             store,
             filter,
             out,
+            report_base: None,
             journal: Journal::default(),
             measured: HashMap::new(),
         }
+    }
+
+    /// The state of a server that serves the output folder at `base` (`/report/<token>`).
+    pub fn serving_report_at(mut self, base: String) -> Self {
+        self.report_base = Some(base);
+        self
     }
 
     /// The pending snapshots now, each measured once per version.
@@ -197,7 +206,10 @@ impl ReviewState {
             &json!({
                 "folder": root,
                 "report": report,
-                "report_url": report.as_ref().map(|_| "/report/report.html"),
+                "report_url": report
+                    .as_ref()
+                    .and(self.report_base.as_ref())
+                    .map(|base| format!("{base}/report.html")),
                 "snapshots": snapshots,
                 "groups": groups,
             }),

@@ -1,6 +1,8 @@
 //! Who may talk to `review --serve`: only a client that holds the token printed with the URL
-//! (or the cookie a page loaded with it was given, which relative links carry), that addressed this server by its own loopback name (a DNS-rebinding page names another
-//! host), and whose page, if a browser says where it came from, is this server's own. Pure but
+//! (in a header, the query, or as the first segment of a `/report/<token>/…` path, which the
+//! report's relative links keep), that addressed this server by its own loopback name (a
+//! DNS-rebinding page names another host), and whose page, if a browser says where it came
+//! from, is this server's own. Pure but
 //! for reading the token's randomness from the kernel.
 
 use std::io::Read as _;
@@ -98,24 +100,26 @@ pub fn origin_allowed(origin: Option<&str>, port: u16) -> Result<(), Refused> {
 pub enum Carrier {
     /// `X-Review-Token`, as the page's own `fetch` and a bot send it.
     Header,
-    /// `?token=`, as in the URL printed: the response sets the cookie.
+    /// `?token=`, as in the URL printed.
     Query,
-    /// The cookie a page loaded with `?token=` set, which the report's relative links carry.
-    Cookie,
+    /// The first segment of a `/report/<token>/…` path, which the report's relative links keep.
+    Path,
 }
 
-/// The token a request carries: the `X-Review-Token` header, else the `token` query parameter,
-/// else the cookie. The first one present decides; a wrong one is not rescued by another.
+/// The token a request carries: for a report file, the first segment of its
+/// `/report/<token>/…` path (`path_token`), and nothing else; otherwise the `X-Review-Token`
+/// header, else the `token` query parameter. The first one present decides; a wrong one is not
+/// rescued by another.
 pub fn token_allowed(
     token: &Token,
     header: Option<&str>,
     query: Option<&str>,
-    cookie: Option<&str>,
+    path_token: Option<&str>,
 ) -> Result<Carrier, Refused> {
-    let (carrier, candidate) = match (header, query, cookie) {
-        (Some(header), _, _) => (Carrier::Header, header),
-        (None, Some(query), _) => (Carrier::Query, query),
-        (None, None, Some(cookie)) => (Carrier::Cookie, cookie),
+    let (carrier, candidate) = match (path_token, header, query) {
+        (Some(path), _, _) => (Carrier::Path, path),
+        (None, Some(header), _) => (Carrier::Header, header),
+        (None, None, Some(query)) => (Carrier::Query, query),
         (None, None, None) => return Err(Refused::Token),
     };
     if token.matches(candidate) {
@@ -123,31 +127,6 @@ pub fn token_allowed(
     } else {
         Err(Refused::Token)
     }
-}
-
-/// The cookie's name. Browsers do not tell ports apart for cookies, so the port is in the name:
-/// two review servers on one machine do not overwrite each other's.
-pub fn cookie_name(port: u16) -> String {
-    format!("palette_review_{port}")
-}
-
-/// The `Set-Cookie` value that holds the token for this server's later requests: never read by
-/// a script (`HttpOnly`), never sent from another site's page (`SameSite=Strict`), for every
-/// path of the server. No `Secure`: the server speaks plain http on loopback.
-pub fn set_cookie(token: &Token, port: u16) -> String {
-    format!(
-        "{}={}; HttpOnly; SameSite=Strict; Path=/",
-        cookie_name(port),
-        token.reveal()
-    )
-}
-
-/// The value of the cookie `name` in a `Cookie` header (`a=1; b=2`), the first if repeated.
-pub fn cookie_value<'a>(header: Option<&'a str>, name: &str) -> Option<&'a str> {
-    header?.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name).then_some(value)
-    })
 }
 
 #[cfg(test)]
@@ -170,47 +149,23 @@ mod tests {
     }
 
     #[test]
-    fn the_token_comes_from_the_header_the_query_or_the_cookie() {
+    fn the_token_comes_from_the_report_path_the_header_or_the_query() {
         let token = Token::from_secret("s3cret");
-        let allowed = |header, query, cookie| token_allowed(&token, header, query, cookie);
+        let allowed = |header, query, path| token_allowed(&token, header, query, path);
         assert_eq!(allowed(Some("s3cret"), None, None), Ok(Carrier::Header));
         assert_eq!(allowed(None, Some("s3cret"), None), Ok(Carrier::Query));
-        assert_eq!(allowed(None, None, Some("s3cret")), Ok(Carrier::Cookie));
+        assert_eq!(allowed(None, None, Some("s3cret")), Ok(Carrier::Path));
         assert_eq!(allowed(None, None, None), Err(Refused::Token));
-        assert_eq!(allowed(None, None, Some("s3cre")), Err(Refused::Token));
         assert_eq!(
-            allowed(Some("guess"), Some("s3cret"), Some("s3cret")),
+            allowed(Some("s3cret"), None, Some("wrong")),
             Err(Refused::Token),
-            "a wrong header is not rescued by the query or the cookie"
+            "a report path's wrong token is not rescued by the header"
         );
         assert_eq!(
-            allowed(None, Some("guess"), Some("s3cret")),
+            allowed(Some("wrong"), Some("s3cret"), None),
             Err(Refused::Token),
-            "a wrong query is not rescued by the cookie"
+            "a wrong header is not rescued by the query"
         );
-    }
-
-    #[test]
-    fn the_cookie_holds_the_token_under_the_ports_name_and_is_read_back_from_the_header() {
-        let token = Token::from_secret("s3cret");
-        assert_eq!(
-            set_cookie(&token, 4100),
-            "palette_review_4100=s3cret; HttpOnly; SameSite=Strict; Path=/"
-        );
-        let name = cookie_name(4100);
-        assert_eq!(
-            cookie_value(Some("a=1; palette_review_4100=s3cret; b=2"), &name),
-            Some("s3cret")
-        );
-        assert_eq!(
-            cookie_value(Some("palette_review_4101=s3cret"), &name),
-            None
-        );
-        assert_eq!(
-            cookie_value(Some("xpalette_review_4100=s3cret"), &name),
-            None
-        );
-        assert_eq!(cookie_value(None, &name), None);
     }
 
     #[test]

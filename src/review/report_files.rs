@@ -1,4 +1,4 @@
-//! Which file of the run's output folder `review --serve` may send for `/report/<path>`: the
+//! Which file of the run's output folder `review --serve` may send for `/report/<token>/<path>`: the
 //! folder's `report.html` and what its relative links reach (screenshots, snapshot copies, diff
 //! images, traces), never a file outside the folder, never one reached through a symbolic link
 //! and never the run's lock. Reads the file system (each component's `symlink_metadata`) but
@@ -55,7 +55,7 @@ pub fn percent_decoded(raw: &str) -> Result<String, Unserved> {
     String::from_utf8(decoded).map_err(|_| Unserved::Encoding)
 }
 
-/// The file `raw` (the request path after `/report/`, still percent-encoded) names inside
+/// The file `raw` (the request path after `/report/<token>/`, still percent-encoded) names inside
 /// `root`, checked: decoded first, so `%2e%2e` is a `..` like any other; each component must be
 /// a plain name; every component, from `root` down, must exist and be no symbolic link; the
 /// canonical file must lie under `root`'s canonical form; and it must be a regular file.

@@ -2,9 +2,9 @@
 //! browser or a CI bot. Every request is checked before it is read (`guard`: the token, the
 //! Host, the Origin); what is read is answered by `api`, off the async threads since it reads
 //! files and compares images. With `--out`, the run's report and the files its relative links
-//! reach are served read-only under `/report/` (`report_files` says which); a page loaded with
-//! `?token=` is given the token as a cookie, since those links cannot carry it. Serves until
-//! dropped.
+//! reach are served read-only under `/report/<token>/` (`report_files` says which): relative
+//! links keep the path's token, so no cookie is needed (a cookie would go to every port of
+//! 127.0.0.1). Serves until dropped.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -20,10 +20,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::api::{Reply, ReviewState};
-use super::guard::{
-    cookie_name, cookie_value, host_allowed, origin_allowed, set_cookie, token_allowed, Carrier,
-    Refused, Token,
-};
+use super::guard::{host_allowed, origin_allowed, token_allowed, Carrier, Refused, Token};
 use super::journal::Act;
 use super::report_files::{content_type, read_confined};
 use crate::snapshot::SnapshotStore;
@@ -83,7 +80,10 @@ pub async fn start(options: ServeOptions) -> std::io::Result<ReviewServer> {
         token: token.clone(),
         port: address.port(),
         out: options.out.clone(),
-        state: Mutex::new(ReviewState::new(options.store, options.filter, options.out)),
+        state: Mutex::new(
+            ReviewState::new(options.store, options.filter, options.out)
+                .serving_report_at(format!("/report/{}", token.reveal())),
+        ),
     });
     let server = tokio::spawn(async move {
         loop {
@@ -129,36 +129,37 @@ fn admitted(request: &Request<Incoming>, shared: &Shared) -> Result<Carrier, Ref
     host_allowed(header(request, "host"), shared.port)?;
     origin_allowed(header(request, "origin"), shared.port)?;
     let query = query_value(request.uri().query(), "token");
+    // A report file's token is its path's first segment, and only that.
+    let path_token = request
+        .uri()
+        .path()
+        .strip_prefix("/report/")
+        .map(|rest| rest.split('/').next().unwrap_or_default());
     token_allowed(
         &shared.token,
         header(request, "x-review-token"),
         query.as_deref(),
-        cookie_value(header(request, "cookie"), &cookie_name(shared.port)),
+        path_token,
     )
 }
 
 async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
-    let carrier = match admitted(&request, &shared) {
-        Ok(carrier) => carrier,
-        Err(refused) => return respond(Reply::error(StatusCode::FORBIDDEN, &refused.to_string())),
-    };
-    let mut response = answer(request, &shared).await;
-    // A page loaded from the printed URL keeps the token for the links that cannot carry it.
-    if carrier == Carrier::Query {
-        if let Ok(cookie) = HeaderValue::from_str(&set_cookie(&shared.token, shared.port)) {
-            response
-                .headers_mut()
-                .insert(hyper::header::SET_COOKIE, cookie);
-        }
+    if let Err(refused) = admitted(&request, &shared) {
+        return respond(Reply::error(StatusCode::FORBIDDEN, &refused.to_string()));
     }
-    response
+    answer(request, &shared).await
 }
 
 /// The answer to an admitted request.
 async fn answer(request: Request<Incoming>, shared: &Arc<Shared>) -> Response<Full<Bytes>> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    if let Some(relative) = path.strip_prefix("/report/") {
+    // `/report/<token>/<relative>`: the token was checked by `admitted`.
+    if let Some(rest) = path.strip_prefix("/report/") {
+        let relative = rest
+            .split_once('/')
+            .map(|(_, relative)| relative)
+            .unwrap_or_default();
         if method != Method::GET {
             return respond(Reply::error(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -334,7 +334,7 @@ fn the_api_refuses_strangers_foreign_pages_stale_versions_and_every_path_outside
 }
 
 #[test]
-fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_output_folder() {
+fn the_report_is_served_under_its_token_path_and_nothing_outside_the_output_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("store");
     std::fs::create_dir_all(&root).expect("store");
@@ -358,49 +358,46 @@ fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_out
     let review = Review::start(&root, &["--out", &out.to_string_lossy()]);
     let host = review.address.clone();
     let port = host.split(':').nth(1).unwrap_or("").to_string();
-    let cookie_name = format!("palette_review_{port}");
-    let cookie = format!("{cookie_name}={}", review.token);
+    // The report's files live under /report/<token>/: relative links keep the token.
+    let base = format!("/report/{}", review.token);
     let get = |target: &str, headers: &[(&str, &str)]| {
         raw_exchange(&review.address, "GET", target, headers, "")
     };
+    let plain = [("Host", host.as_str())];
 
-    // No token and no cookie, a wrong cookie, another server's cookie name: 403, no content.
-    let wrong_cookie = format!("{cookie_name}={}", "0".repeat(64));
-    let other_port = format!("palette_review_1={}", review.token);
-    for headers in [
-        vec![("Host", host.as_str())],
-        vec![("Host", host.as_str()), ("Cookie", wrong_cookie.as_str())],
-        vec![("Host", host.as_str()), ("Cookie", other_port.as_str())],
+    // No token in the path, a wrong one, or the token only in a header or the query: 403.
+    let wrong = format!("/report/{}/report.html", "0".repeat(64));
+    let by_query = format!("/report/report.html?token={}", review.token);
+    for (target, headers) in [
+        ("/report/report.html", vec![("Host", host.as_str())]),
+        (wrong.as_str(), vec![("Host", host.as_str())]),
+        (
+            "/report/report.html",
+            vec![
+                ("Host", host.as_str()),
+                ("X-Review-Token", review.token.as_str()),
+            ],
+        ),
+        (by_query.as_str(), vec![("Host", host.as_str())]),
     ] {
-        let (status, _, body) = get("/report/report.html", &headers);
-        assert_eq!(status, 403, "{headers:?}: {body}");
+        let (status, _, body) = get(target, &headers);
+        assert_eq!(status, 403, "{target} {headers:?}: {body}");
         assert!(!body.contains("REPORT-MARKER"), "{body}");
     }
 
-    // The page loaded with ?token= sets the cookie: HttpOnly, SameSite=Strict, Path=/, not
-    // Secure (plain http); a request by the header sets none.
-    let (status, head, _) = get(&format!("/?token={}", review.token), &[("Host", &host)]);
+    // No cookie is ever set: a cookie would go to every port of 127.0.0.1.
+    let (status, head, _) = get(&format!("/?token={}", review.token), &plain);
     assert_eq!(status, 200);
-    let set_cookie = head
-        .lines()
-        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
-        .unwrap_or_else(|| panic!("no Set-Cookie: {head}"));
-    assert_eq!(
-        set_cookie.split_once(':').map(|(_, value)| value.trim()),
-        Some(format!("{cookie}; HttpOnly; SameSite=Strict; Path=/").as_str()),
-        "{head}"
-    );
-    let (_, head, _) = get(
-        "/api/pending",
-        &[("Host", &host), ("X-Review-Token", &review.token)],
-    );
     assert!(!head.to_ascii_lowercase().contains("set-cookie"), "{head}");
     let (_, listing) = review.api("GET", "/api/pending", "");
-    assert_eq!(listing["report_url"], "/report/report.html", "{listing}");
+    assert_eq!(
+        listing["report_url"],
+        format!("{base}/report.html"),
+        "{listing}"
+    );
 
-    // With the cookie: the report and the image it links, with their content types.
-    let with_cookie = [("Host", host.as_str()), ("Cookie", cookie.as_str())];
-    let (status, head, body) = get("/report/report.html", &with_cookie);
+    // With the token in the path: the report and the image it links, with their content types.
+    let (status, head, body) = get(&format!("{base}/report.html"), &plain);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("REPORT-MARKER"), "{body}");
     assert!(
@@ -408,7 +405,12 @@ fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_out
             .contains("content-type: text/html; charset=utf-8"),
         "{head}"
     );
-    let (status, head, body) = get("/report/summary%20three/one.png", &with_cookie);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("referrer-policy: no-referrer"),
+        "the path's token is told to no other site: {head}"
+    );
+    let (status, head, body) = get(&format!("{base}/summary%20three/one.png"), &plain);
     assert_eq!(status, 200, "{body}");
     assert!(
         head.to_ascii_lowercase()
@@ -418,24 +420,26 @@ fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_out
     assert_eq!(body, String::from_utf8_lossy(&image), "the image's bytes");
 
     // Outside the folder, through a link, the lock, absent: 404 with no file's content.
-    for target in [
-        "/report/../Cargo.toml",
-        "/report/../../Cargo.toml",
-        "/report/%2e%2e/x",
-        "/report/%2E%2E%2Fx",
-        "/report/summary%20three/../../x",
-        "/report//etc/passwd",
-        "/report/%2fetc%2fpasswd",
-        "/report/..%5cx",
-        "/report/leak.toml",
-        "/report/up/x",
-        "/report/up/out/report.html",
-        "/report/.palette-harness.lock",
-        "/report/nothing.png",
-        "/report/summary%20three",
-        "/report/",
+    for relative in [
+        "/../Cargo.toml",
+        "/../../Cargo.toml",
+        "/%2e%2e/x",
+        "/%2E%2E%2Fx",
+        "/summary%20three/../../x",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/..%5cx",
+        "/leak.toml",
+        "/up/x",
+        "/up/out/report.html",
+        "/.palette-harness.lock",
+        "/nothing.png",
+        "/summary%20three",
+        "/",
+        "",
     ] {
-        let (status, _, body) = get(target, &with_cookie);
+        let target = format!("{base}{relative}");
+        let (status, _, body) = get(&target, &plain);
         assert_eq!(status, 404, "{target}: {body}");
         for leaked in [
             "SECRET-MARKER",
@@ -448,42 +452,35 @@ fn the_report_is_served_with_the_token_or_its_cookie_and_nothing_outside_the_out
         }
     }
 
-    // The cookie does not excuse a foreign Host or Origin, nor make a report file writable.
+    // The path's token does not excuse a foreign Host or Origin, make a report file writable,
+    // or open the API.
     let foreign_host = format!("evil.example:{port}");
-    let (status, _, body) = get(
-        "/report/report.html",
-        &[("Host", &foreign_host), ("Cookie", &cookie)],
-    );
+    let (status, _, body) = get(&format!("{base}/report.html"), &[("Host", &foreign_host)]);
     assert_eq!(status, 403, "{body}");
     assert!(!body.contains("REPORT-MARKER"), "{body}");
     let (status, _, body) = get(
-        "/report/report.html",
-        &[
-            ("Host", &host),
-            ("Cookie", &cookie),
-            ("Origin", "http://evil.example"),
-        ],
+        &format!("{base}/report.html"),
+        &[("Host", &host), ("Origin", "http://evil.example")],
     );
     assert_eq!(status, 403, "{body}");
     let (status, _, _) = raw_exchange(
         &review.address,
         "POST",
-        "/report/report.html",
-        &with_cookie,
+        &format!("{base}/report.html"),
+        &plain,
         "",
     );
     assert_eq!(status, 405);
-    // The cookie stands for the token on the API too, where its checks all still hold.
-    let (status, _, body) = get("/api/pending", &with_cookie);
-    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = get("/api/pending", &plain);
+    assert_eq!(status, 403, "{body}");
 
     // Without --out there is no report to serve.
     let bare = Review::start(&root, &[]);
     let (status, _, body) = raw_exchange(
         &bare.address,
         "GET",
-        "/report/report.html",
-        &[("Host", &bare.address), ("X-Review-Token", &bare.token)],
+        &format!("/report/{}/report.html", bare.token),
+        &[("Host", &bare.address)],
         "",
     );
     assert_eq!(status, 404, "{body}");
