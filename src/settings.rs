@@ -365,6 +365,18 @@ pub enum Trust {
     Insecure,
 }
 
+/// The built-in console's credentials: those the environment gives, admin/admin for what it
+/// leaves out.
+pub(crate) fn built_in_credentials(
+    username: Option<String>,
+    password: Option<String>,
+) -> Credentials {
+    Credentials {
+        username: username.unwrap_or_else(|| "admin".to_string()),
+        password: password.unwrap_or_else(|| "admin".to_string()),
+    }
+}
+
 /// Resolves `run` arguments; `environment` looks up a variable (the process environment in
 /// production, a map in tests).
 pub fn resolve(
@@ -434,10 +446,7 @@ pub fn resolve(
             ConsoleTarget::BuiltIn {
                 lock: Duration::from_secs(args.lock_seconds),
             },
-            Credentials {
-                username: username.unwrap_or_else(|| "admin".to_string()),
-                password: password.unwrap_or_else(|| "admin".to_string()),
-            },
+            built_in_credentials(username, password),
         ),
         Some(url) => {
             let address =

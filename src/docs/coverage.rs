@@ -228,15 +228,13 @@ fn named_in(scenario: &Scenario) -> Named {
 }
 
 fn add_target(named: &mut Named, target: &Target) {
-    let mut level = Some(target);
-    while let Some(target) = level {
-        if target.role == crate::scenario::Role::MenuItem {
+    for level in target.levels() {
+        if level.role == crate::scenario::Role::MenuItem {
             named.uses_menu_items = true;
         }
-        if let Some(label) = &target.label {
+        if let Some(label) = &level.label {
             named.labels.push(label.to_lowercase());
         }
-        level = target.within.as_deref();
     }
 }
 

@@ -43,33 +43,30 @@ pub fn stale_images(
     baselines: &[(String, String)],
 ) -> Vec<StaleImage> {
     let names_old = |target: &Target| {
-        let mut level = Some(target);
-        while let Some(target) = level {
-            if target.role == rename.role
-                && target
+        target.levels().any(|level| {
+            level.role == rename.role
+                && level
                     .label
                     .as_deref()
                     .is_some_and(|label| label.eq_ignore_ascii_case(&rename.old))
-            {
-                return true;
-            }
-            level = target.within.as_deref();
-        }
-        false
-    };
-    let roles = super::outline_roles(rename.role);
-    let shown_in_baseline = |snapshot: &str| {
-        baselines.iter().any(|(name, outline)| {
-            name == snapshot
-                && super::parse_outline(outline).iter().any(|node| {
-                    roles.contains(&node.role.as_str())
-                        && node
-                            .name
-                            .as_deref()
-                            .is_some_and(|name| name.eq_ignore_ascii_case(&rename.old))
-                })
         })
     };
+    let roles = super::outline_roles(rename.role);
+    // The page snapshots whose baseline showed the old label, each baseline read once.
+    let showed_old: Vec<&str> = baselines
+        .iter()
+        .filter(|(_, outline)| {
+            super::parse_outline(outline).iter().any(|node| {
+                roles.contains(&node.role.as_str())
+                    && node
+                        .name
+                        .as_deref()
+                        .is_some_and(|name| name.eq_ignore_ascii_case(&rename.old))
+            })
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let shown_in_baseline = |snapshot: &str| showed_old.contains(&snapshot);
     let mut stale = Vec::new();
     for step in &scenario.steps {
         let targeted = step

@@ -102,10 +102,7 @@ pub struct Query<'a> {
 
 impl<'a> Query<'a> {
     pub fn new(target: &'a Target) -> Query<'a> {
-        let mut chain = vec![target];
-        while let Some(within) = chain.last().and_then(|target| target.within.as_deref()) {
-            chain.push(within);
-        }
+        let mut chain: Vec<&Target> = target.levels().collect();
         chain.reverse();
         Query {
             levels: chain

@@ -12,21 +12,20 @@ use crate::scenario::{Action, ActionKind, Step, Target};
 use crate::snapshot::{Slot, SnapshotId};
 
 impl<P: Page> ScenarioRun<'_, P> {
-    /// The rename behind `action`'s miss, said in a sentence (and its fixes written where the
-    /// run was asked to propose them); `None` when no baseline explains the miss.
-    pub(super) async fn label_drift(&mut self, step: &Step, action: &Action) -> Option<String> {
+    /// The rename behind `action`'s miss on the page whose outline is `page`, said in a sentence
+    /// (and its fixes written where the run was asked to propose them); `None` when no baseline
+    /// explains the miss.
+    pub(super) fn label_drift(&self, step: &Step, action: &Action, page: &str) -> Option<String> {
         let baselines = self.page_baselines(step);
         if baselines.is_empty() {
             return None;
         }
-        let page = self.browser.page_outline().await.ok()?;
-        let rename = action
-            .kind
-            .targets()
+        let targets = action.kind.targets();
+        let rename = targets
             .iter()
-            .flat_map(levels)
-            .filter_map(|target| Some((target.role, target.label.clone()?)))
-            .find_map(|(role, label)| drift::find_rename(role, &label, &baselines, &page))?;
+            .flat_map(Target::levels)
+            .filter_map(|target| Some((target.role, target.label.as_deref()?)))
+            .find_map(|(role, label)| drift::find_rename(role, label, &baselines, page))?;
         let mut said = format!(
             "the console renamed it: {} (the baseline {} had it there)",
             rename.sentence(),
@@ -138,17 +137,6 @@ impl<P: Page> ScenarioRun<'_, P> {
         write("stale-images.txt", &list)?;
         Ok(written)
     }
-}
-
-/// A target and the targets it is inside, innermost first.
-fn levels(target: &Target) -> Vec<Target> {
-    let mut all = Vec::new();
-    let mut level = Some(target);
-    while let Some(target) = level {
-        all.push(target.clone());
-        level = target.within.as_deref();
-    }
-    all
 }
 
 /// The scenario's path as a patch names it: relative to the working folder where it lies

@@ -18,6 +18,8 @@ struct Shown {
     /// The viewport in CSS px.
     viewport: Option<(f64, f64)>,
     considered: Vec<Considered>,
+    /// The page outline, unmasked: read once for a rename and for the trace.
+    outline: Option<String>,
 }
 
 impl<P: Page> ScenarioRun<'_, P> {
@@ -69,6 +71,7 @@ impl<P: Page> ScenarioRun<'_, P> {
                 html.as_bytes(),
             )
         });
+        let outline = self.browser.page_outline().await.ok();
         // The closest element's line, ready to paste (the trace lists every element's), and the
         // rename the console's baselines explain the miss by.
         let mut page_showed = failure.page_showed.clone();
@@ -77,7 +80,10 @@ impl<P: Page> ScenarioRun<'_, P> {
                 "; the line that finds the closest: {}",
                 closest.action_line
             ));
-            if let Some(drift) = self.label_drift(step, action).await {
+            let drift = outline
+                .as_deref()
+                .and_then(|page| self.label_drift(step, action, page));
+            if let Some(drift) = drift {
                 page_showed.push_str(&format!("; {drift}"));
             }
         }
@@ -98,6 +104,7 @@ impl<P: Page> ScenarioRun<'_, P> {
             html,
             viewport,
             considered,
+            outline,
         };
         report.trace = self
             .write_trace(&trace_dir, step, &report, records, shown)
@@ -119,6 +126,7 @@ impl<P: Page> ScenarioRun<'_, P> {
             html,
             viewport,
             considered,
+            outline,
         } = shown;
         let redactor = &self.settings.redactor;
         let console: Option<Vec<ConsoleEntry>> = match self.browser.console_log().await {
@@ -144,12 +152,7 @@ impl<P: Page> ScenarioRun<'_, P> {
                 ..request
             })
             .collect();
-        let outline = self
-            .browser
-            .page_outline()
-            .await
-            .ok()
-            .map(|outline| redactor.redact(&outline));
+        let outline = outline.map(|outline| redactor.redact(&outline));
         let page_url = self
             .browser
             .current_url()

@@ -110,6 +110,14 @@ pub struct Target {
     pub within: Option<Box<Target>>,
 }
 
+impl Target {
+    /// The target and the targets it is inside, innermost first (`button "Confirm"`, then
+    /// `dialog "Palette version update"`).
+    pub fn levels(&self) -> impl Iterator<Item = &Target> {
+        std::iter::successors(Some(self), |target| target.within.as_deref())
+    }
+}
+
 /// A label as a sentence writes it: in double quotes, a quote inside it as `\"` and a
 /// backslash as `\\`, so the sentence reads back as the same label.
 pub fn quoted(label: &str) -> String {

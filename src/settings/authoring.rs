@@ -173,10 +173,9 @@ pub fn resolve_outline(
     let password = environment(PASSWORD_VARIABLE).filter(|value| !value.is_empty());
     let credentials = match (&page, username, password) {
         (_, Some(username), Some(password)) => Some(Credentials { username, password }),
-        (OutlinePage::BuiltIn, username, password) => Some(Credentials {
-            username: username.unwrap_or_else(|| "admin".to_string()),
-            password: password.unwrap_or_else(|| "admin".to_string()),
-        }),
+        (OutlinePage::BuiltIn, username, password) => {
+            Some(built_in_credentials(username, password))
+        }
         (OutlinePage::Address(_), _, _) => None,
     };
     Ok(OutlineSettings {

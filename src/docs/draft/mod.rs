@@ -271,23 +271,18 @@ fn shoot(step: &mut DraftStep, name: &str, alt: &str, bold: &[String]) {
     }
 }
 
-/// A target in the action language: `button "Confirm" in dialog "Palette version update"`.
-pub fn target_sentence(target: &Target) -> String {
-    target.to_string()
-}
-
 /// An action sentence: layers are selected, everything else clicked, as the guides say.
 pub fn action_sentence(action: &Drafted) -> String {
     match action {
         Drafted::LogIn => "log in".to_string(),
         Drafted::Click(target) if target.role == Role::Layer => {
-            format!("select {}", target_sentence(target))
+            format!("select {target}")
         }
         Drafted::Click(target) | Drafted::Navigate(target) => {
-            format!("click {}", target_sentence(target))
+            format!("click {target}")
         }
         Drafted::ExpectText(text) => format!("expect text {}", quoted(text)),
-        Drafted::TypeInto(target) => format!("type \"TODO\" into {}", target_sentence(target)),
+        Drafted::TypeInto(target) => format!("type \"TODO\" into {target}"),
         Drafted::WaitUntilUnlocked => "wait until unlocked".to_string(),
         Drafted::BackUpLayer(layer) => format!("back up layer {}", quoted(layer)),
         Drafted::ReplaceWithSupportValues(layer) => {
@@ -299,7 +294,7 @@ pub fn action_sentence(action: &Drafted) -> String {
 fn shot_sentence(name: &str, highlight: &[Target]) -> String {
     let mut text = format!("screenshot \"{name}\"");
     if !highlight.is_empty() {
-        let targets: Vec<String> = highlight.iter().map(target_sentence).collect();
+        let targets: Vec<String> = highlight.iter().map(Target::to_string).collect();
         let _ = write!(text, " highlighting {}", targets.join(" and "));
     }
     text
